@@ -1,0 +1,14 @@
+from django.shortcuts import redirect
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", lambda request: redirect("reports:dashboard"), name="home"),
+    path("accounts/", include("yiyang.accounts.urls")),
+    path("people/", include("yiyang.people.urls")),
+    path("reports/", include("yiyang.reports.urls")),
+    path("audit/", include("yiyang.core.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

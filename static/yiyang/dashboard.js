@@ -1,0 +1,22 @@
+// Charts for the dashboard; the numbers come from the page itself (json_script), no extra request.
+(function () {
+  const data = JSON.parse(document.getElementById('chart-data').textContent);
+  const make = (id, option) => {
+    const el = document.getElementById(id);
+    if (!el || !window.echarts) return;
+    const chart = echarts.init(el);
+    chart.setOption(option);
+    window.addEventListener('resize', () => chart.resize());
+  };
+  make('chart-age', {
+    tooltip: {}, grid: {left: 50, right: 10, top: 20, bottom: 30},
+    xAxis: {type: 'category', data: data.brackets}, yAxis: {type: 'value'},
+    series: [{type: 'bar', data: data.bracket_values, itemStyle: {color: '#0d6efd'}}]
+  });
+  make('chart-sex', {tooltip: {}, series: [{type: 'pie', radius: ['40%', '70%'], data: data.sex}]});
+  make('chart-groups', {
+    tooltip: {}, grid: {left: 50, right: 10, top: 20, bottom: 30},
+    xAxis: {type: 'category', data: data.groups}, yAxis: {type: 'value'},
+    series: [{type: 'bar', data: data.group_values, itemStyle: {color: '#fd7e14'}}]
+  });
+})();

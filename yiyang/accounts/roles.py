@@ -1,0 +1,42 @@
+"""Roles and what each may do, as data.
+
+A role grants permission names of the form ``app.action_model``; *where* a user may use them is
+decided separately by their area assignments (``yiyang.core.scoping``). Domain apps add their own
+permissions with :func:`grant` from their ``AppConfig.ready``, so this file never grows with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", "区级管理员"
+    STREET_WORKER = "street_worker", "街道工作人员"
+    COMMUNITY_WORKER = "community_worker", "社区工作人员"
+    HOTLINE_OPERATOR = "hotline_operator", "热线坐席"
+    PROVIDER_STAFF = "provider_staff", "服务商人员"
+    AUDITOR = "auditor", "审计人员"
+
+
+_grants: dict[str, set[str]] = {role.value: set() for role in Role}
+
+
+def grant(roles: Iterable[str], permissions: Iterable[str]) -> None:
+    perms = set(permissions)
+    for role in roles:
+        _grants[str(role)].update(perms)
+
+
+def permissions_for(role: str) -> frozenset[str]:
+    return frozenset(_grants.get(role, ()))
+
+
+ALL_ROLES = tuple(Role)
+STAFF_ROLES = (Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER)
+
+grant(ALL_ROLES, ["areas.view_area"])
+grant([Role.DISTRICT_ADMIN], ["accounts.view_user", "accounts.add_user", "accounts.change_user"])
+grant([Role.DISTRICT_ADMIN, Role.AUDITOR], ["core.view_auditentry", "core.view_accesslog"])

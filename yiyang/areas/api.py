@@ -1,0 +1,22 @@
+from rest_framework import serializers, viewsets
+
+from yiyang.areas.models import Area
+from yiyang.core.api_permissions import ScopedModelPermissions
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", read_only=True, default=None)
+
+    class Meta:
+        model = Area
+        fields = ["id", "code", "path", "name", "level", "kind", "parent", "vintage", "is_active"]
+
+
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AreaSerializer
+    permission_classes = [ScopedModelPermissions]
+    queryset = Area.objects.select_related("parent")
+    filterset_fields = ["level", "parent"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return Area.objects.for_user(self.request.user).select_related("parent")

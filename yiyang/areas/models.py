@@ -1,0 +1,81 @@
+"""Administrative areas: 区/县 → 街道/乡镇 → 社区/村 → 网格."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from yiyang.core.scoping import ScopedManager
+
+
+class AreaLevel(models.IntegerChoices):
+    PROVINCE = 1, "省"
+    CITY = 2, "市"
+    DISTRICT = 3, "区/县"
+    STREET = 4, "街道/乡镇"
+    COMMUNITY = 5, "社区/村"
+    GRID = 6, "网格"
+
+
+class Area(models.Model):
+    """行政区划: a unit of the administrative hierarchy, keyed by its statutory code.
+
+    ``code`` is the published code (GB/T 2260 six digits for a district, the NBS 9- and 12-digit
+    统计用区划代码 below it); grids are local and get the community code plus three digits.
+    ``path`` is the code with the summary zeros of higher levels dropped (320600 → "3206"), so that
+    every descendant's path starts with its ancestor's: the scope filter is a prefix match.
+    Codes change from year to year, so each row records the vintage of the data it came from.
+    """
+
+    code = models.CharField("区划代码", max_length=15, unique=True)
+    path = models.CharField("层级路径", max_length=15, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.PositiveSmallIntegerField("层级", choices=AreaLevel.choices)
+    kind = models.CharField("类型", max_length=20, blank=True, help_text="街道、镇、乡、社区、村 …")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    vintage = models.CharField("数据版本", max_length=20, blank=True, help_text="e.g. NBS 2023")
+    latitude = models.FloatField("纬度", null=True, blank=True)
+    longitude = models.FloatField("经度", null=True, blank=True)
+    is_active = models.BooleanField("有效", default=True)
+
+    objects = ScopedManager()
+    scope_path = "path"
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["path"]
+        indexes = [models.Index(fields=["level", "path"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.path
+
+    def full_name(self) -> str:
+        """通州区金沙街道东市社区 — the chain below the district, for lists and print-outs."""
+        names = [a.name for a in self.ancestors() if a.level >= AreaLevel.DISTRICT]
+        return "".join([*names, self.name])
+
+    def ancestors(self) -> list[Area]:
+        chain: list[Area] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def descendants(self) -> models.QuerySet[Area]:
+        return Area.objects.filter(path__startswith=self.path).exclude(pk=self.pk)
+
+
+def path_for_code(code: str, level: int) -> str:
+    """The materialized path of a statutory code at ``level``."""
+    if level == AreaLevel.PROVINCE:
+        return code[:2]
+    if level == AreaLevel.CITY:
+        return code[:4]
+    return code

@@ -1,0 +1,230 @@
+"""Running an import: read, validate every cell, stage, then apply all at once or not at all.
+
+The engine is generic; a registry supplies an :class:`Importer` that knows its columns, how to clean
+one row and how to merge staged rows into its tables with set-based SQL. The phases:
+
+1. **Validate and stage** (autocommit, so the progress bar moves): each row is cleaned; bad cells
+   become :class:`CellIssue` rows; good rows go to a temporary staging table in chunks.
+2. **Check against the database** (rows that collide with records the user may not touch).
+3. **Apply** in one transaction, or stop: with any rejected row and ``skip_invalid`` off, nothing is
+   written; a dry run only counts what would happen.
+
+Whatever the outcome, every issue is kept and an annotated copy of the workbook is produced.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from yiyang.core.context import unit_of_work
+from yiyang.core.importing.columns import ColumnSpec
+from yiyang.core.importing.reader import ImportFileError, RawRow, TableReader, open_table
+from yiyang.core.importing.writer import CellIssue, write_annotated_copy
+from yiyang.core.models import ImportBatch
+
+STAGE_CHUNK = 5000
+STORED_ERRORS = 2000  # the batch row keeps this many; the annotated file and CLI get them all
+
+
+class RowRejected(Exception):
+    """Raised by ``Importer.clean``: ``problems`` are (field, message) pairs, field "" for the row."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(m for _, m in problems))
+        self.problems = problems
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    issues: list[CellIssue] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        data = self.batch.summary()
+        data["errors"] = [
+            {"row": i.row, "column": i.column, "value": i.value, "message": i.message} for i in self.issues
+        ]
+        return data
+
+
+class Importer(abc.ABC):
+    """One registry's import rules. Instances live for one run and may cache look-ups."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    key_label: ClassVar[str]
+    columns: ClassVar[Sequence[ColumnSpec]]
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+
+    @abc.abstractmethod
+    def clean(self, row: RawRow) -> tuple[bytes | str, Any]:
+        """(de-duplication key, staged record) or raise RowRejected."""
+
+    @abc.abstractmethod
+    def begin(self) -> None:
+        """Create the staging area."""
+
+    @abc.abstractmethod
+    def stage(self, records: list[tuple[int, Any]]) -> None:
+        """Store (row number, record) pairs in the staging area."""
+
+    @abc.abstractmethod
+    def conflicts(self) -> list[tuple[int, str, str]]:
+        """(row, field, message) for staged rows the database refuses (e.g. another area's record)."""
+
+    @abc.abstractmethod
+    def plan(self, skip_rows: set[int]) -> Counts:
+        """What applying would do, without doing it."""
+
+    @abc.abstractmethod
+    def apply(self, batch: ImportBatch, skip_rows: set[int]) -> Counts:
+        """Merge the staged rows; runs inside the caller's transaction."""
+
+    @abc.abstractmethod
+    def end(self) -> None:
+        """Drop the staging area."""
+
+    def header_of(self, field_name: str, reader: TableReader) -> str:
+        if field_name in reader.header.headers:
+            return reader.header.headers[field_name]
+        return next((c.label for c in self.columns if c.field == field_name), "")
+
+
+def _reader(batch: ImportBatch, importer: Importer) -> TableReader:
+    with batch.file.open("rb") as fh:
+        data = fh.read()
+    return open_table(data, filename=batch.filename, columns=importer.columns)
+
+
+def run_import(batch: ImportBatch, importer: Importer) -> ImportResult:
+    with unit_of_work(batch.request_id):
+        return _run(batch, importer)
+
+
+def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
+    result = ImportResult(batch)
+    batch.status = ImportBatch.Status.RUNNING
+    batch.save(update_fields=["status"])
+    try:
+        reader = _reader(batch, importer)
+        if reader.header.missing_required:
+            raise ImportFileError("缺少必填列：" + "、".join(reader.header.missing_required))
+    except ImportFileError as exc:
+        return _finish(result, ImportBatch.Status.INVALID, message=exc.message)
+
+    batch.notices = [f"第{n}行：{why}" for n, why in reader.skipped if why != "空行"][:200]
+    if reader.header.unknown_headers:
+        batch.notices.insert(0, "未识别的列（已忽略）：" + "、".join(reader.header.unknown_headers))
+
+    issues = result.issues
+    rejected_rows: set[int] = set()
+    seen: dict[bytes | str, int] = {}
+    importer.begin()
+    try:
+        buffer: list[tuple[int, Any]] = []
+        total = 0
+        for raw in reader.rows():
+            total += 1
+            try:
+                key, record = importer.clean(raw)
+            except RowRejected as exc:
+                rejected_rows.add(raw.number)
+                for field_name, message in exc.problems:
+                    value = raw.values.get(field_name) if field_name else ""
+                    issues.append(
+                        CellIssue(raw.number, importer.header_of(field_name, reader) if field_name else "",
+                                  field_name, "" if value is None else str(value), message)
+                    )
+                continue
+            if key in seen:
+                rejected_rows.add(raw.number)
+                issues.append(
+                    CellIssue(raw.number, importer.header_of(importer.columns[0].field, reader),
+                              importer.columns[0].field, str(raw.values.get(importer.columns[0].field, "")),
+                              f"{importer.key_label}与第 {seen[key]} 行重复")
+                )
+                continue
+            seen[key] = raw.number
+            buffer.append((raw.number, record))
+            if len(buffer) >= STAGE_CHUNK:
+                importer.stage(buffer)
+                buffer = []
+                _progress(batch, total)
+        if buffer:
+            importer.stage(buffer)
+        del seen
+        batch.total_rows = batch.processed_rows = total
+        for row, field_name, message in importer.conflicts():
+            rejected_rows.add(row)
+            issues.append(CellIssue(row, importer.header_of(field_name, reader), field_name, "", message))
+        issues.sort(key=lambda i: i.row)
+        batch.rejected = len(rejected_rows)
+
+        if issues:
+            _annotate(batch, importer, issues)
+        if rejected_rows and not batch.skip_invalid:
+            counts = importer.plan(rejected_rows)
+            return _finish(result, ImportBatch.Status.INVALID, counts=counts, applied=False,
+                           message=f"{len(rejected_rows)} 行有错误，未导入任何数据。请按错误标注文件修改后重新导入。")
+        if batch.dry_run:
+            counts = importer.plan(rejected_rows)
+            return _finish(result, ImportBatch.Status.CHECKED, counts=counts, applied=False,
+                           message="试导入完成，未写入数据。")
+        with transaction.atomic():
+            counts = importer.apply(batch, rejected_rows)
+        message = "导入完成。" + (f"已跳过 {len(rejected_rows)} 行错误数据。" if rejected_rows else "")
+        return _finish(result, ImportBatch.Status.APPLIED, counts=counts, applied=True, message=message)
+    finally:
+        importer.end()
+
+
+def _progress(batch: ImportBatch, processed: int) -> None:
+    batch.processed_rows = processed
+    ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
+
+
+def _annotate(batch: ImportBatch, importer: Importer, issues: list[CellIssue]) -> None:
+    import io
+
+    out = io.BytesIO()
+    write_annotated_copy(lambda: _reader(batch, importer), issues, out, columns=importer.columns)
+    stem = batch.filename.rsplit(".", 1)[0]
+    batch.annotated_file.save(f"{stem}-错误标注.xlsx", ContentFile(out.getvalue()), save=False)
+
+
+def _finish(
+    result: ImportResult,
+    status: str,
+    *,
+    counts: Counts | None = None,
+    applied: bool = False,
+    message: str = "",
+) -> ImportResult:
+    batch = result.batch
+    counts = counts or Counts()
+    batch.status = status
+    batch.created, batch.updated, batch.unchanged = counts.created, counts.updated, counts.unchanged
+    batch.errors = [
+        {"row": i.row, "column": i.column, "value": i.value, "message": i.message}
+        for i in result.issues[:STORED_ERRORS]
+    ]
+    batch.message = message
+    batch.finished_at = timezone.now()
+    batch.save()
+    return result

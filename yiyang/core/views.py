@@ -1,0 +1,217 @@
+"""Generic views for registry CRUD.
+
+A domain view sets ``model``, ``filterset``, ``table`` and ``form`` (and perhaps a template) and
+nothing else: scoping, permission checks, audit and export come from here. Every queryset is taken
+through ``for_user`` with the action the view performs, so a record outside the user's areas is a
+404 whether it exists or not, while a user whose role lacks the action gets a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+import django_filters
+import django_tables2 as tables
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from yiyang.core import audit
+from yiyang.core.exporting import export_response
+from yiyang.core.models import AccessLog, AuditEntry
+from yiyang.core.scoping import ScopedManager, is_in_scope, permission_name
+
+
+class ScopedViewMixin(LoginRequiredMixin):
+    model: ClassVar[type[models.Model]]
+    action: ClassVar[str] = "view"
+    request: HttpRequest
+
+    def check_permission(self, action: str | None = None) -> None:
+        if not self.request.user.has_perm(permission_name(self.model, action or self.action)):
+            raise PermissionDenied
+
+    def get_queryset(self, action: str | None = None) -> models.QuerySet[Any]:
+        manager = self.model._default_manager
+        assert isinstance(manager, ScopedManager)
+        return manager.for_user(self.request.user, action or self.action)
+
+    def get_object(self, action: str | None = None) -> Any:
+        manager = self.model._default_manager
+        assert isinstance(manager, ScopedManager)
+        return manager.get_for_user_or_404(self.request.user, action or self.action, pk=self.kwargs["pk"])
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    def breadcrumbs(self) -> list[tuple[str, str]]:
+        return [(self.verbose_name, self.list_url())]
+
+    def list_url(self) -> str:
+        meta = self.model._meta
+        return reverse(f"{meta.app_label}:{meta.model_name}_list")
+
+
+class ObjectListView(ScopedViewMixin, View):
+    """Search form above the table, batch export above it, pagination below."""
+
+    filterset: ClassVar[type[django_filters.FilterSet]]
+    table: ClassVar[type[tables.Table]]
+    template_name = "generic/object_list.html"
+    export_columns: ClassVar[list[tuple[str, str]] | None] = None  # (header, attribute or callable)
+    per_page = 50
+
+    def filtered(self) -> tuple[django_filters.FilterSet, models.QuerySet[Any]]:
+        fs = self.filterset(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
+        qs = fs.qs if fs.is_bound and fs.is_valid() else fs.queryset
+        return fs, qs
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        self.check_permission()
+        fs, qs = self.filtered()
+        if request.GET.get("export") == "xlsx":
+            return self.export(qs)
+        table = self.table(qs, request=request)
+        tables.RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        template = "generic/_table.html" if request.htmx and request.htmx.target == "results" else self.template_name
+        return render(request, template, self.get_context(fs=fs, table=table))
+
+    def get_context(self, **extra: Any) -> dict[str, Any]:
+        meta = self.model._meta
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        return {
+            "view": self,
+            "model_meta": meta,
+            "title": f"{meta.verbose_name}列表",
+            "breadcrumbs": self.breadcrumbs(),
+            "can_add": self.request.user.has_perm(permission_name(self.model, "add")),
+            "can_export": self.export_columns is not None
+            and self.request.user.has_perm(permission_name(self.model, "export")),
+            "add_url": self.add_url(),
+            "export_url": "?" + urlencode([*query.lists(), ("export", "xlsx")], doseq=True),
+            **extra,
+        }
+
+    def add_url(self) -> str:
+        meta = self.model._meta
+        try:
+            return reverse(f"{meta.app_label}:{meta.model_name}_add")
+        except Exception:
+            return ""
+
+    def export(self, qs: models.QuerySet[Any]) -> HttpResponse:
+        self.check_permission("export")
+        assert self.export_columns is not None
+        qs = qs & self.get_queryset("export")
+        return export_response(
+            qs, self.export_columns, filename=str(self.model._meta.verbose_name),
+            user=self.request.user, object_type=self.model._meta.label_lower,
+            query=self.request.GET.urlencode(),
+        )
+
+
+class ObjectDetailView(ScopedViewMixin, View):
+    template_name = "generic/object_detail.html"
+    #: personal data shown on the page is logged as a view (PIPL processing record)
+    log_views: ClassVar[bool] = False
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        self.check_permission()
+        obj = self.get_object()
+        if self.log_views:
+            audit.record_access(
+                actor=request.user, kind=AccessLog.Kind.VIEW, object_type=self.model._meta.label_lower,
+                object_id=str(obj.pk), subject_id=getattr(obj, "audit_subject_id", None),
+                area_path=getattr(obj, "audit_area_path", ""),
+            )
+        return render(request, self.template_name, self.get_context(obj))
+
+    def get_context(self, obj: Any) -> dict[str, Any]:
+        return {"object": obj, "view": self, "title": str(obj), "breadcrumbs": [*self.breadcrumbs(), (str(obj), "")]}
+
+
+class ObjectEditView(ScopedViewMixin, View):
+    """Create (no pk) or edit. The save runs in a transaction and is rolled back if it would move
+    the object out of the editor's scope; ``save_object`` may be overridden to call an action."""
+
+    form: ClassVar[type[BaseForm]]
+    template_name = "generic/object_edit.html"
+
+    @property
+    def creating(self) -> bool:
+        return "pk" not in self.kwargs
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()  # type: ignore[no-any-return]
+        self.action = "add" if "pk" not in kwargs else "change"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data: Any = None, files: Any = None) -> BaseForm:
+        instance = None if self.creating else self.get_object()
+        return self.form(data, files, instance=instance, user=self.request.user)  # type: ignore[call-arg]
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        self.check_permission()
+        return self.render(self.get_form(initial_data(request)))
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        self.check_permission()
+        form = self.get_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                obj = self.save_object(form)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"已保存：{obj}")
+                return HttpResponseRedirect(self.success_url(obj))
+        return self.render(form)
+
+    def save_object(self, form: BaseForm) -> Any:
+        with transaction.atomic():
+            before = None if self.creating else audit.snapshot(self.get_object())
+            obj = form.save()  # type: ignore[attr-defined]
+            if not is_in_scope(self.request.user, obj, self.action):
+                raise ValidationError("不能把记录保存到您的管辖范围之外")
+            audit.record_change(
+                actor=self.request.user, obj=obj,
+                action=AuditEntry.Action.CREATE if self.creating else AuditEntry.Action.UPDATE,
+                verb=f"{self.model._meta.model_name}.{'create' if self.creating else 'update'}",
+                before=before, after=audit.snapshot(obj),
+            )
+        return obj
+
+    def success_url(self, obj: Any) -> str:
+        url = getattr(obj, "get_absolute_url", None)
+        return url() if url else self.list_url()
+
+    def render(self, form: BaseForm) -> HttpResponse:
+        title = f"新增{self.verbose_name}" if self.creating else f"编辑{self.verbose_name}"
+        return render(
+            self.request, self.template_name,
+            {"form": form, "view": self, "title": title, "breadcrumbs": [*self.breadcrumbs(), (title, "")]},
+        )
+
+
+def initial_data(request: HttpRequest) -> None:
+    """GET shows an unbound form; query parameters become initial values in get_form overrides."""
+    return None
+
+
+def _add_errors(form: BaseForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from yiyang.core.api import ScopedViewSet
+from yiyang.people import actions
+from yiyang.people.api.serializers import (
+    CertificationSerializer,
+    ContactSerializer,
+    ElderSerializer,
+    ElderWriteSerializer,
+    RevealSerializer,
+)
+from yiyang.people.filtersets import ElderFilterSet
+from yiyang.people.models import Certification, Elder, ElderContact
+
+
+def _drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class ElderViewSet(ScopedViewSet):
+    """老年人信息. Search with ``q`` (name, pinyin, initials, ID or phone suffix)."""
+
+    queryset = Elder.objects.select_related("area")
+    serializer_class = ElderSerializer
+    filterset_class = ElderFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self) -> Any:
+        if self.action in ("create", "update", "partial_update"):
+            return ElderWriteSerializer
+        if self.action == "reveal":
+            return RevealSerializer
+        return ElderSerializer
+
+    @extend_schema(request=ElderWriteSerializer, responses=ElderSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ElderWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            elder = actions.elder_create(data=serializer.to_data(), actor=request.user)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return Response(ElderSerializer(elder).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ElderWriteSerializer, responses=ElderSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        elder = self.get_object()
+        serializer = ElderWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            elder = actions.elder_update(elder=elder, data=serializer.to_data(), actor=request.user)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return Response(ElderSerializer(elder).data)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response({"detail": "请使用 PUT 提交完整记录"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
+
+    @extend_schema(request=RevealSerializer, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str | None = None) -> Response:
+        """Clear value of id_number, phone or health; the reason is logged."""
+        elder = self.get_object()
+        serializer = RevealSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            value = actions.elder_reveal(
+                elder=elder, field_name=serializer.validated_data["field"],
+                reason=serializer.validated_data["reason"], actor=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return Response({"field": serializer.validated_data["field"], "value": value})
+
+    @property
+    def scope_action(self) -> str | None:
+        return "reveal" if getattr(self, "action", None) == "reveal" else None
+
+
+class CertificationViewSet(ScopedViewSet):
+    queryset = Certification.objects.select_related("elder")
+    serializer_class = CertificationSerializer
+    filterset_fields = ["elder", "category"]
+
+    def perform_create(self, serializer: Any) -> None:
+        self._check_elder(serializer.validated_data["elder"])
+        try:
+            serializer.instance = actions.certification_save(
+                certification=Certification(**serializer.validated_data), actor=self.request.user
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+
+    def perform_update(self, serializer: Any) -> None:
+        cert = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(cert, key, value)
+        self._check_elder(cert.elder)
+        try:
+            actions.certification_save(certification=cert, actor=self.request.user)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+
+    def perform_destroy(self, instance: Certification) -> None:
+        actions.certification_delete(certification=instance, actor=self.request.user)
+
+    def _check_elder(self, elder: Elder) -> None:
+        if not Elder.objects.for_user(self.request.user, "change").filter(pk=elder.pk).exists():
+            raise ValidationError({"elder": "不是您管辖范围内的老年人"})
+
+
+class ContactViewSet(CertificationViewSet):
+    queryset = ElderContact.objects.select_related("elder")  # type: ignore[assignment]
+    serializer_class = ContactSerializer
+    filterset_fields = ["elder"]
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        phone = data.pop("phone", None)
+        self._check_elder(data["elder"])
+        serializer.instance = actions.contact_save(contact=ElderContact(**data), phone=phone, actor=self.request.user)
+
+    def perform_update(self, serializer: Any) -> None:
+        contact = serializer.instance
+        data = dict(serializer.validated_data)
+        phone = data.pop("phone", None)
+        for key, value in data.items():
+            setattr(contact, key, value)
+        self._check_elder(contact.elder)
+        actions.contact_save(contact=contact, phone=phone, actor=self.request.user)
+
+    def perform_destroy(self, instance: Any) -> None:
+        actions.contact_delete(contact=instance, actor=self.request.user)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "yiyang.people"
+    label = "people"
+    verbose_name = "老年人信息"
+
+    def ready(self) -> None:
+        from yiyang.people import navigation, permissions, timeline  # noqa: F401  (registrations)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from yiyang.areas.models import Area, AreaLevel
+from yiyang.people.choices import AgeBracket, EconomicCategory, ElderStatus, LivingSituation, Sex
+from yiyang.people.models import Elder
+from yiyang.people.selectors import elder_search_q
+from yiyang.people.stats import birth_cutoff, birth_range
+
+
+class ElderFilterSet(django_filters.FilterSet):
+    """One filter for the list page, the export, the API and the dashboard's links."""
+
+    q = django_filters.CharFilter(label="搜索", method="filter_q")
+    area = django_filters.ModelChoiceFilter(
+        label="区域", queryset=Area.objects.none(), method="filter_area", to_field_name="path"
+    )
+    sex = django_filters.ChoiceFilter(label="性别", choices=Sex.choices)
+    age_bracket = django_filters.ChoiceFilter(label="年龄段", choices=AgeBracket.choices, method="filter_bracket")
+    age_min = django_filters.NumberFilter(label="最小年龄", method="filter_age_min")
+    age_max = django_filters.NumberFilter(label="最大年龄", method="filter_age_max")
+    living_situation = django_filters.ChoiceFilter(label="居住情况", choices=LivingSituation.choices)
+    category = django_filters.ChoiceFilter(label="经济类别", choices=EconomicCategory.choices, method="filter_category")
+    disabled = django_filters.BooleanFilter(label="失能", method="filter_disabled")
+    hukou_local = django_filters.BooleanFilter(label="本区户籍")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=[*ElderStatus.choices, ("all", "全部")], method="filter_status", empty_label=None
+    )
+
+    class Meta:
+        model = Elder
+        fields = ["q", "area", "sex", "age_bracket", "living_situation", "category", "status"]
+
+    def __init__(self, data: Any = None, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        if data is not None:
+            data = data.copy()
+            data.setdefault("status", ElderStatus.LIVING)
+        super().__init__(data, *args, request=request, **kwargs)
+        user = request.user if request is not None else None
+        if user is not None:
+            self.filters["area"].queryset = Area.objects.for_user(user).filter(  # type: ignore[attr-defined]
+                level__in=[AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
+            )
+
+    @property
+    def qs(self) -> QuerySet[Elder]:
+        if not self.is_bound:
+            return self.queryset.filter(status=ElderStatus.LIVING)
+        return super().qs
+
+    def filter_q(self, qs: QuerySet[Elder], name: str, value: str) -> QuerySet[Elder]:
+        return qs.filter(elder_search_q(value))
+
+    def filter_area(self, qs: QuerySet[Elder], name: str, value: Area | None) -> QuerySet[Elder]:
+        return qs.filter(area_path__startswith=value.path) if value else qs
+
+    def filter_bracket(self, qs: QuerySet[Elder], name: str, value: str) -> QuerySet[Elder]:
+        earliest, latest = birth_range(AgeBracket(int(value)), timezone.localdate())
+        qs = qs.filter(birth_date__lte=latest)
+        return qs.filter(birth_date__gt=earliest) if earliest else qs
+
+    def filter_age_min(self, qs: QuerySet[Elder], name: str, value: float) -> QuerySet[Elder]:
+        return qs.filter(birth_date__lte=birth_cutoff(timezone.localdate(), int(value)))
+
+    def filter_age_max(self, qs: QuerySet[Elder], name: str, value: float) -> QuerySet[Elder]:
+        return qs.filter(birth_date__gt=birth_cutoff(timezone.localdate(), int(value) + 1))
+
+    def filter_category(self, qs: QuerySet[Elder], name: str, value: str) -> QuerySet[Elder]:
+        return qs.filter(categories__contains=value)
+
+    def filter_disabled(self, qs: QuerySet[Elder], name: str, value: bool | None) -> QuerySet[Elder]:
+        if value is None:
+            return qs
+        q = Q(capability_level__gte=1)
+        return qs.filter(q) if value else qs.exclude(q)
+
+    def filter_status(self, qs: QuerySet[Elder], name: str, value: str) -> QuerySet[Elder]:
+        return qs if value == "all" else qs.filter(status=value)

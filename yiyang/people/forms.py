@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from yiyang.areas.models import Area, AreaLevel
+from yiyang.core.cells import CellError, parse_phone
+from yiyang.core.idnumber import IdNumber, IdNumberError, parse_id_number
+from yiyang.people.actions import ElderData
+from yiyang.people.choices import ETHNICITIES, DisabilityGrade, ElderStatus, LivingSituation, Sex
+from yiyang.people.models import Certification, Elder, ElderContact
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Area) -> str:
+        parent = obj.parent.name if obj.parent else ""
+        return f"{parent} · {obj.name}" if obj.level >= AreaLevel.COMMUNITY else obj.name
+
+
+def scoped_communities(user: Any) -> Any:
+    return Area.objects.for_user(user).filter(level__in=[AreaLevel.COMMUNITY, AreaLevel.GRID]).select_related(
+        "parent"
+    )
+
+
+class ElderForm(forms.Form):
+    """Registry form. Sex and birth date come from the ID number; if typed too, they must agree."""
+
+    id_number = forms.CharField(label="身份证号", max_length=30)
+    name = forms.CharField(label="姓名", max_length=50)
+    sex = forms.ChoiceField(label="性别", choices=[("", "按身份证号"), *Sex.choices], required=False)
+    birth_date = forms.DateField(label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ethnicity = forms.ChoiceField(label="民族", choices=[(e, e) for e in ETHNICITIES], initial="汉族")
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    area = AreaChoiceField(label="所属社区/网格", queryset=Area.objects.none())
+    address = forms.CharField(label="居住地址", max_length=200, required=False)
+    hukou_local = forms.BooleanField(label="本区户籍", required=False, initial=True)
+    hukou_address = forms.CharField(label="户籍地址", max_length=200, required=False)
+    living_situation = forms.ChoiceField(label="居住情况", choices=LivingSituation.choices)
+    health = forms.CharField(label="健康状况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    disability_grade = forms.ChoiceField(label="残疾等级", choices=DisabilityGrade.choices, required=False)
+    status = forms.ChoiceField(label="状态", choices=ElderStatus.choices, initial=ElderStatus.LIVING)
+    status_date = forms.DateField(
+        label="死亡/迁出日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status_note = forms.CharField(label="状态说明", max_length=200, required=False)
+
+    def __init__(self, data: Any = None, files: Any = None, *, instance: Elder | None = None, user: Any) -> None:
+        self.instance = instance
+        initial = None
+        if instance is not None:
+            initial = {
+                "id_number": instance.id_number, "name": instance.name, "sex": instance.sex,
+                "birth_date": instance.birth_date, "ethnicity": instance.ethnicity, "phone": instance.phone,
+                "area": instance.area, "address": instance.address, "hukou_local": instance.hukou_local,
+                "hukou_address": instance.hukou_address, "living_situation": instance.living_situation,
+                "health": instance.health, "disability_grade": instance.disability_grade,
+                "status": instance.status, "status_date": instance.status_date,
+                "status_note": instance.status_note,
+            }
+        super().__init__(data, files, initial=initial)
+        self.fields["area"].queryset = scoped_communities(user)  # type: ignore[attr-defined]
+
+    def clean_id_number(self) -> IdNumber:
+        try:
+            return parse_id_number(self.cleaned_data["id_number"])
+        except IdNumberError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean_phone(self) -> str:
+        try:
+            return parse_phone(self.cleaned_data["phone"]) or ""
+        except CellError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parsed: IdNumber | None = data.get("id_number")
+        if parsed is not None:
+            if data.get("sex") and data["sex"] != parsed.sex:
+                self.add_error("sex", f"性别与身份证号不符（身份证号显示为{Sex(parsed.sex).label}）")
+            if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
+                self.add_error("birth_date", f"出生日期与身份证号不符（身份证号显示为 {parsed.birth_date:%Y-%m-%d}）")
+        if data.get("status") != ElderStatus.LIVING and not data.get("status_date"):
+            self.add_error("status_date", "请填写死亡或迁出日期")
+        return data
+
+    def to_data(self) -> ElderData:
+        d = self.cleaned_data
+        return ElderData(
+            id_number=d["id_number"], name=d["name"].strip(), area=d["area"], ethnicity=d["ethnicity"],
+            phone=d["phone"], address=d["address"], hukou_local=d["hukou_local"],
+            hukou_address=d["hukou_address"], living_situation=d["living_situation"], health=d["health"],
+            disability_grade=d["disability_grade"] or "", status=d["status"],
+            status_date=d["status_date"] if d["status"] != ElderStatus.LIVING else None,
+            status_note=d["status_note"],
+        )
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["category", "valid_from", "valid_to", "certified_by", "document_no", "note"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class ContactForm(forms.ModelForm):
+    phone = forms.CharField(label="电话", max_length=30, required=False)
+
+    class Meta:
+        model = ElderContact
+        fields = ["name", "relation", "phone", "priority", "is_emergency", "is_keyholder", "lives_together", "note"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["phone"] = self.instance.phone
+
+    def clean_phone(self) -> str:
+        try:
+            return parse_phone(self.cleaned_data["phone"]) or ""
+        except CellError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(choices=[("id_number", "身份证号"), ("phone", "联系电话"), ("health", "健康状况")])
+    reason = forms.CharField(label="查看事由", min_length=2, max_length=200)

@@ -1,0 +1,344 @@
+"""The elder registry (老年人信息台账): elders, their certifications, contacts and saved filters."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from yiyang.areas.models import Area
+from yiyang.core import crypto
+from yiyang.core.idnumber import IdNumber
+from yiyang.core.models import TimeStampedModel
+from yiyang.core.scoping import ScopedManager
+from yiyang.people.choices import (
+    AgeBracket,
+    ContactRelation,
+    DisabilityGrade,
+    EconomicCategory,
+    ElderStatus,
+    LivingSituation,
+    Sex,
+)
+
+# Prefix search (LIKE 'zs%') needs pattern-ops indexes on PostgreSQL; other backends ignore opclasses.
+_PATTERN = ["varchar_pattern_ops"]
+
+
+class Elder(TimeStampedModel):
+    """老年人: one person in the registry, identified by the 公民身份号码 (GB 11643).
+
+    The ID number and phone are stored encrypted, with a keyed hash for exact look-up and a masked
+    form for display; health notes are encrypted too (PIPL Art. 28 sensitive data). ``area_path``
+    copies the path of ``area`` so that the scope filter and the indexes need no join.
+    ``categories`` mirrors the certifications in force today, for filters and statistics.
+    """
+
+    id_number_enc = models.TextField("身份证号（密文）")
+    id_number_hash = models.CharField("身份证号摘要", max_length=32, unique=True)
+    id_number_masked = models.CharField("身份证号", max_length=18)
+    id_tail = models.CharField("身份证号后四位", max_length=4, db_index=True)
+    name = models.CharField("姓名", max_length=50)
+    name_pinyin = models.CharField("姓名拼音", max_length=120, blank=True)
+    name_initials = models.CharField("拼音首字母", max_length=20, blank=True)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("出生日期", db_index=True)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    phone_enc = models.TextField("联系电话（密文）", blank=True)
+    phone_hash = models.CharField("联系电话摘要", max_length=32, blank=True, db_index=True)
+    phone_masked = models.CharField("联系电话", max_length=20, blank=True)
+    phone_tail = models.CharField("电话后四位", max_length=4, blank=True, db_index=True)
+    address = models.CharField("居住地址", max_length=200, blank=True)
+    area = models.ForeignKey(Area, verbose_name="所属社区/网格", on_delete=models.PROTECT, related_name="elders")
+    area_path = models.CharField("区域路径", max_length=15, editable=False)
+    hukou_local = models.BooleanField("本区户籍", default=True)
+    hukou_address = models.CharField("户籍地址", max_length=200, blank=True)
+    living_situation = models.CharField(
+        "居住情况", max_length=16, choices=LivingSituation.choices, default=LivingSituation.WITH_FAMILY
+    )
+    categories = models.CharField("经济类别", max_length=100, blank=True, editable=False)
+    health_enc = models.TextField("健康状况（密文）", blank=True)
+    health_hash = models.CharField("健康状况摘要", max_length=32, blank=True, editable=False)
+    disability_grade = models.CharField(
+        "残疾等级", max_length=2, choices=DisabilityGrade.choices, blank=True, default=""
+    )
+    capability_level = models.PositiveSmallIntegerField(
+        "能力等级", null=True, blank=True, help_text="GB/T 42195: 0 能力完好 … 4 完全失能"
+    )
+    status = models.CharField("状态", max_length=12, choices=ElderStatus.choices, default=ElderStatus.LIVING)
+    status_date = models.DateField("状态变更日期", null=True, blank=True)
+    status_note = models.CharField("状态说明", max_length=200, blank=True)
+    import_batch = models.ForeignKey(
+        "core.ImportBatch", verbose_name="导入批次", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+    audit_masked_fields = {
+        "id_number_enc": "id_number_masked",
+        "phone_enc": "phone_masked",
+        "health_enc": "health_masked",
+    }
+    audit_exclude = (
+        "id_number_hash", "id_number_masked", "id_tail", "phone_hash", "phone_masked", "phone_tail", "health_hash",
+    )
+
+    class Meta:
+        verbose_name = "老年人"
+        verbose_name_plural = "老年人"
+        ordering = ["area_path", "name_pinyin", "id"]
+        permissions = [
+            ("reveal_elder", "查看身份证号、电话、健康信息明文"),
+            ("export_elder", "导出老年人信息"),
+            ("import_elder", "导入老年人信息"),
+        ]
+        indexes = [
+            models.Index(fields=["area_path"], opclasses=_PATTERN, name="elder_area_path_idx"),
+            models.Index(fields=["name_initials"], opclasses=_PATTERN, name="elder_initials_idx"),
+            models.Index(fields=["name_pinyin"], opclasses=_PATTERN, name="elder_pinyin_idx"),
+            models.Index(fields=["name"], opclasses=_PATTERN, name="elder_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # -- sensitive fields -------------------------------------------------------------------
+    def set_id_number(self, parsed: IdNumber) -> None:
+        protected = crypto.protect(parsed.value, crypto_mask_id(parsed.value))
+        self.id_number_enc = protected.ciphertext
+        self.id_number_hash = protected.digest
+        self.id_number_masked = protected.masked
+        self.id_tail = protected.tail
+
+    def set_phone(self, phone: str) -> None:
+        protected = crypto.protect(phone, crypto.mask_phone(phone))
+        self.phone_enc = protected.ciphertext
+        self.phone_hash = protected.digest
+        self.phone_masked = protected.masked
+        self.phone_tail = protected.tail
+
+    def set_health(self, text: str) -> None:
+        self.health_enc = crypto.encrypt(text)
+        self.health_hash = crypto.lookup_hash(text)
+
+    @property
+    def id_number(self) -> str:
+        """Clear value; callers outside actions must go through ``elder_reveal`` so it is logged."""
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @property
+    def health(self) -> str:
+        return crypto.decrypt(self.health_enc)
+
+    @property
+    def health_masked(self) -> str:
+        return "已登记（需授权查看）" if self.health_enc else ""
+
+    # -- derived -------------------------------------------------------------------------------
+    def age_on(self, day: datetime.date) -> int:
+        from yiyang.core.idnumber import age_on
+
+        return age_on(self.birth_date, day)
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def age_bracket(self) -> AgeBracket:
+        return AgeBracket.for_age(self.age)
+
+    def category_list(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]
+
+    def category_labels(self) -> list[str]:
+        return [EconomicCategory(c).label for c in self.category_list() if c in EconomicCategory.values]
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.area_path
+
+    @property
+    def audit_subject_id(self) -> int | None:
+        return self.pk
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.area_path = self.area.path
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def crypto_mask_id(value: str) -> str:
+    from yiyang.core.idnumber import mask_id_number
+
+    return mask_id_number(value)
+
+
+class CertificationQuerySet(models.QuerySet["Certification"]):
+    def current(self, on: datetime.date | None = None) -> CertificationQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+
+class Certification(TimeStampedModel):
+    """经济类别认定: a dated certification such as 低保 or 特困, issued by civil affairs.
+
+    Categories are facts with a validity period, not flags: an elder leaves 低保 on a date, and
+    payment rules later ask "was this person 特困 in March?".
+    """
+
+    elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="certifications")
+    category = models.CharField("类别", max_length=16, choices=EconomicCategory.choices)
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("终止日期", null=True, blank=True)
+    certified_by = models.CharField("认定单位", max_length=100, blank=True)
+    document_no = models.CharField("认定文号", max_length=100, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedManager.from_queryset(CertificationQuerySet)()
+    scope_path = "elder__area_path"
+
+    class Meta:
+        verbose_name = "经济类别认定"
+        verbose_name_plural = "经济类别认定"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="certification_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.valid_from:%Y-%m-%d}–{self.valid_to or ''}"
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.elder.area_path
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.elder_id
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+
+class ElderContact(TimeStampedModel):
+    """联系人: a family member, neighbour or key-holder, in the order they should be called."""
+
+    elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField("姓名", max_length=50)
+    relation = models.CharField("关系", max_length=16, choices=ContactRelation.choices)
+    phone_enc = models.TextField("电话（密文）", blank=True)
+    phone_masked = models.CharField("电话", max_length=20, blank=True)
+    is_emergency = models.BooleanField("紧急联系人", default=True)
+    is_keyholder = models.BooleanField("持有钥匙", default=False)
+    lives_together = models.BooleanField("共同居住", default=False)
+    priority = models.PositiveSmallIntegerField("联系顺序", default=1)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_path = "elder__area_path"
+    audit_masked_fields = {"phone_enc": "phone_masked"}
+    audit_exclude = ("phone_masked",)
+
+    class Meta:
+        verbose_name = "联系人"
+        verbose_name_plural = "联系人"
+        ordering = ["priority", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_relation_display()}）"
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_enc = crypto.encrypt(phone)
+        self.phone_masked = crypto.mask_phone(phone)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.elder.area_path
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.elder_id
+
+
+class SavedFilter(models.Model):
+    """分类台账: a named filter over the registry, e.g. 80岁以上独居 or 低保老人."""
+
+    name = models.CharField("名称", max_length=50)
+    description = models.CharField("说明", max_length=200, blank=True)
+    query = models.CharField("筛选条件", max_length=500, help_text="URL query string of the elder list")
+    owner = models.ForeignKey(
+        "accounts.User", verbose_name="创建人", null=True, blank=True, on_delete=models.CASCADE,
+        help_text="空 = 全员可用的系统台账",
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "分类台账"
+        verbose_name_plural = "分类台账"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ElderStat(models.Model):
+    """统计汇总: elder counts per area, age bracket and sex, kept correct by every write.
+
+    The dashboard reads these few thousand rows instead of grouping two million elders. Actions add
+    and subtract as they change an elder; imports and the daily roll-over (people age, certifications
+    lapse) rebuild the affected areas in one statement. ``ElderStatState.as_of`` is the day the age
+    brackets were computed for.
+    """
+
+    area_path = models.CharField("区域路径", max_length=15)
+    bracket = models.PositiveSmallIntegerField("年龄段", choices=AgeBracket.choices)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    total = models.IntegerField("人数", default=0)
+    alone = models.IntegerField("独居", default=0)
+    empty_nest = models.IntegerField("空巢", default=0)
+    gugua = models.IntegerField("孤寡", default=0)
+    dibao = models.IntegerField("低保", default=0)
+    tekun = models.IntegerField("特困", default=0)
+    disabled = models.IntegerField("失能", default=0)
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+
+    class Meta:
+        verbose_name = "统计汇总"
+        verbose_name_plural = "统计汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["area_path", "bracket", "sex"], name="unique_elder_stat_cell")
+        ]
+        indexes = [models.Index(fields=["area_path"], opclasses=_PATTERN, name="elderstat_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.area_path} {self.bracket} {self.sex}: {self.total}"
+
+
+class ElderStatState(models.Model):
+    """The day the statistics were computed for (one row)."""
+
+    as_of = models.DateField("统计日期")
+    rebuilt_at = models.DateTimeField("重算时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "统计状态"
+        verbose_name_plural = "统计状态"
+
+    def __str__(self) -> str:
+        return f"{self.as_of}"

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from yiyang.people.models import Certification, ElderContact, Elder
+
+
+class ElderTable(tables.Table):
+    name = tables.Column("姓名", order_by=("name_pinyin",))
+    id_number_masked = tables.Column("身份证号", orderable=False)
+    sex = tables.Column("性别")
+    age = tables.Column("年龄", accessor="birth_date", order_by=("-birth_date",))
+    area = tables.Column("社区/网格", accessor="area__name", order_by=("area_path",))
+    living_situation = tables.Column("居住情况")
+    categories = tables.Column("经济类别", orderable=False, empty_values=())
+    phone_masked = tables.Column("联系电话", orderable=False)
+    status = tables.Column("状态")
+
+    class Meta:
+        model = Elder
+        fields = ()
+        sequence = ("name", "id_number_masked", "sex", "age", "area", "living_situation", "categories",
+                    "phone_masked", "status")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "没有符合条件的老年人"
+        order_by = ("area", "name")
+
+    def render_name(self, record: Elder) -> Any:
+        return format_html('<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.pk]), record.name)
+
+    def render_age(self, record: Elder) -> int:
+        return record.age
+
+    def render_categories(self, record: Elder) -> str:
+        return "、".join(record.category_labels())
+
+
+class CertificationTable(tables.Table):
+    class Meta:
+        model = Certification
+        fields = ("category", "valid_from", "valid_to", "certified_by", "document_no")
+        attrs = {"class": "table table-sm"}
+
+
+class ContactTable(tables.Table):
+    class Meta:
+        model = ElderContact
+        fields = ("priority", "name", "relation", "phone_masked", "is_emergency", "is_keyholder", "lives_together")
+        attrs = {"class": "table table-sm"}

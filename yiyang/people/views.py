@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views import View
+
+from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
+from yiyang.people import actions
+from yiyang.people.filtersets import ElderFilterSet
+from yiyang.people.forms import CertificationForm, ContactForm, ElderForm, RevealForm
+from yiyang.people.models import Certification, Elder, ElderContact, SavedFilter
+from yiyang.people.tables import ElderTable
+from yiyang.people.timeline import elder_timeline
+
+ELDER_EXPORT_COLUMNS: list[tuple[str, Any]] = [
+    ("姓名", "name"),
+    ("身份证号", "id_number_masked"),
+    ("性别", lambda e: e.get_sex_display()),
+    ("出生日期", "birth_date"),
+    ("年龄", "age"),
+    ("民族", "ethnicity"),
+    ("联系电话", "phone_masked"),
+    ("街道", lambda e: e.area.parent.name if e.area.parent else ""),
+    ("社区/网格", "area__name"),
+    ("居住地址", "address"),
+    ("本区户籍", lambda e: "是" if e.hukou_local else "否"),
+    ("居住情况", lambda e: e.get_living_situation_display()),
+    ("经济类别", lambda e: "、".join(e.category_labels())),
+    ("残疾等级", lambda e: e.get_disability_grade_display()),
+    ("状态", lambda e: e.get_status_display()),
+]
+
+
+class ElderListView(ObjectListView):
+    model = Elder
+    filterset = ElderFilterSet
+    table = ElderTable
+    export_columns = ELDER_EXPORT_COLUMNS
+    template_name = "people/elder_list.html"
+
+    def get_queryset(self, action: str | None = None) -> Any:
+        return super().get_queryset(action).select_related("area", "area__parent")
+
+    def get_context(self, **extra: Any) -> dict[str, Any]:
+        context = super().get_context(**extra)
+        context["title"] = "老年人信息台账"
+        context["saved_filters"] = SavedFilter.objects.filter(Q(owner=None) | Q(owner=self.request.user))
+        context["can_import"] = self.request.user.has_perm("people.import_elder")
+        return context
+
+
+class ElderDetailView(ObjectDetailView):
+    model = Elder
+    template_name = "people/elder_detail.html"
+    log_views = True
+
+    def get_context(self, obj: Elder) -> dict[str, Any]:
+        context = super().get_context(obj)
+        user = self.request.user
+        context.update(
+            timeline=elder_timeline(obj, user),
+            certifications=obj.certifications.all(),
+            contacts=obj.contacts.all(),
+            can_change=user.has_perm("people.change_elder"),
+            can_reveal=user.has_perm("people.reveal_elder"),
+            reveal_form=RevealForm(),
+        )
+        return context
+
+
+class ElderEditView(ObjectEditView):
+    model = Elder
+    form = ElderForm
+
+    def save_object(self, form: BaseForm) -> Elder:
+        assert isinstance(form, ElderForm)
+        data = form.to_data()
+        if self.creating:
+            return actions.elder_create(data=data, actor=self.request.user)
+        return actions.elder_update(elder=self.get_object(), data=data, actor=self.request.user)
+
+    def success_url(self, obj: Any) -> str:
+        return reverse("people:elder_detail", args=[obj.pk])
+
+
+class ElderRevealView(ScopedViewMixin, View):
+    """POST a field and a reason, get the clear value back (an htmx fragment)."""
+
+    model = Elder
+    action = "reveal"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.check_permission()
+        elder = self.get_object()
+        form = RevealForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(format_html('<span class="text-danger">{}</span>', "请选择字段并填写查看事由"), status=400)
+        try:
+            value = actions.elder_reveal(
+                elder=elder, field_name=form.cleaned_data["field"], reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as exc:
+            return HttpResponse(format_html('<span class="text-danger">{}</span>', "；".join(exc.messages)), status=400)
+        return HttpResponse(format_html('<span class="font-monospace revealed">{}</span>', value or "（空）"))
+
+
+class ElderChildMixin(ScopedViewMixin):
+    """Certifications and contacts are edited under their elder; the elder's scope is theirs."""
+
+    kwargs: dict[str, Any]
+
+    def elder(self) -> Elder:
+        return Elder.objects.get_for_user_or_404(self.request.user, "change", pk=self.kwargs["elder_pk"])
+
+    def breadcrumbs(self) -> list[tuple[str, str]]:
+        elder = self.elder()
+        return [("老年人信息台账", reverse("people:elder_list")), (elder.name, self.elder_url())]
+
+    def elder_url(self) -> str:
+        return reverse("people:elder_detail", args=[self.kwargs["elder_pk"]])
+
+    def get_object(self, action: str | None = None) -> Any:
+        obj = super().get_object(action)
+        if obj.elder_id != int(self.kwargs["elder_pk"]):
+            from django.http import Http404
+
+            raise Http404
+        return obj
+
+
+class CertificationEditView(ElderChildMixin, ObjectEditView):
+    model = Certification
+    form = CertificationForm
+
+    def save_object(self, form: BaseForm) -> Certification:
+        cert = form.save(commit=False)  # type: ignore[attr-defined]
+        cert.elder = self.elder()
+        return actions.certification_save(certification=cert, actor=self.request.user)
+
+    def success_url(self, obj: Any) -> str:
+        return self.elder_url() + "#certifications"
+
+
+class ContactEditView(ElderChildMixin, ObjectEditView):
+    model = ElderContact
+    form = ContactForm
+
+    def save_object(self, form: BaseForm) -> ElderContact:
+        contact = form.save(commit=False)  # type: ignore[attr-defined]
+        contact.elder = self.elder()
+        return actions.contact_save(contact=contact, phone=form.cleaned_data["phone"], actor=self.request.user)
+
+    def success_url(self, obj: Any) -> str:
+        return self.elder_url() + "#contacts"
+
+
+class ChildDeleteView(ElderChildMixin, View):
+    action = "delete"
+
+    def post(self, request: HttpRequest, elder_pk: int, pk: int) -> HttpResponse:
+        self.check_permission()
+        obj = self.get_object()
+        if isinstance(obj, Certification):
+            actions.certification_delete(certification=obj, actor=request.user)
+        elif isinstance(obj, ElderContact):
+            actions.contact_delete(contact=obj, actor=request.user)
+        else:
+            raise PermissionDenied
+        messages.success(request, f"已删除：{obj}")
+        return HttpResponseRedirect(self.elder_url())
+
+
+class CertificationDeleteView(ChildDeleteView):
+    model = Certification
+
+
+class ContactDeleteView(ChildDeleteView):
+    model = ElderContact
+
+
+@login_required
+def saved_filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the current list filter as a personal 分类台账."""
+    name = request.POST.get("name", "").strip()
+    query = request.POST.get("query", "").strip().lstrip("?")
+    if request.method != "POST" or not name or not query:
+        messages.error(request, "请填写台账名称")
+    else:
+        SavedFilter.objects.create(name=name[:50], query=query[:500], owner=request.user)
+        messages.success(request, f"已保存分类台账：{name}")
+    return HttpResponseRedirect(reverse("people:elder_list") + ("?" + query if query else ""))
+
+
+def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=pk)
+    return render(request, "people/_timeline.html", {"timeline": elder_timeline(elder, request.user)})

@@ -1,0 +1,80 @@
+"""Dashboard figures, read from the maintained ElderStat cells (never from a GROUP BY over elders)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Sum
+
+from yiyang.areas.models import Area, AreaLevel
+from yiyang.people.choices import AgeBracket
+from yiyang.people.models import ElderStat
+from yiyang.people.stats import ensure_fresh
+
+MEASURE_LABELS = {
+    "alone": "独居",
+    "empty_nest": "空巢",
+    "gugua": "孤寡",
+    "dibao": "低保",
+    "tekun": "特困",
+    "disabled": "失能",
+}
+# The elder-list query string each special-group figure links to.
+MEASURE_FILTERS = {
+    "alone": "living_situation=alone",
+    "empty_nest": "living_situation=empty_nest",
+    "gugua": "living_situation=gugua",
+    "dibao": "category=dibao",
+    "tekun": "category=tekun",
+    "disabled": "disabled=true",
+}
+MEASURES = list(MEASURE_LABELS)
+
+
+@dataclass
+class AreaFigures:
+    area: Area
+    total: int = 0
+    by_bracket: dict[int, int] = field(default_factory=dict)
+    by_sex: dict[str, int] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Dashboard:
+    area: Area
+    as_of: Any
+    figures: AreaFigures
+    children: list[AreaFigures]
+
+
+def dashboard_for(user: Any, area: Area) -> Dashboard:
+    """Figures for ``area`` and each child area, restricted to what ``user`` may see."""
+    state = ensure_fresh()
+    cells = ElderStat.objects.for_user(user).filter(area_path__startswith=area.path)
+    children = list(
+        Area.objects.for_user(user).filter(parent=area).order_by("path")
+        if area.level < AreaLevel.COMMUNITY
+        else Area.objects.none()
+    )
+    sums = {m: Sum(m) for m in ["total", *MEASURES]}
+    figures = AreaFigures(area)
+    by_child: dict[str, AreaFigures] = {c.path: AreaFigures(c) for c in children}
+    child_len = len(children[0].path) if children else 0
+    rows = cells.values("area_path", "bracket", "sex").annotate(**sums).order_by()
+    for row in rows:
+        targets = [figures]
+        if child_len and (child := by_child.get(row["area_path"][:child_len])):
+            targets.append(child)
+        for target in targets:
+            target.total += row["total"]
+            target.by_bracket[row["bracket"]] = target.by_bracket.get(row["bracket"], 0) + row["total"]
+            target.by_sex[row["sex"]] = target.by_sex.get(row["sex"], 0) + row["total"]
+            for m in MEASURES:
+                target.groups[m] = target.groups.get(m, 0) + row[m]
+    return Dashboard(area=area, as_of=state.as_of, figures=figures, children=list(by_child.values()))
+
+
+def bracket_labels() -> list[tuple[int, str]]:
+    return [(b.value, b.label) for b in AgeBracket if b != AgeBracket.UNDER_60]
