@@ -69,7 +69,7 @@ SECRET_KEY = _secret("YIYANG_SECRET_KEY", "secret_key", 50)
 FIELD_ENCRYPTION_KEY = _secret("YIYANG_FIELD_KEY", "field_key", 32)
 FIELD_HASH_KEY = _secret("YIYANG_HASH_KEY", "hash_key", 32)
 
-ALLOWED_HOSTS = [h for h in os.environ.get("YIYANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
+ALLOWED_HOSTS = os.environ.get("YIYANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YIYANG_CSRF_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [

@@ -7,7 +7,7 @@ urlpatterns = [
     path("accounts/", include("yiyang.accounts.urls")),
     path("people/", include("yiyang.people.urls")),
     path("reports/", include("yiyang.reports.urls")),
-    path("audit/", include("yiyang.core.urls")),
+    path("", include("yiyang.core.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

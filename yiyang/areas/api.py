@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
 from yiyang.areas.models import Area
@@ -5,11 +6,13 @@ from yiyang.core.api_permissions import ScopedModelPermissions
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Area
-        fields = ["id", "code", "path", "name", "level", "kind", "parent", "vintage", "is_active"]
+        fields = ["id", "code", "path", "name", "level", "kind", "parent_code", "vintage", "is_active"]
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
@@ -18,5 +21,5 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.select_related("parent")
     filterset_fields = ["level", "parent"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Area]:
         return Area.objects.for_user(self.request.user).select_related("parent")

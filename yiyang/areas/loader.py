@@ -53,7 +53,9 @@ def short_name(name: str) -> str:
     for suffix in ("居民委员会", "村民委员会", "居委会", "村委会"):
         if name.endswith(suffix) and len(name) > len(suffix):
             stem = name[: -len(suffix)]
-            return stem if stem.endswith(("社区", "村", "居")) else stem + ("村" if "村" in suffix else "社区")
+            return (
+                stem if stem.endswith(("社区", "村", "居")) else stem + ("村" if "村" in suffix else "社区")
+            )
     return name
 
 
@@ -64,7 +66,9 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(fh)
 
 
-def load_district(district_code: str, *, data_dir: Path | None = None, vintage: str = DEFAULT_VINTAGE) -> LoadResult:
+def load_district(
+    district_code: str, *, data_dir: Path | None = None, vintage: str = DEFAULT_VINTAGE
+) -> LoadResult:
     if len(district_code) != 6 or not district_code.isdigit():
         raise DivisionDataError(f"区县代码应为 6 位数字：{district_code}")
     data = data_dir or Path(settings.DIVISION_DATA_DIR)

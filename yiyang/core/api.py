@@ -9,33 +9,36 @@ from rest_framework import viewsets
 from rest_framework.serializers import BaseSerializer
 
 from yiyang.core import audit
-from yiyang.core.models import AuditEntry
 from yiyang.core.api_permissions import ScopedModelPermissions, request_action
+from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import ScopedQuerySet, is_in_scope
 
 __all__ = ["ScopedModelPermissions", "ScopedViewSet"]
+
 
 class ScopedViewSet(viewsets.ModelViewSet):
     """Set ``queryset`` (its model must use ScopedManager), ``serializer_class`` and ``filterset_class``."""
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        base = self.queryset
+        base: Any = self.queryset  # type: ignore[arg-type]  # stubs read this as a manager
         assert isinstance(base, ScopedQuerySet), "a scoped API needs a model with ScopedManager"
         return base.all().for_user(self.request.user, request_action(self.request, self))
 
     def _audited_save(self, serializer: BaseSerializer[Any], creating: bool) -> None:
         with transaction.atomic():
-            before = None if creating else audit.snapshot(serializer.instance)
+            before = None if creating or serializer.instance is None else audit.snapshot(serializer.instance)
             obj = serializer.save()
             if not is_in_scope(self.request.user, obj, "add" if creating else "change"):
                 from rest_framework.exceptions import ValidationError
 
                 raise ValidationError("不能把记录保存到您的管辖范围之外")
             audit.record_change(
-                actor=self.request.user, obj=obj,
+                actor=self.request.user,
+                obj=obj,
                 action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE,
                 verb=f"{obj._meta.model_name}.{'create' if creating else 'update'}",
-                before=before, after=audit.snapshot(obj),
+                before=before,
+                after=audit.snapshot(obj),
             )
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
@@ -47,7 +50,10 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance: Any) -> None:
         with transaction.atomic():
             audit.record_change(
-                actor=self.request.user, obj=instance, action=AuditEntry.Action.DELETE,
-                verb=f"{instance._meta.model_name}.delete", before=audit.snapshot(instance),
+                actor=self.request.user,
+                obj=instance,
+                action=AuditEntry.Action.DELETE,
+                verb=f"{instance._meta.model_name}.delete",
+                before=audit.snapshot(instance),
             )
             instance.delete()

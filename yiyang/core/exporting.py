@@ -14,6 +14,7 @@ from django.utils import timezone
 from yiyang.core import audit
 from yiyang.core.importing.writer import write_rows_xlsx
 from yiyang.core.models import AccessLog
+from yiyang.core.scoping import user_area_paths
 
 Accessor = str | Callable[[Any], Any]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,10 +48,16 @@ def export_response(
     query: str = "",
 ) -> HttpResponse:
     buffer = io.BytesIO()
-    count = write_rows_xlsx([h for h, _ in columns], iter_rows(qs, columns), buffer, sheet_title=filename[:31])
+    count = write_rows_xlsx(
+        [h for h, _ in columns], iter_rows(qs, columns), buffer, sheet_title=filename[:31]
+    )
     audit.record_access(
-        actor=user, kind=AccessLog.Kind.EXPORT, object_type=object_type,
-        area_path=",".join(getattr(user, "_yiyang_area_paths", ()) or ())[:32], row_count=count, query=query,
+        actor=user,
+        kind=AccessLog.Kind.EXPORT,
+        object_type=object_type,
+        area_path=min(user_area_paths(user), key=len, default=""),
+        row_count=count,
+        query=query,
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

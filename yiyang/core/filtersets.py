@@ -10,7 +10,15 @@ class AuditEntryFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AuditEntry
-        fields = ["action", "object_type", "actor_name", "time_after", "time_before", "request_id", "subject_id"]
+        fields = [
+            "action",
+            "object_type",
+            "actor_name",
+            "time_after",
+            "time_before",
+            "request_id",
+            "subject_id",
+        ]
 
 
 class AccessLogFilterSet(django_filters.FilterSet):

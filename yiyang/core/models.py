@@ -146,7 +146,9 @@ class ImportBatch(models.Model):
     errors = models.JSONField("错误明细", default=list, blank=True)
     notices = models.JSONField("提示", default=list, blank=True)
     message = models.TextField("说明", blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, on_delete=models.SET_NULL
+    )
     actor_name = models.CharField("导入人姓名", max_length=150, blank=True)
     area_path = models.CharField("导入范围", max_length=32)
     request_id = models.UUIDField("请求编号", db_index=True)

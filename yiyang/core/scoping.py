@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -94,7 +95,7 @@ class ScopedQuerySet(models.QuerySet[M]):
         """Missing and out-of-scope look the same: a 404 never confirms that a record exists."""
         try:
             return self.for_user(user, action).get(**lookup)
-        except self.model.DoesNotExist as exc:
+        except ObjectDoesNotExist as exc:
             raise Http404 from exc
 
 

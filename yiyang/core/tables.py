@@ -21,7 +21,17 @@ class AccessLogTable(tables.Table):
 
     class Meta:
         model = AccessLog
-        fields = ("time", "actor_name", "kind", "object_type", "object_id", "fields", "reason", "row_count",
-                  "query", "client_ip")
+        fields = (
+            "time",
+            "actor_name",
+            "kind",
+            "object_type",
+            "object_id",
+            "fields",
+            "reason",
+            "row_count",
+            "query",
+            "client_ip",
+        )
         attrs = {"class": "table table-sm"}
         empty_text = "没有记录"

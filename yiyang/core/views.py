@@ -18,7 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -31,8 +31,9 @@ from yiyang.core.scoping import ScopedManager, is_in_scope, permission_name
 
 class ScopedViewMixin(LoginRequiredMixin):
     model: ClassVar[type[models.Model]]
-    action: ClassVar[str] = "view"
+    action: str = "view"
     request: HttpRequest
+    kwargs: dict[str, Any]
 
     def check_permission(self, action: str | None = None) -> None:
         if not self.request.user.has_perm(permission_name(self.model, action or self.action)):
@@ -81,7 +82,8 @@ class ObjectListView(ScopedViewMixin, View):
             return self.export(qs)
         table = self.table(qs, request=request)
         tables.RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
-        template = "generic/_table.html" if request.htmx and request.htmx.target == "results" else self.template_name
+        htmx = getattr(request, "htmx", None)
+        template = "generic/_table.html" if htmx and htmx.target == "results" else self.template_name
         return render(request, template, self.get_context(fs=fs, table=table))
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
@@ -114,8 +116,11 @@ class ObjectListView(ScopedViewMixin, View):
         assert self.export_columns is not None
         qs = qs & self.get_queryset("export")
         return export_response(
-            qs, self.export_columns, filename=str(self.model._meta.verbose_name),
-            user=self.request.user, object_type=self.model._meta.label_lower,
+            qs,
+            self.export_columns,
+            filename=str(self.model._meta.verbose_name),
+            user=self.request.user,
+            object_type=self.model._meta.label_lower,
             query=self.request.GET.urlencode(),
         )
 
@@ -130,14 +135,22 @@ class ObjectDetailView(ScopedViewMixin, View):
         obj = self.get_object()
         if self.log_views:
             audit.record_access(
-                actor=request.user, kind=AccessLog.Kind.VIEW, object_type=self.model._meta.label_lower,
-                object_id=str(obj.pk), subject_id=getattr(obj, "audit_subject_id", None),
+                actor=request.user,
+                kind=AccessLog.Kind.VIEW,
+                object_type=self.model._meta.label_lower,
+                object_id=str(obj.pk),
+                subject_id=getattr(obj, "audit_subject_id", None),
                 area_path=getattr(obj, "audit_area_path", ""),
             )
         return render(request, self.template_name, self.get_context(obj))
 
     def get_context(self, obj: Any) -> dict[str, Any]:
-        return {"object": obj, "view": self, "title": str(obj), "breadcrumbs": [*self.breadcrumbs(), (str(obj), "")]}
+        return {
+            "object": obj,
+            "view": self,
+            "title": str(obj),
+            "breadcrumbs": [*self.breadcrumbs(), (str(obj), "")],
+        }
 
 
 class ObjectEditView(ScopedViewMixin, View):
@@ -151,9 +164,7 @@ class ObjectEditView(ScopedViewMixin, View):
     def creating(self) -> bool:
         return "pk" not in self.kwargs
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()  # type: ignore[no-any-return]
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.action = "add" if "pk" not in kwargs else "change"
         return super().dispatch(request, *args, **kwargs)
 
@@ -163,7 +174,7 @@ class ObjectEditView(ScopedViewMixin, View):
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         self.check_permission()
-        return self.render(self.get_form(initial_data(request)))
+        return self.render(self.get_form())
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         self.check_permission()
@@ -185,10 +196,12 @@ class ObjectEditView(ScopedViewMixin, View):
             if not is_in_scope(self.request.user, obj, self.action):
                 raise ValidationError("不能把记录保存到您的管辖范围之外")
             audit.record_change(
-                actor=self.request.user, obj=obj,
+                actor=self.request.user,
+                obj=obj,
                 action=AuditEntry.Action.CREATE if self.creating else AuditEntry.Action.UPDATE,
                 verb=f"{self.model._meta.model_name}.{'create' if self.creating else 'update'}",
-                before=before, after=audit.snapshot(obj),
+                before=before,
+                after=audit.snapshot(obj),
             )
         return obj
 
@@ -199,14 +212,15 @@ class ObjectEditView(ScopedViewMixin, View):
     def render(self, form: BaseForm) -> HttpResponse:
         title = f"新增{self.verbose_name}" if self.creating else f"编辑{self.verbose_name}"
         return render(
-            self.request, self.template_name,
+            self.request,
+            self.template_name,
             {"form": form, "view": self, "title": title, "breadcrumbs": [*self.breadcrumbs(), (title, "")]},
         )
 
 
 def initial_data(request: HttpRequest) -> None:
     """GET shows an unbound form; query parameters become initial values in get_form overrides."""
-    return None
+    return
 
 
 def _add_errors(form: BaseForm, exc: ValidationError) -> None:

@@ -14,4 +14,3 @@ class AccessLogListView(ObjectListView):
     model = AccessLog
     filterset = AccessLogFilterSet
     table = AccessLogTable
-

@@ -86,7 +86,11 @@ def elder_create(*, data: ElderData, actor: Any) -> Elder:
         raise ValidationError({"id_number": "该身份证号已登记，请勿重复登记"})
     elder.save()
     audit.record_change(
-        actor=actor, obj=elder, action=AuditEntry.Action.CREATE, verb="elder.create", after=audit.snapshot(elder)
+        actor=actor,
+        obj=elder,
+        action=AuditEntry.Action.CREATE,
+        verb="elder.create",
+        after=audit.snapshot(elder),
     )
     stats.apply_change(None, stats.elder_stat_key(elder, timezone.localdate()))
     return elder
@@ -106,8 +110,12 @@ def elder_update(*, elder: Elder, data: ElderData, actor: Any) -> Elder:
     if not is_in_scope(actor, elder, "change"):
         raise ValidationError({"area": "不能把记录移出您的管辖范围"})
     audit.record_change(
-        actor=actor, obj=elder, action=AuditEntry.Action.UPDATE, verb="elder.update",
-        before=before, after=audit.snapshot(elder),
+        actor=actor,
+        obj=elder,
+        action=AuditEntry.Action.UPDATE,
+        verb="elder.update",
+        before=before,
+        after=audit.snapshot(elder),
     )
     stats.apply_change(before_key, stats.elder_stat_key(elder, today))
     return elder
@@ -128,8 +136,13 @@ def elder_set_status(
     elder.status, elder.status_date, elder.status_note = status, date, note
     elder.save(update_fields=["status", "status_date", "status_note", "updated_at"])
     audit.record_change(
-        actor=actor, obj=elder, action=AuditEntry.Action.WORKFLOW, verb=f"elder.status.{status}",
-        before=before, after=audit.snapshot(elder), message=note,
+        actor=actor,
+        obj=elder,
+        action=AuditEntry.Action.WORKFLOW,
+        verb=f"elder.status.{status}",
+        before=before,
+        after=audit.snapshot(elder),
+        message=note,
     )
     stats.apply_change(before_key, stats.elder_stat_key(elder, today))
     return elder
@@ -144,8 +157,14 @@ def elder_reveal(*, elder: Elder, field_name: str, reason: str, actor: Any) -> s
     if len(reason) < 2:
         raise ValidationError("请填写查看事由")
     audit.record_access(
-        actor=actor, kind=AccessLog.Kind.REVEAL, object_type="people.elder", object_id=str(elder.pk),
-        subject_id=elder.pk, area_path=elder.area_path, fields=[field_name], reason=reason,
+        actor=actor,
+        kind=AccessLog.Kind.REVEAL,
+        object_type="people.elder",
+        object_id=str(elder.pk),
+        subject_id=elder.pk,
+        area_path=elder.area_path,
+        fields=[field_name],
+        reason=reason,
     )
     return str(getattr(elder, field_name))
 
@@ -174,10 +193,12 @@ def certification_save(*, certification: Certification, actor: Any) -> Certifica
     certification.full_clean()
     certification.save()
     audit.record_change(
-        actor=actor, obj=certification,
+        actor=actor,
+        obj=certification,
         action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE,
         verb="certification.create" if creating else "certification.update",
-        before=before, after=audit.snapshot(certification),
+        before=before,
+        after=audit.snapshot(certification),
     )
     _refresh_elder_categories(elder, before_key)
     return certification
@@ -189,7 +210,10 @@ def certification_delete(*, certification: Certification, actor: Any) -> None:
     elder = certification.elder
     before_key = stats.elder_stat_key(elder, timezone.localdate())
     audit.record_change(
-        actor=actor, obj=certification, action=AuditEntry.Action.DELETE, verb="certification.delete",
+        actor=actor,
+        obj=certification,
+        action=AuditEntry.Action.DELETE,
+        verb="certification.delete",
         before=audit.snapshot(certification),
     )
     certification.delete()
@@ -210,10 +234,12 @@ def contact_save(*, contact: ElderContact, phone: str | None, actor: Any) -> Eld
         contact.set_phone(phone)
     contact.save()
     audit.record_change(
-        actor=actor, obj=contact,
+        actor=actor,
+        obj=contact,
         action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE,
         verb="contact.create" if creating else "contact.update",
-        before=before, after=audit.snapshot(contact),
+        before=before,
+        after=audit.snapshot(contact),
     )
     return contact
 
@@ -222,7 +248,10 @@ def contact_save(*, contact: ElderContact, phone: str | None, actor: Any) -> Eld
 def contact_delete(*, contact: ElderContact, actor: Any) -> None:
     _require(actor, ElderContact, "delete")
     audit.record_change(
-        actor=actor, obj=contact, action=AuditEntry.Action.DELETE, verb="contact.delete",
+        actor=actor,
+        obj=contact,
+        action=AuditEntry.Action.DELETE,
+        verb="contact.delete",
         before=audit.snapshot(contact),
     )
     contact.delete()

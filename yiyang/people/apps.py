@@ -7,4 +7,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "老年人信息"
 
     def ready(self) -> None:
-        from yiyang.people import navigation, permissions, timeline  # noqa: F401  (registrations)
+        from yiyang.people import imports, navigation, permissions, timeline  # noqa: F401  (registrations)

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -22,15 +21,22 @@ class ElderFilterSet(django_filters.FilterSet):
         label="区域", queryset=Area.objects.none(), method="filter_area", to_field_name="path"
     )
     sex = django_filters.ChoiceFilter(label="性别", choices=Sex.choices)
-    age_bracket = django_filters.ChoiceFilter(label="年龄段", choices=AgeBracket.choices, method="filter_bracket")
+    age_bracket = django_filters.ChoiceFilter(
+        label="年龄段", choices=AgeBracket.choices, method="filter_bracket"
+    )
     age_min = django_filters.NumberFilter(label="最小年龄", method="filter_age_min")
     age_max = django_filters.NumberFilter(label="最大年龄", method="filter_age_max")
     living_situation = django_filters.ChoiceFilter(label="居住情况", choices=LivingSituation.choices)
-    category = django_filters.ChoiceFilter(label="经济类别", choices=EconomicCategory.choices, method="filter_category")
+    category = django_filters.ChoiceFilter(
+        label="经济类别", choices=EconomicCategory.choices, method="filter_category"
+    )
     disabled = django_filters.BooleanFilter(label="失能", method="filter_disabled")
     hukou_local = django_filters.BooleanFilter(label="本区户籍")
     status = django_filters.ChoiceFilter(
-        label="状态", choices=[*ElderStatus.choices, ("all", "全部")], method="filter_status", empty_label=None
+        label="状态",
+        choices=[*ElderStatus.choices, ("all", "全部")],
+        method="filter_status",
+        empty_label=None,
     )
 
     class Meta:
@@ -44,7 +50,7 @@ class ElderFilterSet(django_filters.FilterSet):
         super().__init__(data, *args, request=request, **kwargs)
         user = request.user if request is not None else None
         if user is not None:
-            self.filters["area"].queryset = Area.objects.for_user(user).filter(  # type: ignore[attr-defined]
+            self.filters["area"].queryset = Area.objects.for_user(user).filter(
                 level__in=[AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
             )
 

@@ -19,8 +19,10 @@ class AreaChoiceField(forms.ModelChoiceField):
 
 
 def scoped_communities(user: Any) -> Any:
-    return Area.objects.for_user(user).filter(level__in=[AreaLevel.COMMUNITY, AreaLevel.GRID]).select_related(
-        "parent"
+    return (
+        Area.objects.for_user(user)
+        .filter(level__in=[AreaLevel.COMMUNITY, AreaLevel.GRID])
+        .select_related("parent")
     )
 
 
@@ -30,7 +32,9 @@ class ElderForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=30)
     name = forms.CharField(label="姓名", max_length=50)
     sex = forms.ChoiceField(label="性别", choices=[("", "按身份证号"), *Sex.choices], required=False)
-    birth_date = forms.DateField(label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     ethnicity = forms.ChoiceField(label="民族", choices=[(e, e) for e in ETHNICITIES], initial="汉族")
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     area = AreaChoiceField(label="所属社区/网格", queryset=Area.objects.none())
@@ -46,17 +50,28 @@ class ElderForm(forms.Form):
     )
     status_note = forms.CharField(label="状态说明", max_length=200, required=False)
 
-    def __init__(self, data: Any = None, files: Any = None, *, instance: Elder | None = None, user: Any) -> None:
+    def __init__(
+        self, data: Any = None, files: Any = None, *, instance: Elder | None = None, user: Any
+    ) -> None:
         self.instance = instance
         initial = None
         if instance is not None:
             initial = {
-                "id_number": instance.id_number, "name": instance.name, "sex": instance.sex,
-                "birth_date": instance.birth_date, "ethnicity": instance.ethnicity, "phone": instance.phone,
-                "area": instance.area, "address": instance.address, "hukou_local": instance.hukou_local,
-                "hukou_address": instance.hukou_address, "living_situation": instance.living_situation,
-                "health": instance.health, "disability_grade": instance.disability_grade,
-                "status": instance.status, "status_date": instance.status_date,
+                "id_number": instance.id_number,
+                "name": instance.name,
+                "sex": instance.sex,
+                "birth_date": instance.birth_date,
+                "ethnicity": instance.ethnicity,
+                "phone": instance.phone,
+                "area": instance.area,
+                "address": instance.address,
+                "hukou_local": instance.hukou_local,
+                "hukou_address": instance.hukou_address,
+                "living_situation": instance.living_situation,
+                "health": instance.health,
+                "disability_grade": instance.disability_grade,
+                "status": instance.status,
+                "status_date": instance.status_date,
                 "status_note": instance.status_note,
             }
         super().__init__(data, files, initial=initial)
@@ -81,7 +96,9 @@ class ElderForm(forms.Form):
             if data.get("sex") and data["sex"] != parsed.sex:
                 self.add_error("sex", f"性别与身份证号不符（身份证号显示为{Sex(parsed.sex).label}）")
             if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
-                self.add_error("birth_date", f"出生日期与身份证号不符（身份证号显示为 {parsed.birth_date:%Y-%m-%d}）")
+                self.add_error(
+                    "birth_date", f"出生日期与身份证号不符（身份证号显示为 {parsed.birth_date:%Y-%m-%d}）"
+                )
         if data.get("status") != ElderStatus.LIVING and not data.get("status_date"):
             self.add_error("status_date", "请填写死亡或迁出日期")
         return data
@@ -89,10 +106,18 @@ class ElderForm(forms.Form):
     def to_data(self) -> ElderData:
         d = self.cleaned_data
         return ElderData(
-            id_number=d["id_number"], name=d["name"].strip(), area=d["area"], ethnicity=d["ethnicity"],
-            phone=d["phone"], address=d["address"], hukou_local=d["hukou_local"],
-            hukou_address=d["hukou_address"], living_situation=d["living_situation"], health=d["health"],
-            disability_grade=d["disability_grade"] or "", status=d["status"],
+            id_number=d["id_number"],
+            name=d["name"].strip(),
+            area=d["area"],
+            ethnicity=d["ethnicity"],
+            phone=d["phone"],
+            address=d["address"],
+            hukou_local=d["hukou_local"],
+            hukou_address=d["hukou_address"],
+            living_situation=d["living_situation"],
+            health=d["health"],
+            disability_grade=d["disability_grade"] or "",
+            status=d["status"],
             status_date=d["status_date"] if d["status"] != ElderStatus.LIVING else None,
             status_note=d["status_note"],
         )
@@ -116,7 +141,16 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = ElderContact
-        fields = ["name", "relation", "phone", "priority", "is_emergency", "is_keyholder", "lives_together", "note"]
+        fields = [
+            "name",
+            "relation",
+            "phone",
+            "priority",
+            "is_emergency",
+            "is_keyholder",
+            "lives_together",
+            "note",
+        ]
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,5 +165,7 @@ class ContactForm(forms.ModelForm):
 
 
 class RevealForm(forms.Form):
-    field = forms.ChoiceField(choices=[("id_number", "身份证号"), ("phone", "联系电话"), ("health", "健康状况")])
+    field = forms.ChoiceField(
+        choices=[("id_number", "身份证号"), ("phone", "联系电话"), ("health", "健康状况")]
+    )
     reason = forms.CharField(label="查看事由", min_length=2, max_length=200)

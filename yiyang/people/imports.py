@@ -18,80 +18,179 @@ from django.utils import timezone
 from yiyang.areas.loader import short_name
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core import audit, crypto
-from yiyang.core.cells import CellError, clean_text, parse_bool, parse_choice, parse_date, parse_phone, parse_sex
+from yiyang.core.cells import (
+    CellError,
+    clean_text,
+    parse_choice,
+    parse_date,
+    parse_phone,
+    parse_sex,
+)
 from yiyang.core.context import current_request_id
 from yiyang.core.idnumber import IdNumberError, mask_id_number, parse_id_number
 from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.engine import Counts, Importer, RowRejected
 from yiyang.core.importing.reader import RawRow
+from yiyang.core.importing.registry import register_importer
 from yiyang.core.models import AuditEntry, ImportBatch
 from yiyang.core.scoping import user_area_paths
 from yiyang.people import stats
-from yiyang.people.choices import ETHNICITIES, DisabilityGrade, ElderStatus, LivingSituation, Sex
+from yiyang.people.choices import ETHNICITIES, ElderStatus, LivingSituation, Sex
 from yiyang.people.models import Elder
 from yiyang.people.pinyin import name_pinyin
 
 LIVING_SYNONYMS = {
-    "独居": LivingSituation.ALONE, "独居老人": LivingSituation.ALONE, "一人居住": LivingSituation.ALONE,
-    "空巢": LivingSituation.EMPTY_NEST, "空巢老人": LivingSituation.EMPTY_NEST, "老两口": LivingSituation.EMPTY_NEST,
-    "孤寡": LivingSituation.GUGUA, "孤寡老人": LivingSituation.GUGUA,
-    "与家人同住": LivingSituation.WITH_FAMILY, "与子女同住": LivingSituation.WITH_FAMILY,
-    "同住": LivingSituation.WITH_FAMILY, "与家人居住": LivingSituation.WITH_FAMILY, "正常": LivingSituation.WITH_FAMILY,
-    "入住机构": LivingSituation.INSTITUTION, "养老机构": LivingSituation.INSTITUTION, "机构": LivingSituation.INSTITUTION,
-    "敬老院": LivingSituation.INSTITUTION, "养老院": LivingSituation.INSTITUTION,
+    "独居": LivingSituation.ALONE,
+    "独居老人": LivingSituation.ALONE,
+    "一人居住": LivingSituation.ALONE,
+    "空巢": LivingSituation.EMPTY_NEST,
+    "空巢老人": LivingSituation.EMPTY_NEST,
+    "老两口": LivingSituation.EMPTY_NEST,
+    "孤寡": LivingSituation.GUGUA,
+    "孤寡老人": LivingSituation.GUGUA,
+    "与家人同住": LivingSituation.WITH_FAMILY,
+    "与子女同住": LivingSituation.WITH_FAMILY,
+    "同住": LivingSituation.WITH_FAMILY,
+    "与家人居住": LivingSituation.WITH_FAMILY,
+    "正常": LivingSituation.WITH_FAMILY,
+    "入住机构": LivingSituation.INSTITUTION,
+    "养老机构": LivingSituation.INSTITUTION,
+    "机构": LivingSituation.INSTITUTION,
+    "敬老院": LivingSituation.INSTITUTION,
+    "养老院": LivingSituation.INSTITUTION,
 }
 STATUS_SYNONYMS = {
-    "在册": ElderStatus.LIVING, "在世": ElderStatus.LIVING, "正常": ElderStatus.LIVING, "健在": ElderStatus.LIVING,
-    "已故": ElderStatus.DECEASED, "死亡": ElderStatus.DECEASED, "去世": ElderStatus.DECEASED,
-    "迁出": ElderStatus.MOVED, "已迁出": ElderStatus.MOVED, "户籍迁出": ElderStatus.MOVED,
+    "在册": ElderStatus.LIVING,
+    "在世": ElderStatus.LIVING,
+    "正常": ElderStatus.LIVING,
+    "健在": ElderStatus.LIVING,
+    "已故": ElderStatus.DECEASED,
+    "死亡": ElderStatus.DECEASED,
+    "去世": ElderStatus.DECEASED,
+    "迁出": ElderStatus.MOVED,
+    "已迁出": ElderStatus.MOVED,
+    "户籍迁出": ElderStatus.MOVED,
 }
-DISABILITY_SYNONYMS = {"无": "", "否": "", "一级": "1", "二级": "2", "三级": "3", "四级": "4",
-                       "1级": "1", "2级": "2", "3级": "3", "4级": "4", "1": "1", "2": "2", "3": "3", "4": "4"}
+DISABILITY_SYNONYMS = {
+    "无": "",
+    "否": "",
+    "一级": "1",
+    "二级": "2",
+    "三级": "3",
+    "四级": "4",
+    "1级": "1",
+    "2级": "2",
+    "3级": "3",
+    "4级": "4",
+    "1": "1",
+    "2": "2",
+    "3": "3",
+    "4": "4",
+}
 HUKOU_SYNONYMS = {"本区": "1", "本区户籍": "1", "是": "1", "外区": "0", "非本区": "0", "外地": "0", "否": "0"}
 
 COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("id_number", "身份证号", ("身份证号码", "公民身份号码", "身份证件号码", "证件号码", "身份证"),
-               required=True, text_format=True, help="18 位身份证号；15 位旧号自动转换。请把此列设为文本格式"),
+    ColumnSpec(
+        "id_number",
+        "身份证号",
+        ("身份证号码", "公民身份号码", "身份证件号码", "证件号码", "身份证"),
+        required=True,
+        text_format=True,
+        help="18 位身份证号；15 位旧号自动转换。请把此列设为文本格式",
+    ),
     ColumnSpec("name", "姓名", ("老人姓名", "老年人姓名", "名字"), required=True),
-    ColumnSpec("sex", "性别", (), choices=("男", "女"), help="可省略：按身份证号判断；填写时须与身份证号一致"),
+    ColumnSpec(
+        "sex", "性别", (), choices=("男", "女"), help="可省略：按身份证号判断；填写时须与身份证号一致"
+    ),
     ColumnSpec("birth_date", "出生日期", ("出生年月日", "生日", "出生年月"), help="可省略：按身份证号判断"),
     ColumnSpec("ethnicity", "民族", (), help="如 汉族、回族；可写“汉”"),
-    ColumnSpec("phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式", "本人电话", "电话号码"),
-               text_format=True),
-    ColumnSpec("street", "街道", ("街道（镇）", "乡镇", "镇街", "所属街道", "街道/镇"), fill_merged=True,
-               help="社区名称在多个街道重名时必填"),
-    ColumnSpec("community", "社区", ("社区（村）", "村（社区）", "村居", "所属社区", "村/社区", "社区/村", "村"),
-               required=True, fill_merged=True, help="社区或村的名称，或 12 位统计用区划代码"),
+    ColumnSpec(
+        "phone",
+        "联系电话",
+        ("电话", "手机", "手机号", "手机号码", "联系方式", "本人电话", "电话号码"),
+        text_format=True,
+    ),
+    ColumnSpec(
+        "street",
+        "街道",
+        ("街道（镇）", "乡镇", "镇街", "所属街道", "街道/镇"),
+        fill_merged=True,
+        help="社区名称在多个街道重名时必填",
+    ),
+    ColumnSpec(
+        "community",
+        "社区",
+        ("社区（村）", "村（社区）", "村居", "所属社区", "村/社区", "社区/村", "村"),
+        required=True,
+        fill_merged=True,
+        help="社区或村的名称，或 12 位统计用区划代码",
+    ),
     ColumnSpec("grid", "网格", ("所属网格", "网格名称"), fill_merged=True),
     ColumnSpec("address", "居住地址", ("现住址", "家庭住址", "住址", "地址", "现居住地址")),
     ColumnSpec("hukou_local", "本区户籍", ("是否本区户籍", "户籍类型"), choices=("是", "否")),
     ColumnSpec("hukou_address", "户籍地址", ("户籍所在地", "户口所在地", "户籍地")),
-    ColumnSpec("living_situation", "居住情况", ("居住状况", "居住类型", "居住方式"),
-               choices=tuple(LivingSituation.labels)),
+    ColumnSpec(
+        "living_situation",
+        "居住情况",
+        ("居住状况", "居住类型", "居住方式"),
+        choices=tuple(LivingSituation.labels),
+    ),
     ColumnSpec("health", "健康状况", ("身体状况", "健康情况", "疾病情况", "慢性病")),
-    ColumnSpec("disability_grade", "残疾等级", ("残疾情况", "残疾级别"), choices=("无", "一级", "二级", "三级", "四级")),
+    ColumnSpec(
+        "disability_grade",
+        "残疾等级",
+        ("残疾情况", "残疾级别"),
+        choices=("无", "一级", "二级", "三级", "四级"),
+    ),
     ColumnSpec("status", "状态", ("人员状态", "在世状态"), choices=("在册", "已故", "迁出")),
     ColumnSpec("status_date", "死亡/迁出日期", ("死亡日期", "迁出日期", "状态日期", "死亡时间")),
 )
 
 # Staged columns, in record order. None in a record means "not given: keep what is there".
 STAGE = (
-    ("rownum", "INTEGER"), ("id_hash", "VARCHAR(32)"), ("id_enc", "TEXT"), ("id_masked", "VARCHAR(18)"),
-    ("id_tail", "VARCHAR(4)"), ("name", "VARCHAR(50)"), ("name_pinyin", "VARCHAR(120)"),
-    ("name_initials", "VARCHAR(20)"), ("sex", "VARCHAR(1)"), ("birth_date", "DATE"), ("ethnicity", "VARCHAR(20)"),
-    ("phone_hash", "VARCHAR(32)"), ("phone_enc", "TEXT"), ("phone_masked", "VARCHAR(20)"),
-    ("phone_tail", "VARCHAR(4)"), ("address", "VARCHAR(200)"), ("area_id", "BIGINT"), ("area_path", "VARCHAR(15)"),
-    ("hukou_local", "BOOLEAN"), ("hukou_address", "VARCHAR(200)"), ("living_situation", "VARCHAR(16)"),
-    ("health_hash", "VARCHAR(32)"), ("health_enc", "TEXT"), ("disability_grade", "VARCHAR(2)"),
-    ("status", "VARCHAR(12)"), ("status_date", "DATE"),
+    ("rownum", "INTEGER"),
+    ("id_hash", "VARCHAR(32)"),
+    ("id_enc", "TEXT"),
+    ("id_masked", "VARCHAR(18)"),
+    ("id_tail", "VARCHAR(4)"),
+    ("name", "VARCHAR(50)"),
+    ("name_pinyin", "VARCHAR(120)"),
+    ("name_initials", "VARCHAR(20)"),
+    ("sex", "VARCHAR(1)"),
+    ("birth_date", "DATE"),
+    ("ethnicity", "VARCHAR(20)"),
+    ("phone_hash", "VARCHAR(32)"),
+    ("phone_enc", "TEXT"),
+    ("phone_masked", "VARCHAR(20)"),
+    ("phone_tail", "VARCHAR(4)"),
+    ("address", "VARCHAR(200)"),
+    ("area_id", "BIGINT"),
+    ("area_path", "VARCHAR(15)"),
+    ("hukou_local", "BOOLEAN"),
+    ("hukou_address", "VARCHAR(200)"),
+    ("living_situation", "VARCHAR(16)"),
+    ("health_hash", "VARCHAR(32)"),
+    ("health_enc", "TEXT"),
+    ("disability_grade", "VARCHAR(2)"),
+    ("status", "VARCHAR(12)"),
+    ("status_date", "DATE"),
 )
 STAGE_NAMES = [name for name, _ in STAGE]
 # (elder column, staged column) pairs compared and merged value by value.
 PLAIN = [
-    ("name", "name"), ("name_pinyin", "name_pinyin"), ("name_initials", "name_initials"), ("ethnicity", "ethnicity"),
-    ("address", "address"), ("area_id", "area_id"), ("area_path", "area_path"), ("hukou_local", "hukou_local"),
-    ("hukou_address", "hukou_address"), ("living_situation", "living_situation"),
-    ("disability_grade", "disability_grade"), ("status", "status"), ("status_date", "status_date"),
+    ("name", "name"),
+    ("name_pinyin", "name_pinyin"),
+    ("name_initials", "name_initials"),
+    ("ethnicity", "ethnicity"),
+    ("address", "address"),
+    ("area_id", "area_id"),
+    ("area_path", "area_path"),
+    ("hukou_local", "hukou_local"),
+    ("hukou_address", "hukou_address"),
+    ("living_situation", "living_situation"),
+    ("disability_grade", "disability_grade"),
+    ("status", "status"),
+    ("status_date", "status_date"),
 ]
 # Encrypted values: compared through their keyed hash, copied with their masked forms.
 SECRET = [
@@ -106,6 +205,7 @@ def _distinct(a: str, b: str) -> str:
     return f"{a} IS DISTINCT FROM {b}" if connection.vendor == "postgresql" else f"{a} IS NOT {b}"
 
 
+@register_importer
 class ElderImporter(Importer):
     kind = "people.elder"
     label = "老年人信息"
@@ -116,7 +216,9 @@ class ElderImporter(Importer):
         super().__init__(actor)
         self.today = timezone.localdate()
         self.scope = tuple(user_area_paths(actor))
-        areas = Area.objects.for_user(actor).filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID])
+        areas = Area.objects.for_user(actor).filter(
+            level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID]
+        )
         self.by_code: dict[str, Area] = {}
         self.communities_by_name: dict[str, list[Area]] = defaultdict(list)
         self.grids: dict[int, dict[str, Area]] = defaultdict(dict)
@@ -126,17 +228,29 @@ class ElderImporter(Importer):
             if area.level == AreaLevel.STREET:
                 streets[area.pk] = area
             elif area.level == AreaLevel.COMMUNITY:
-                for alias in {area.name, short_name(area.name), area.name.removesuffix("社区"), area.name + "居委会"}:
+                for alias in {
+                    area.name,
+                    short_name(area.name),
+                    area.name.removesuffix("社区"),
+                    area.name + "居委会",
+                }:
                     if alias:
                         self.communities_by_name[alias].append(area)
             else:
                 grid_names = self.grids[area.parent_id or 0]
                 number = area.code[-3:].lstrip("0")
-                for alias in (area.name, area.name.removeprefix(area.parent.name if area.parent else ""), number,
-                              f"{number}网格", f"第{number}网格"):
+                for alias in (
+                    area.name,
+                    area.name.removeprefix(area.parent.name if area.parent else ""),
+                    number,
+                    f"{number}网格",
+                    f"第{number}网格",
+                ):
                     grid_names[alias] = area
-        self.street_names = {a.pk: {a.name, a.name.removesuffix("街道"), a.name.removesuffix("办事处")}
-                             for a in streets.values()}
+        self.street_names = {
+            a.pk: {a.name, a.name.removesuffix("街道"), a.name.removesuffix("办事处")}
+            for a in streets.values()
+        }
 
     # -- cleaning --------------------------------------------------------------------------------
     def clean(self, row: RawRow) -> tuple[str, tuple[Any, ...]]:
@@ -167,7 +281,9 @@ class ElderImporter(Importer):
             if sex and sex != parsed.sex:
                 problems.append(("sex", f"性别与身份证号不符（身份证号显示为{Sex(parsed.sex).label}）"))
             if birth and birth != parsed.birth_date:
-                problems.append(("birth_date", f"出生日期与身份证号不符（身份证号显示为 {parsed.birth_date:%Y-%m-%d}）"))
+                problems.append(
+                    ("birth_date", f"出生日期与身份证号不符（身份证号显示为 {parsed.birth_date:%Y-%m-%d}）")
+                )
         ethnicity = clean_text(v.get("ethnicity"))
         if ethnicity:
             ethnicity = ethnicity if ethnicity.endswith("族") else ethnicity + "族"
@@ -176,7 +292,11 @@ class ElderImporter(Importer):
         phone = parsed_cell("phone", parse_phone)
         area = self._area(v, problems)
         hukou = parsed_cell("hukou_local", parse_choice, HUKOU_SYNONYMS)
-        living = parsed_cell("living_situation", parse_choice, {**LIVING_SYNONYMS, **{c.label: c.value for c in LivingSituation}})
+        living = parsed_cell(
+            "living_situation",
+            parse_choice,
+            {**LIVING_SYNONYMS, **{c.label: c.value for c in LivingSituation}},
+        )
         health = clean_text(v.get("health"))
         disability = parsed_cell("disability_grade", parse_choice, DISABILITY_SYNONYMS)
         status = parsed_cell("status", parse_choice, STATUS_SYNONYMS)
@@ -195,15 +315,38 @@ class ElderImporter(Importer):
         pinyin, initials = name_pinyin(name)
         phone_fields: tuple[Any, ...] = (None, None, None, None)
         if phone:
-            phone_fields = (crypto.lookup_hash(phone), crypto.encrypt(phone), crypto.mask_phone(phone), phone[-4:])
+            phone_fields = (
+                crypto.lookup_hash(phone),
+                crypto.encrypt(phone),
+                crypto.mask_phone(phone),
+                phone[-4:],
+            )
         health_fields: tuple[Any, ...] = (None, None)
         if health:
             health_fields = (crypto.lookup_hash(health), crypto.encrypt(health))
         record = (
-            row.number, id_hash, crypto.encrypt(id_value), mask_id_number(id_value), id_value[-4:], name, pinyin,
-            initials, parsed.sex, parsed.birth_date, ethnicity, *phone_fields, clean_text(v.get("address")),
-            area.pk, area.path, None if hukou is None else hukou == "1", clean_text(v.get("hukou_address")),
-            living, *health_fields, disability, status, status_date,
+            row.number,
+            id_hash,
+            crypto.encrypt(id_value),
+            mask_id_number(id_value),
+            id_value[-4:],
+            name,
+            pinyin,
+            initials,
+            parsed.sex,
+            parsed.birth_date,
+            ethnicity,
+            *phone_fields,
+            clean_text(v.get("address")),
+            area.pk,
+            area.path,
+            None if hukou is None else hukou == "1",
+            clean_text(v.get("hukou_address")),
+            living,
+            *health_fields,
+            disability,
+            status,
+            status_date,
         )
         return id_hash, record
 
@@ -218,7 +361,9 @@ class ElderImporter(Importer):
                 problems.append(("community", f"区划代码 {raw} 不是您辖区内的社区或村"))
                 return None
         else:
-            candidates = self.communities_by_name.get(raw) or self.communities_by_name.get(short_name(raw), [])
+            candidates = self.communities_by_name.get(raw) or self.communities_by_name.get(
+                short_name(raw), []
+            )
             street = clean_text(v.get("street"))
             if street:
                 candidates = [a for a in candidates if street in self.street_names.get(a.parent_id or 0, ())]
@@ -267,7 +412,9 @@ class ElderImporter(Importer):
     def _scope_sql(self) -> tuple[str, list[str]]:
         if not self.scope:
             return "1=0", []
-        return "(" + " OR ".join(["e.area_path LIKE %s"] * len(self.scope)) + ")", [p + "%" for p in self.scope]
+        return "(" + " OR ".join(["e.area_path LIKE %s"] * len(self.scope)) + ")", [
+            p + "%" for p in self.scope
+        ]
 
     def conflicts(self) -> list[tuple[int, str, str]]:
         scope, params = self._scope_sql()
@@ -276,8 +423,10 @@ class ElderImporter(Importer):
                 f"SELECT s.rownum FROM {TABLE} s JOIN {ELDER} e ON e.id_number_hash = s.id_hash WHERE NOT {scope}",
                 params,
             )
-            return [(row, "id_number", "该身份证号已在其他辖区登记，不能在此导入；如需迁入请联系区级管理员")
-                    for (row,) in cur.fetchall()]
+            return [
+                (row, "id_number", "该身份证号已在其他辖区登记，不能在此导入；如需迁入请联系区级管理员")
+                for (row,) in cur.fetchall()
+            ]
 
     def _changed_sql(self) -> str:
         checks = [f"(s.{s} IS NOT NULL AND {_distinct('s.' + s, 'e.' + e)})" for e, s in PLAIN]
@@ -315,9 +464,8 @@ class ElderImporter(Importer):
                     sets.append(f"{digest} = COALESCE(s.{digest}, e.{digest})")
                     sets += [f"{c} = CASE WHEN s.{digest} IS NULL THEN e.{c} ELSE s.{c} END" for c in copies]
                 sets.append("updated_at = %s")
-                target = f"{ELDER} AS e" if connection.vendor == "postgresql" else f"{ELDER} AS e"
                 cur.execute(
-                    f"UPDATE {target} SET {', '.join(sets)} FROM {TABLE} s "
+                    f"UPDATE {ELDER} AS e SET {', '.join(sets)} FROM {TABLE} s "
                     f"WHERE e.id_number_hash = s.id_hash AND {self._changed_sql()}{skip}",
                     [now],
                 )
@@ -343,7 +491,10 @@ class ElderImporter(Importer):
             cur.execute(f"SELECT DISTINCT area_path FROM {TABLE}")
             touched_paths.update(p for (p,) in cur.fetchall())
         audit.record_bulk(
-            actor=self.actor, object_type=self.kind, verb="elder.import", area_path=batch.area_path,
+            actor=self.actor,
+            object_type=self.kind,
+            verb="elder.import",
+            area_path=batch.area_path,
             message=f"导入 {batch.filename}：新增 {counts.created}，更新 {counts.updated}，未变化 {counts.unchanged}",
             after={"batch": batch.pk, "created": counts.created, "updated": counts.updated},
         )
@@ -358,7 +509,7 @@ class ElderImporter(Importer):
         """One audit row per changed elder, with before and after of the changed fields only."""
         compare = [(e, s) for e, s in PLAIN if e not in ("name_pinyin", "name_initials", "area_path")]
         cols = ", ".join(
-            [f"e.id", "e.name", "e.area_path"]
+            ["e.id", "e.name", "e.area_path"]
             + [f"e.{e}, s.{s}" for e, s in compare]
             + ["e.phone_hash, s.phone_hash, e.phone_masked, s.phone_masked, e.health_hash, s.health_hash"]
         )
@@ -379,7 +530,11 @@ class ElderImporter(Importer):
                     after: dict[str, Any] = {}
                     for i, (field, _) in enumerate(compare):
                         old, new = row[3 + 2 * i], row[4 + 2 * i]
-                        if new is not None and old != new and not (field == "hukou_local" and bool(old) == bool(new)):
+                        if (
+                            new is not None
+                            and old != new
+                            and not (field == "hukou_local" and bool(old) == bool(new))
+                        ):
                             key = field.removesuffix("_id")
                             before[key], after[key] = _plain(old), _plain(new)
                     tail = 3 + 2 * len(compare)
@@ -387,11 +542,22 @@ class ElderImporter(Importer):
                         before["phone_masked"], after["phone_masked"] = row[tail + 2], row[tail + 3]
                     if row[tail + 5] is not None and row[tail + 4] != row[tail + 5]:
                         before["health_masked"], after["health_masked"] = "（已修改）", "（已修改）"
-                    entries.append(AuditEntry(
-                        actor=self.actor, actor_name=actor_name, request_id=rid, action=AuditEntry.Action.IMPORT,
-                        verb="elder.import.update", object_type=self.kind, object_id=str(elder_id),
-                        object_repr=name, subject_id=elder_id, area_path=path, before=before, after=after,
-                    ))
+                    entries.append(
+                        AuditEntry(
+                            actor=self.actor,
+                            actor_name=actor_name,
+                            request_id=rid,
+                            action=AuditEntry.Action.IMPORT,
+                            verb="elder.import.update",
+                            object_type=self.kind,
+                            object_id=str(elder_id),
+                            object_repr=name,
+                            subject_id=elder_id,
+                            area_path=path,
+                            before=before,
+                            after=after,
+                        )
+                    )
         AuditEntry.objects.bulk_create(entries, batch_size=2000)
         return paths
 

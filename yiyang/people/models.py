@@ -51,7 +51,9 @@ class Elder(TimeStampedModel):
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     phone_tail = models.CharField("电话后四位", max_length=4, blank=True, db_index=True)
     address = models.CharField("居住地址", max_length=200, blank=True)
-    area = models.ForeignKey(Area, verbose_name="所属社区/网格", on_delete=models.PROTECT, related_name="elders")
+    area = models.ForeignKey(
+        Area, verbose_name="所属社区/网格", on_delete=models.PROTECT, related_name="elders"
+    )
     area_path = models.CharField("区域路径", max_length=15, editable=False)
     hukou_local = models.BooleanField("本区户籍", default=True)
     hukou_address = models.CharField("户籍地址", max_length=200, blank=True)
@@ -82,7 +84,13 @@ class Elder(TimeStampedModel):
         "health_enc": "health_masked",
     }
     audit_exclude = (
-        "id_number_hash", "id_number_masked", "id_tail", "phone_hash", "phone_masked", "phone_tail", "health_hash",
+        "id_number_hash",
+        "id_number_masked",
+        "id_tail",
+        "phone_hash",
+        "phone_masked",
+        "phone_tail",
+        "health_hash",
     )
 
     class Meta:
@@ -192,7 +200,9 @@ class Certification(TimeStampedModel):
     payment rules later ask "was this person 特困 in March?".
     """
 
-    elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="certifications")
+    elder = models.ForeignKey(
+        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="certifications"
+    )
     category = models.CharField("类别", max_length=16, choices=EconomicCategory.choices)
     valid_from = models.DateField("起始日期")
     valid_to = models.DateField("终止日期", null=True, blank=True)
@@ -281,7 +291,11 @@ class SavedFilter(models.Model):
     description = models.CharField("说明", max_length=200, blank=True)
     query = models.CharField("筛选条件", max_length=500, help_text="URL query string of the elder list")
     owner = models.ForeignKey(
-        "accounts.User", verbose_name="创建人", null=True, blank=True, on_delete=models.CASCADE,
+        "accounts.User",
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text="空 = 全员可用的系统台账",
     )
     sort_order = models.PositiveSmallIntegerField("排序", default=100)

@@ -7,5 +7,6 @@ register_menu(
     [
         MenuItem("信息台账", "people:elder_list", "people.view_elder", "person-lines-fill"),
         MenuItem("新增登记", "people:elder_add", "people.add_elder", "person-plus"),
+        MenuItem("批量导入", "people:elder_import", "people.import_elder", "upload"),
     ],
 )

@@ -2,14 +2,27 @@
 
 from yiyang.accounts.roles import Role, grant
 
-_READ = ["people.view_elder", "people.view_certification", "people.view_eldercontact", "people.view_elderstat"]
+_READ = [
+    "people.view_elder",
+    "people.view_certification",
+    "people.view_eldercontact",
+    "people.view_elderstat",
+]
 _WRITE = [
-    "people.add_elder", "people.change_elder",
-    "people.add_certification", "people.change_certification", "people.delete_certification",
-    "people.add_eldercontact", "people.change_eldercontact", "people.delete_eldercontact",
+    "people.add_elder",
+    "people.change_elder",
+    "people.add_certification",
+    "people.change_certification",
+    "people.delete_certification",
+    "people.add_eldercontact",
+    "people.change_eldercontact",
+    "people.delete_eldercontact",
 ]
 
-grant([Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER, Role.HOTLINE_OPERATOR, Role.AUDITOR], _READ)
+grant(
+    [Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER, Role.HOTLINE_OPERATOR, Role.AUDITOR],
+    _READ,
+)
 grant([Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER], _WRITE)
 grant(
     [Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER],

@@ -39,8 +39,10 @@ def elder_search_q(text: str) -> Q:
         if len(term) == 11 and term.startswith("1"):
             return Q(phone_hash=crypto.lookup_hash(term))
         if len(term) <= 4:
-            return Q(id_tail__endswith=term) | Q(phone_tail__endswith=term) if len(term) < 4 else (
-                Q(id_tail=term) | Q(phone_tail=term)
+            return (
+                Q(id_tail__endswith=term) | Q(phone_tail__endswith=term)
+                if len(term) < 4
+                else (Q(id_tail=term) | Q(phone_tail=term))
             )
         # 5–17 digits: the stored tail answers the last four, the rest cannot be matched blindly
         return Q(id_tail=term[-4:]) | Q(phone_tail=term[-4:])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -58,7 +59,7 @@ def counted(qs: QuerySet[Elder]) -> QuerySet[Elder]:
     return qs.filter(status=ElderStatus.LIVING)
 
 
-def stat_cells(qs: QuerySet[Elder], today: datetime.date) -> QuerySet[Elder, dict[str, object]]:
+def stat_cells(qs: QuerySet[Elder], today: datetime.date) -> QuerySet[Any, Any]:
     aggregates = {name: Count("id", filter=q) for name, q in MEASURES.items()}
     return (
         counted(qs)

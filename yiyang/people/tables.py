@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from yiyang.people.models import Certification, ElderContact, Elder
+from yiyang.people.models import Certification, Elder, ElderContact
 
 
 class ElderTable(tables.Table):
@@ -23,14 +23,25 @@ class ElderTable(tables.Table):
     class Meta:
         model = Elder
         fields = ()
-        sequence = ("name", "id_number_masked", "sex", "age", "area", "living_situation", "categories",
-                    "phone_masked", "status")
+        sequence = (
+            "name",
+            "id_number_masked",
+            "sex",
+            "age",
+            "area",
+            "living_situation",
+            "categories",
+            "phone_masked",
+            "status",
+        )
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "没有符合条件的老年人"
         order_by = ("area", "name")
 
     def render_name(self, record: Elder) -> Any:
-        return format_html('<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.pk]), record.name)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.pk]), record.name
+        )
 
     def render_age(self, record: Elder) -> int:
         return record.age
@@ -49,5 +60,13 @@ class CertificationTable(tables.Table):
 class ContactTable(tables.Table):
     class Meta:
         model = ElderContact
-        fields = ("priority", "name", "relation", "phone_masked", "is_emergency", "is_keyholder", "lives_together")
+        fields = (
+            "priority",
+            "name",
+            "relation",
+            "phone_masked",
+            "is_emergency",
+            "is_keyholder",
+            "lives_together",
+        )
         attrs = {"class": "table table-sm"}

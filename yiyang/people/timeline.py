@@ -53,13 +53,17 @@ def _as_datetime(day: datetime.date) -> datetime.datetime:
 
 
 _FIELD_LABELS = {f.name: str(f.verbose_name) for f in Elder._meta.get_fields() if hasattr(f, "verbose_name")}
-_FIELD_LABELS.update({"id_number_masked": "身份证号", "phone_masked": "联系电话", "health_masked": "健康状况"})
+_FIELD_LABELS.update(
+    {"id_number_masked": "身份证号", "phone_masked": "联系电话", "health_masked": "健康状况"}
+)
 
 
 def describe_change(after: dict[str, Any] | None) -> str:
     if not after:
         return ""
-    labels = [_FIELD_LABELS.get(k, k) for k in after if k not in {"name_pinyin", "name_initials", "area_path"}]
+    labels = [
+        _FIELD_LABELS.get(k, k) for k in after if k not in {"name_pinyin", "name_initials", "area_path"}
+    ]
     return "修改了：" + "、".join(labels) if labels else ""
 
 
@@ -68,8 +72,8 @@ def registry_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
     for entry in AuditEntry.objects.filter(subject_id=elder.pk).order_by("-time")[:200]:
         if entry.verb == "elder.create":
             title, detail, tone = "登记入册", "", "primary"
-        elif entry.verb == "elder.import.create":
-            title, detail, tone = "批量导入登记", entry.message, "primary"
+        elif entry.verb == "elder.import.update":
+            title, detail, tone = "批量导入更新", describe_change(entry.after), "secondary"
         elif entry.verb.startswith("elder.status."):
             title, detail, tone = "状态变更", entry.message or describe_change(entry.after), "dark"
         elif entry.verb.startswith("certification."):
@@ -89,6 +93,27 @@ def certification_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
     url = reverse("people:elder_detail", args=[elder.pk]) + "#certifications"
     for cert in elder.certifications.all():
         label = cert.get_category_display()
-        yield TimelineEvent(_as_datetime(cert.valid_from), "认定", f"{label}认定生效", cert.certified_by, url, tone="warning")
+        yield TimelineEvent(
+            _as_datetime(cert.valid_from), "认定", f"{label}认定生效", cert.certified_by, url, tone="warning"
+        )
         if cert.valid_to and cert.valid_to <= timezone.localdate():
-            yield TimelineEvent(_as_datetime(cert.valid_to), "认定", f"{label}认定终止", cert.note, url, tone="light")
+            yield TimelineEvent(
+                _as_datetime(cert.valid_to), "认定", f"{label}认定终止", cert.note, url, tone="light"
+            )
+
+
+@register
+def import_registration(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
+    """Elders created by an import carry the batch instead of one audit row each."""
+    if elder.import_batch_id is None:
+        return
+    batch = elder.import_batch
+    assert batch is not None
+    yield TimelineEvent(
+        elder.created_at,
+        "登记",
+        "批量导入登记",
+        f"导入批次 #{batch.pk}：{batch.filename}",
+        actor=batch.actor_name,
+        tone="primary",
+    )

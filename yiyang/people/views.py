@@ -103,13 +103,20 @@ class ElderRevealView(ScopedViewMixin, View):
         elder = self.get_object()
         form = RevealForm(request.POST)
         if not form.is_valid():
-            return HttpResponse(format_html('<span class="text-danger">{}</span>', "请选择字段并填写查看事由"), status=400)
+            return HttpResponse(
+                format_html('<span class="text-danger">{}</span>', "请选择字段并填写查看事由"), status=400
+            )
         try:
             value = actions.elder_reveal(
-                elder=elder, field_name=form.cleaned_data["field"], reason=form.cleaned_data["reason"], actor=request.user
+                elder=elder,
+                field_name=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
             )
         except ValidationError as exc:
-            return HttpResponse(format_html('<span class="text-danger">{}</span>', "；".join(exc.messages)), status=400)
+            return HttpResponse(
+                format_html('<span class="text-danger">{}</span>', "；".join(exc.messages)), status=400
+            )
         return HttpResponse(format_html('<span class="font-monospace revealed">{}</span>', value or "（空）"))
 
 
@@ -157,7 +164,9 @@ class ContactEditView(ElderChildMixin, ObjectEditView):
     def save_object(self, form: BaseForm) -> ElderContact:
         contact = form.save(commit=False)  # type: ignore[attr-defined]
         contact.elder = self.elder()
-        return actions.contact_save(contact=contact, phone=form.cleaned_data["phone"], actor=self.request.user)
+        return actions.contact_save(
+            contact=contact, phone=form.cleaned_data["phone"], actor=self.request.user
+        )
 
     def success_url(self, obj: Any) -> str:
         return self.elder_url() + "#contacts"
@@ -195,7 +204,7 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not name or not query:
         messages.error(request, "请填写台账名称")
     else:
-        SavedFilter.objects.create(name=name[:50], query=query[:500], owner=request.user)
+        SavedFilter.objects.create(name=name[:50], query=query[:500], owner=request.user)  # type: ignore[misc]
         messages.success(request, f"已保存分类台账：{name}")
     return HttpResponseRedirect(reverse("people:elder_list") + ("?" + query if query else ""))
 

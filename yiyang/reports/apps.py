@@ -9,4 +9,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from yiyang.core.navigation import MenuItem, register_menu
 
-        register_menu("统计分析", "graph-up", 90, [MenuItem("数据看板", "reports:dashboard", "people.view_elderstat", "speedometer2")])
+        register_menu(
+            "统计分析",
+            "graph-up",
+            90,
+            [MenuItem("数据看板", "reports:dashboard", "people.view_elderstat", "speedometer2")],
+        )

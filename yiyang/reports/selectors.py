@@ -62,7 +62,7 @@ def dashboard_for(user: Any, area: Area) -> Dashboard:
     figures = AreaFigures(area)
     by_child: dict[str, AreaFigures] = {c.path: AreaFigures(c) for c in children}
     child_len = len(children[0].path) if children else 0
-    rows = cells.values("area_path", "bracket", "sex").annotate(**sums).order_by()
+    rows: Any = cells.values("area_path", "bracket", "sex").annotate(**sums).order_by()
     for row in rows:
         targets = [figures]
         if child_len and (child := by_child.get(row["area_path"][:child_len])):

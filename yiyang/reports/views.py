@@ -41,7 +41,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports/dashboard.html",
         {
             "title": f"{area.name}数据看板",
-            "breadcrumbs": [(a.name, f"?area={a.path}") for a in area.ancestors() if path_in_scope(request.user, a.path)]
+            "breadcrumbs": [
+                (a.name, f"?area={a.path}") for a in area.ancestors() if path_in_scope(request.user, a.path)
+            ]
             + [(area.name, "")],
             "board": board,
             "brackets": brackets,
@@ -54,10 +56,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "bracket_values": [board.figures.by_bracket.get(b, 0) for b, _ in brackets],
                 "groups": list(MEASURE_LABELS.values()),
                 "group_values": [board.figures.groups.get(m, 0) for m in MEASURE_LABELS],
-                "sex": [{"name": label, "value": board.figures.by_sex.get(code, 0)} for code, label in Sex.choices],
+                "sex": [
+                    {"name": label, "value": board.figures.by_sex.get(code, 0)} for code, label in Sex.choices
+                ],
                 "children": [c.area.name for c in board.children],
                 "children_values": [c.total for c in board.children],
             },
         },
     )
-

@@ -148,16 +148,25 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
                 for field_name, message in exc.problems:
                     value = raw.values.get(field_name) if field_name else ""
                     issues.append(
-                        CellIssue(raw.number, importer.header_of(field_name, reader) if field_name else "",
-                                  field_name, "" if value is None else str(value), message)
+                        CellIssue(
+                            raw.number,
+                            importer.header_of(field_name, reader) if field_name else "",
+                            field_name,
+                            "" if value is None else str(value),
+                            message,
+                        )
                     )
                 continue
             if key in seen:
                 rejected_rows.add(raw.number)
                 issues.append(
-                    CellIssue(raw.number, importer.header_of(importer.columns[0].field, reader),
-                              importer.columns[0].field, str(raw.values.get(importer.columns[0].field, "")),
-                              f"{importer.key_label}与第 {seen[key]} 行重复")
+                    CellIssue(
+                        raw.number,
+                        importer.header_of(importer.columns[0].field, reader),
+                        importer.columns[0].field,
+                        str(raw.values.get(importer.columns[0].field, "")),
+                        f"{importer.key_label}与第 {seen[key]} 行重复",
+                    )
                 )
                 continue
             seen[key] = raw.number
@@ -179,17 +188,20 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
         if issues:
             _annotate(batch, importer, issues)
         if rejected_rows and not batch.skip_invalid:
-            counts = importer.plan(rejected_rows)
-            return _finish(result, ImportBatch.Status.INVALID, counts=counts, applied=False,
-                           message=f"{len(rejected_rows)} 行有错误，未导入任何数据。请按错误标注文件修改后重新导入。")
+            return _finish(
+                result,
+                ImportBatch.Status.INVALID,
+                message=f"{len(rejected_rows)} 行有错误，未导入任何数据。请按错误标注文件修改后重新导入。",
+            )
         if batch.dry_run:
             counts = importer.plan(rejected_rows)
-            return _finish(result, ImportBatch.Status.CHECKED, counts=counts, applied=False,
-                           message="试导入完成，未写入数据。")
+            return _finish(
+                result, ImportBatch.Status.CHECKED, counts=counts, message="试导入完成，未写入数据。"
+            )
         with transaction.atomic():
             counts = importer.apply(batch, rejected_rows)
         message = "导入完成。" + (f"已跳过 {len(rejected_rows)} 行错误数据。" if rejected_rows else "")
-        return _finish(result, ImportBatch.Status.APPLIED, counts=counts, applied=True, message=message)
+        return _finish(result, ImportBatch.Status.APPLIED, counts=counts, message=message)
     finally:
         importer.end()
 
@@ -213,7 +225,6 @@ def _finish(
     status: str,
     *,
     counts: Counts | None = None,
-    applied: bool = False,
     message: str = "",
 ) -> ImportResult:
     batch = result.batch

@@ -24,10 +24,28 @@ class ElderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Elder
         fields = [
-            "id", "name", "name_pinyin", "name_initials", "sex", "birth_date", "age", "ethnicity",
-            "id_number_masked", "phone_masked", "address", "area", "area_name", "hukou_local",
-            "living_situation", "categories", "disability_grade", "capability_level", "status",
-            "status_date", "created_at", "updated_at",
+            "id",
+            "name",
+            "name_pinyin",
+            "name_initials",
+            "sex",
+            "birth_date",
+            "age",
+            "ethnicity",
+            "id_number_masked",
+            "phone_masked",
+            "address",
+            "area",
+            "area_name",
+            "hukou_local",
+            "living_situation",
+            "categories",
+            "disability_grade",
+            "capability_level",
+            "status",
+            "status_date",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -88,7 +106,16 @@ class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = ElderContact
         fields = [
-            "id", "elder", "name", "relation", "phone", "phone_masked", "is_emergency", "is_keyholder",
-            "lives_together", "priority", "note",
+            "id",
+            "elder",
+            "name",
+            "relation",
+            "phone",
+            "phone_masked",
+            "is_emergency",
+            "is_keyholder",
+            "lives_together",
+            "priority",
+            "note",
         ]
         read_only_fields = ["phone_masked"]

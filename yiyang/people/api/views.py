@@ -75,8 +75,10 @@ class ElderViewSet(ScopedViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             value = actions.elder_reveal(
-                elder=elder, field_name=serializer.validated_data["field"],
-                reason=serializer.validated_data["reason"], actor=request.user,
+                elder=elder,
+                field_name=serializer.validated_data["field"],
+                reason=serializer.validated_data["reason"],
+                actor=request.user,
             )
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
@@ -121,14 +123,16 @@ class CertificationViewSet(ScopedViewSet):
 
 class ContactViewSet(CertificationViewSet):
     queryset = ElderContact.objects.select_related("elder")  # type: ignore[assignment]
-    serializer_class = ContactSerializer
+    serializer_class = ContactSerializer  # type: ignore[assignment]
     filterset_fields = ["elder"]
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         phone = data.pop("phone", None)
         self._check_elder(data["elder"])
-        serializer.instance = actions.contact_save(contact=ElderContact(**data), phone=phone, actor=self.request.user)
+        serializer.instance = actions.contact_save(
+            contact=ElderContact(**data), phone=phone, actor=self.request.user
+        )
 
     def perform_update(self, serializer: Any) -> None:
         contact = serializer.instance

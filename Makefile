@@ -1,0 +1,91 @@
+# 颐养 Yiyang — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+ELDERS ?= 30000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/yiyang
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run setup test test-pg lint fmt typecheck bench demo worker clean help
+
+help:
+	@echo "make run      set up, load the demo district and serve http://$(HOST):$(PORT)"
+	@echo "make test     the whole suite (lint, checks, unit, API, browser) on SQLite"
+	@echo "make test-pg  the suite on PostgreSQL ($(PG_URL))"
+	@echo "make bench    benchmarks at 2,000,000 elders on PostgreSQL (see bench/README.md)"
+
+# --- set-up: each step re-runs only when its inputs change ---------------------------------
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check --upgrade pip
+	$(PIP) install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+# Debian packages the browser tests need (Chromium driven by Playwright; never a downloaded browser).
+.PHONY: system-packages
+system-packages:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Chromium and CJK fonts from Debian…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "Chromium is not installed and this is not root: browser tests will be skipped."; fi; \
+	fi
+
+# --- run ---------------------------------------------------------------------------------
+run: setup
+	$(PY) manage.py migrate --no-input -v0
+	@if [ "$$($(PY) manage.py shell -c 'from yiyang.people.models import Elder; print(Elder.objects.exists())')" != "True" ]; then \
+	  $(PY) manage.py demo --elders $(ELDERS); \
+	else $(PY) manage.py demo --users-only; fi
+	$(PY) manage.py collectstatic --no-input -v0
+	@echo "Background worker: started (imports of large files run there)."
+	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & echo $$! >var/worker.pid
+	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
+	  echo "颐养 is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+demo: setup
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py demo --elders $(ELDERS) --reset
+
+worker: setup
+	$(PY) manage.py db_worker
+
+# --- quality ------------------------------------------------------------------------------
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: setup
+	$(VENV)/bin/mypy yiyang config
+
+test: setup system-packages
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/mypy yiyang config
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+test-pg: setup system-packages
+	YIYANG_DATABASE_URL=$(PG_URL) $(PY) manage.py check --fail-level WARNING
+	YIYANG_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadfile
+
+bench: setup
+	YIYANG_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/yiyang_bench} $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

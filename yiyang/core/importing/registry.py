@@ -1,0 +1,19 @@
+"""Importers by kind, so that the background job and the CLI can find them by name."""
+
+from __future__ import annotations
+
+from yiyang.core.importing.engine import Importer
+
+_importers: dict[str, type[Importer]] = {}
+
+
+def register_importer(importer: type[Importer]) -> type[Importer]:
+    _importers[importer.kind] = importer
+    return importer
+
+
+def importer_for(kind: str) -> type[Importer]:
+    try:
+        return _importers[kind]
+    except KeyError:
+        raise LookupError(f"no importer registered for {kind!r}") from None

@@ -1,0 +1,175 @@
+"""Pages for importing: upload, dry run, progress, error report, confirm.
+
+Generic over importers: a domain app routes ``ImportView.as_view(kind="people.elder")`` and gets the
+whole workflow; the template and the error file come from the importer's column specs.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from yiyang.core import audit
+from yiyang.core.exporting import XLSX_TYPE
+from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create, import_batch_start
+from yiyang.core.importing.registry import importer_for
+from yiyang.core.importing.writer import write_template
+from yiyang.core.models import AccessLog, ImportBatch
+
+
+def import_permission(kind: str) -> str:
+    app, model = kind.split(".")
+    return f"{app}.import_{model}"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="文件", help_text="支持 .xlsx、.xls、.csv；第一行可以是标题，表头会自动识别")
+    dry_run = forms.BooleanField(label="试导入（只检查，不写入）", required=False, initial=True)
+    skip_invalid = forms.BooleanField(label="跳过错误行，导入其余数据", required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+            raise forms.ValidationError("仅支持 .xlsx、.xls、.csv 文件")
+        return upload
+
+
+class ImportView(View):
+    kind = ""
+    title = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect(reverse("accounts:login") + "?next=" + quote(request.path))
+        if not request.user.has_perm(import_permission(self.kind)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(UploadForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        upload = form.cleaned_data["file"]
+        batch = import_batch_create(
+            kind=self.kind,
+            upload=upload,
+            filename=upload.name,
+            actor=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            skip_invalid=form.cleaned_data["skip_invalid"],
+        )
+        import_batch_start(batch)
+        return HttpResponseRedirect(reverse("core:importbatch_detail", args=[batch.pk]))
+
+    def render(self, form: UploadForm) -> HttpResponse:
+        importer = importer_for(self.kind)
+        recent = ImportBatch.objects.for_user(self.request.user).filter(kind=self.kind)[:10]
+        return render(
+            self.request,
+            "core/import_upload.html",
+            {
+                "form": form,
+                "title": self.title or f"导入{importer.label}",
+                "columns": importer.columns,
+                "recent": recent,
+                "kind": self.kind,
+                "breadcrumbs": [(self.title or f"导入{importer.label}", "")],
+            },
+        )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if not request.user.has_perm(import_permission(kind)):
+        raise PermissionDenied
+    importer = importer_for(kind)
+    out = io.BytesIO()
+    write_template(
+        importer.columns,
+        out,
+        title=f"{importer.label}导入模板",
+        example_rows=getattr(importer, "example_rows", ()),
+    )
+    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(importer.label + '导入模板.xlsx')}"
+    )
+    return response
+
+
+def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = ImportBatch.objects.get_for_user_or_404(request.user, "view", pk=pk)
+    if batch.actor_id != request.user.pk and not request.user.has_perm(import_permission(batch.kind)):
+        raise PermissionDenied
+    return batch
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    template = "core/_import_status.html" if getattr(request, "htmx", False) else "core/import_batch.html"
+    return render(
+        request,
+        template,
+        {
+            "batch": batch,
+            "title": f"导入批次 #{batch.pk}",
+            "errors": batch.errors[:500],
+            "breadcrumbs": [(f"导入批次 #{batch.pk}", "")],
+        },
+    )
+
+
+@login_required
+def batch_annotated(request: HttpRequest, pk: int) -> HttpResponseBase:
+    batch = _batch(request, pk)
+    if not batch.annotated_file:
+        raise PermissionDenied
+    audit.record_access(
+        actor=request.user,
+        kind=AccessLog.Kind.EXPORT,
+        object_type="core.importbatch",
+        object_id=str(batch.pk),
+        area_path=batch.area_path,
+        row_count=batch.total_rows,
+        reason="下载错误标注文件",
+    )
+    name = batch.filename.rsplit(".", 1)[0] + "-错误标注.xlsx"
+    return FileResponse(
+        batch.annotated_file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE
+    )
+
+
+@login_required
+def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """After a clean dry run: import the same file for real, as a new batch."""
+    batch = _batch(request, pk)
+    if request.method != "POST" or batch.status != ImportBatch.Status.CHECKED:
+        raise PermissionDenied
+    with batch.file.open("rb") as fh:
+        content = ContentFile(fh.read())
+    real = import_batch_create(
+        kind=batch.kind,
+        upload=content,
+        filename=batch.filename,
+        actor=request.user,
+        dry_run=False,
+        skip_invalid=batch.skip_invalid,
+    )
+    import_batch_start(real)
+    messages.success(request, "已开始正式导入")
+    return HttpResponseRedirect(reverse("core:importbatch_detail", args=[real.pk]))
