@@ -6,9 +6,7 @@ from yiyang.core.api_permissions import ScopedModelPermissions
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
-    )
+    parent_code = serializers.SlugRelatedField(source="parent", slug_field="code", read_only=True)
 
     class Meta:
         model = Area

@@ -24,7 +24,6 @@ from operator import itemgetter
 from typing import BinaryIO, Final, TypeAlias, cast
 
 from python_calamine import (
-    CalamineError,
     CalamineSheet,
     CalamineWorkbook,
     PasswordError,
@@ -93,7 +92,7 @@ class HeaderMatch:
     """Always empty on a reader that was returned: missing required columns raise ImportFileError."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     number: int
     values: dict[str, object]
@@ -480,6 +479,7 @@ class TableReader:
         # with millions of rows.
         header = self.header
         fields = tuple(header.columns)
+        field_count = len(fields)
         indices = tuple(header.columns.values())
         need = max(indices) + 1
         pick: Callable[[_Cells], tuple[object, ...]]
@@ -515,10 +515,8 @@ class TableReader:
             sheet_row = number - 1
             if len(cells) < need:
                 cells = cells + [""] * (need - len(cells))
-            values = {
-                f: None if isinstance(v, str) and (not v or v.isspace()) else v
-                for f, v in zip(fields, pick(cells), strict=True)
-            }
+            picked = [None if isinstance(v, str) and (not v or v.isspace()) else v for v in pick(cells)]
+            values = dict(zip(fields, picked, strict=True))
 
             # Capture the value of merges that start here before any skip
             # decision, so a 社区 block keeps its name whatever happens to its first row.
@@ -531,8 +529,7 @@ class TableReader:
                     if not _is_empty(anchor):
                         active.append((merge.last_row, merge.column, anchor, field_at.get(merge.column)))
 
-            present = values.values()
-            if None in present and all(v is None for v in present):
+            if picked.count(None) == field_count:
                 reason = REASON_BLANK
                 if not all(_is_empty(v) for v in cells):
                     footer = _footer_text(cells)
@@ -573,7 +570,7 @@ class TableReader:
                 if 2 * same >= len(fields):
                     skipped.append((number, REASON_REPEATED_HEADER))
                     continue
-            if section_rows and sheet_row in section_rows and sum(v is not None for v in present) == 1:
+            if section_rows and sheet_row in section_rows and picked.count(None) == field_count - 1:
                 skipped.append((number, SECTION_REASON_PREFIX + _row_summary(cells)))
                 continue
 
@@ -685,6 +682,13 @@ def _build_reader(
 # ----------------------------------------------------------------- excel
 
 
+def _is_reader_failure(exc: BaseException) -> bool:
+    # Corrupt input surfaces as CalamineError, ValueError, OSError ... and, if
+    # the Rust side panics, as pyo3's PanicException, which derives from
+    # BaseException.  KeyboardInterrupt and friends must still propagate.
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 def _unreadable(exc: BaseException) -> ImportFileError:
     if isinstance(exc, PasswordError):
         return ImportFileError("文件设置了密码，请取消密码保护后再上传")
@@ -693,18 +697,48 @@ def _unreadable(exc: BaseException) -> ImportFileError:
     )
 
 
+def _load_workbook(source: Source) -> CalamineWorkbook:
+    # from_path trusts the extension (an .xlsx saved as "x.xls" fails);
+    # from_filelike sniffs the content, so paths are opened here.
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as fh:
+                return CalamineWorkbook.from_filelike(fh)
+        except OSError as exc:
+            raise ImportFileError("无法打开文件：文件不存在或无法访问") from exc
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return CalamineWorkbook.from_filelike(io.BytesIO(bytes(source)))
+    return CalamineWorkbook.from_filelike(source)
+
+
+def _looks_like_text(src: _ByteSource) -> bool:
+    with src.open_binary() as stream:
+        head = stream.read(8192)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return bool(head) and b"\x00" not in head and not head.lstrip().lower().startswith((b"<", b"{"))
+
+
 def _open_excel(
     source: Source, *, matcher: _HeaderMatcher, columns: Sequence[ColumnSpec], sheet: str | None
 ) -> TableReader:
     _check_not_empty(source)
+    # Taken before calamine reads the stream, for the CSV fallback below.
+    src = _ByteSource(source)
     try:
-        if isinstance(source, (str, os.PathLike)):
-            workbook = CalamineWorkbook.from_path(source)
-        elif isinstance(source, (bytes, bytearray, memoryview)):
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(bytes(source)))
-        else:
-            workbook = CalamineWorkbook.from_filelike(source)
-    except Exception as exc:  # calamine reports corrupt input with assorted exception types
+        workbook = _load_workbook(source)
+    except ImportFileError:
+        raise
+    except BaseException as exc:
+        if not _is_reader_failure(exc):
+            raise
+        # Government systems often export CSV or tab-separated text named ".xls".
+        if not isinstance(exc, PasswordError) and _looks_like_text(src):
+            try:
+                return _open_csv(source, matcher=matcher, columns=columns, src=src)
+            except ImportFileError as csv_exc:
+                if csv_exc.message.startswith("缺少必填列"):
+                    raise
         raise _unreadable(exc) from exc
     try:
         return _pick_sheet(workbook, matcher=matcher, columns=columns, sheet=sheet)
@@ -738,7 +772,9 @@ def _scan_sheet(workbook: CalamineWorkbook, name: str, matcher: _HeaderMatcher) 
             return None
         rows: list[list[object]] = [list(row) for row in islice(sheet.iter_rows(), HEADER_SCAN_ROWS)]
         ranges = sheet.merged_cell_ranges
-    except Exception as exc:  # corrupt sheet XML surfaces here, not when opening
+    except BaseException as exc:  # corrupt sheet XML surfaces here, not when opening
+        if not _is_reader_failure(exc):
+            raise
         raise _unreadable(exc) from exc
     # python-calamine 0.9 yields rows from sheet row 1 even when the used range
     # starts lower (leading rows come back empty) but starts columns at the
@@ -797,7 +833,9 @@ def _pick_sheet(
         try:
             # The stub types rows as lists of a value union; the loop only reads them.
             yield from cast(Iterator[_Cells], picked.sheet.iter_rows())
-        except CalamineError as exc:
+        except BaseException as exc:
+            if isinstance(exc, (ImportFileError, GeneratorExit)) or not _is_reader_failure(exc):
+                raise
             raise _unreadable(exc) from exc
 
     return _build_reader(
@@ -923,9 +961,11 @@ def _detect_delimiter(src: _ByteSource, encoding: str, matcher: _HeaderMatcher) 
     return best
 
 
-def _open_csv(source: Source, *, matcher: _HeaderMatcher, columns: Sequence[ColumnSpec]) -> TableReader:
+def _open_csv(
+    source: Source, *, matcher: _HeaderMatcher, columns: Sequence[ColumnSpec], src: _ByteSource | None = None
+) -> TableReader:
     _check_not_empty(source)
-    src = _ByteSource(source)
+    src = src or _ByteSource(source)
     encoding = _detect_encoding(src)
     delimiter = _detect_delimiter(src, encoding, matcher)
 
