@@ -6,7 +6,9 @@ from yiyang.core.api_permissions import ScopedModelPermissions
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent_code = serializers.SlugRelatedField(source="parent", slug_field="code", read_only=True)
+    parent_code: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(
+        source="parent", slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Area
