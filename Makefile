@@ -47,7 +47,6 @@ run: setup
 	@if [ "$$($(PY) manage.py shell -c 'from yiyang.people.models import Elder; print(Elder.objects.exists())')" != "True" ]; then \
 	  $(PY) manage.py demo --elders $(ELDERS); \
 	else $(PY) manage.py demo --users-only; fi
-	$(PY) manage.py collectstatic --no-input -v0
 	@echo "Background worker: started (imports of large files run there)."
 	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & echo $$! >var/worker.pid
 	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \

@@ -148,6 +148,49 @@ def elder_set_status(
     return elder
 
 
+@transaction.atomic
+def elder_set_capability_level(*, elder: Elder, level: int | None, actor: Any, reason: str) -> Elder:
+    """能力等级 from a confirmed assessment (GB/T 42195 final level 0–4); other modules call this."""
+    if level is not None and not 0 <= level <= 4:
+        raise ValidationError({"capability_level": "能力等级应为 0–4"})
+    if level == elder.capability_level:
+        return elder
+    today = timezone.localdate()
+    before, before_key = audit.snapshot(elder), stats.elder_stat_key(elder, today)
+    elder.capability_level = level
+    elder.save(update_fields=["capability_level", "updated_at"])
+    audit.record_change(
+        actor=actor,
+        obj=elder,
+        action=AuditEntry.Action.WORKFLOW,
+        verb="elder.capability_level",
+        before=before,
+        after=audit.snapshot(elder),
+        message=reason,
+    )
+    stats.apply_change(before_key, stats.elder_stat_key(elder, today))
+    return elder
+
+
+@transaction.atomic
+def elder_set_location(*, elder: Elder, latitude: float, longitude: float, actor: Any) -> Elder:
+    """Record the home location (e.g. taken by a worker's phone at the first visit)."""
+    if not (3 < latitude < 54 and 73 < longitude < 136):
+        raise ValidationError("坐标不在中国境内")
+    before = audit.snapshot(elder)
+    elder.latitude, elder.longitude = latitude, longitude
+    elder.save(update_fields=["latitude", "longitude", "updated_at"])
+    audit.record_change(
+        actor=actor,
+        obj=elder,
+        action=AuditEntry.Action.UPDATE,
+        verb="elder.location",
+        before=before,
+        after=audit.snapshot(elder),
+    )
+    return elder
+
+
 def elder_reveal(*, elder: Elder, field_name: str, reason: str, actor: Any) -> str:
     """The clear value of a masked field; the reason is required and the reveal is logged."""
     _require(actor, Elder, "reveal")

@@ -51,6 +51,10 @@ class Elder(TimeStampedModel):
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     phone_tail = models.CharField("电话后四位", max_length=4, blank=True, db_index=True)
     address = models.CharField("居住地址", max_length=200, blank=True)
+    # Home location (WGS-84) for visit check-in radius and service coverage. Without a geocoder on
+    # an isolated network it is set from the grid/community centre unless a worker records it.
+    latitude = models.FloatField("纬度", null=True, blank=True)
+    longitude = models.FloatField("经度", null=True, blank=True)
     area = models.ForeignKey(
         Area, verbose_name="所属社区/网格", on_delete=models.PROTECT, related_name="elders"
     )
