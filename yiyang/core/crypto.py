@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import os
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -30,10 +30,44 @@ def _hash_key() -> bytes:
     return hashlib.sha256(settings.FIELD_HASH_KEY.encode()).digest()
 
 
+class _NoncePool:
+    """Random 96-bit GCM nonces drawn from the OS in blocks: one syscall per 1,024 encryptions."""
+
+    def __init__(self) -> None:
+        self._block = b""
+        self._pos = 0
+
+    def take(self) -> bytes:
+        if self._pos >= len(self._block):
+            self._block, self._pos = os.urandom(12 * 1024), 0
+        nonce = self._block[self._pos : self._pos + 12]
+        self._pos += 12
+        return nonce
+
+
+_nonces = threading.local()
+
+
+def _forget_nonces() -> None:
+    # A forked worker (gunicorn, multiprocessing) must never reuse its parent's unused nonces:
+    # a repeated nonce under one GCM key breaks confidentiality and integrity.
+    _nonces.__dict__.clear()
+
+
+os.register_at_fork(after_in_child=_forget_nonces)
+
+
+def _nonce() -> bytes:
+    pool = getattr(_nonces, "pool", None)
+    if pool is None:
+        pool = _nonces.pool = _NoncePool()
+    return pool.take()
+
+
 def encrypt(text: str) -> str:
     if not text:
         return ""
-    nonce = os.urandom(12)
+    nonce = _nonce()
     return _PREFIX + base64.b64encode(nonce + _aead().encrypt(nonce, text.encode(), None)).decode()
 
 
@@ -46,11 +80,22 @@ def decrypt(token: str) -> str:
     return _aead().decrypt(raw[:12], raw[12:], None).decode()
 
 
+@cache
+def _hasher() -> "hashlib._Hash":
+    return hashlib.blake2b(key=_hash_key(), digest_size=16)
+
+
 def lookup_hash(text: str) -> str:
-    """Deterministic keyed digest for equality search; 128 bits is plenty against collisions."""
+    """Deterministic keyed digest for equality search (128 bits).
+
+    Keyed BLAKE2b is a MAC in its own right (no HMAC construction needed) and about four times
+    faster than HMAC-SHA256 in Python, which matters when an import hashes millions of values.
+    """
     if not text:
         return ""
-    return hmac.new(_hash_key(), text.encode(), hashlib.sha256).hexdigest()[:32]
+    h = _hasher().copy()
+    h.update(text.encode())
+    return h.hexdigest()
 
 
 def mask_phone(phone: str) -> str:

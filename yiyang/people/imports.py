@@ -59,6 +59,7 @@ LIVING_SYNONYMS = {
     "敬老院": LivingSituation.INSTITUTION,
     "养老院": LivingSituation.INSTITUTION,
 }
+LIVING_CHOICES = {**LIVING_SYNONYMS, **{c.label: c.value for c in LivingSituation}}
 STATUS_SYNONYMS = {
     "在册": ElderStatus.LIVING,
     "在世": ElderStatus.LIVING,
@@ -146,6 +147,33 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("status_date", "死亡/迁出日期", ("死亡日期", "迁出日期", "状态日期", "死亡时间")),
 )
 
+
+def _parse_ethnicity(raw: Any) -> str | None:
+    text = clean_text(raw)
+    if not text:
+        return None
+    text = text if text.endswith("族") else text + "族"
+    if text not in ETHNICITIES:
+        raise CellError(f"无法识别的民族：{raw}")
+    return text
+
+
+def _parse_hukou(raw: Any) -> str | None:
+    return parse_choice(raw, HUKOU_SYNONYMS)
+
+
+def _parse_living(raw: Any) -> str | None:
+    return parse_choice(raw, LIVING_CHOICES)
+
+
+def _parse_disability(raw: Any) -> str | None:
+    return parse_choice(raw, DISABILITY_SYNONYMS)
+
+
+def _parse_status(raw: Any) -> str | None:
+    return parse_choice(raw, STATUS_SYNONYMS)
+
+
 # Staged columns, in record order. None in a record means "not given: keep what is there".
 STAGE = (
     ("rownum", "INTEGER"),
@@ -216,6 +244,8 @@ class ElderImporter(Importer):
         super().__init__(actor)
         self.today = timezone.localdate()
         self.scope = tuple(user_area_paths(actor))
+        self._memo: dict[tuple[str, Any], tuple[Any, str | None]] = {}
+        self._area_memo: dict[tuple[Any, Any, Any], tuple[Area | None, list[tuple[str, str]]]] = {}
         areas = Area.objects.for_user(actor).filter(
             level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID]
         )
@@ -268,15 +298,9 @@ class ElderImporter(Importer):
         elif len(name) > 50 or any(ch.isdigit() for ch in name):
             problems.append(("name", "姓名不应包含数字或超过 50 字"))
 
-        def parsed_cell(field: str, parser: Any, *args: Any) -> Any:
-            try:
-                return parser(v.get(field), *args)
-            except CellError as exc:
-                problems.append((field, exc.message))
-                return None
-
-        sex = parsed_cell("sex", parse_sex)
-        birth = parsed_cell("birth_date", parse_date)
+        cell = self._cell
+        sex = cell(v, "sex", parse_sex, problems)
+        birth = cell(v, "birth_date", parse_date, problems)
         if parsed is not None:
             if sex and sex != parsed.sex:
                 problems.append(("sex", f"性别与身份证号不符（身份证号显示为{Sex(parsed.sex).label}）"))
@@ -284,23 +308,21 @@ class ElderImporter(Importer):
                 problems.append(
                     ("birth_date", f"出生日期与身份证号不符（身份证号显示为 {parsed.birth_date:%Y-%m-%d}）")
                 )
-        ethnicity = clean_text(v.get("ethnicity"))
-        if ethnicity:
-            ethnicity = ethnicity if ethnicity.endswith("族") else ethnicity + "族"
-            if ethnicity not in ETHNICITIES:
-                problems.append(("ethnicity", f"无法识别的民族：{v.get('ethnicity')}"))
-        phone = parsed_cell("phone", parse_phone)
+        ethnicity = cell(v, "ethnicity", _parse_ethnicity, problems)
+        raw_phone = v.get("phone")
+        phone = None
+        if raw_phone is not None and raw_phone != "":
+            try:
+                phone = parse_phone(raw_phone)
+            except CellError as exc:
+                problems.append(("phone", exc.message))
         area = self._area(v, problems)
-        hukou = parsed_cell("hukou_local", parse_choice, HUKOU_SYNONYMS)
-        living = parsed_cell(
-            "living_situation",
-            parse_choice,
-            {**LIVING_SYNONYMS, **{c.label: c.value for c in LivingSituation}},
-        )
+        hukou = cell(v, "hukou_local", _parse_hukou, problems)
+        living = cell(v, "living_situation", _parse_living, problems)
         health = clean_text(v.get("health"))
-        disability = parsed_cell("disability_grade", parse_choice, DISABILITY_SYNONYMS)
-        status = parsed_cell("status", parse_choice, STATUS_SYNONYMS)
-        status_date = parsed_cell("status_date", parse_date)
+        disability = cell(v, "disability_grade", _parse_disability, problems)
+        status = cell(v, "status", _parse_status, problems)
+        status_date = cell(v, "status_date", parse_date, problems)
         if status_date and status_date > self.today:
             problems.append(("status_date", "死亡/迁出日期不能晚于今天"))
         if status in (ElderStatus.DECEASED, ElderStatus.MOVED) and not status_date:
@@ -350,7 +372,38 @@ class ElderImporter(Importer):
         )
         return id_hash, record
 
+    def _cell(self, v: dict[str, Any], field: str, parser: Any, problems: list[tuple[str, str]]) -> Any:
+        """Parse one cell; values repeat a lot down a column (dates, choices), so results are memoised."""
+        raw = v.get(field)
+        if raw is None or raw == "":
+            return None
+        key = (field, raw)
+        try:
+            outcome = self._memo[key]
+        except KeyError:
+            try:
+                outcome = (parser(raw), None)
+            except CellError as exc:
+                outcome = (None, exc.message)
+            except TypeError:  # unhashable never reaches here; keeps the memo honest
+                raise
+            if len(self._memo) < 200_000:
+                self._memo[key] = outcome
+        if outcome[1] is not None:
+            problems.append((field, outcome[1]))
+        return outcome[0]
+
     def _area(self, v: dict[str, Any], problems: list[tuple[str, str]]) -> Area | None:
+        key = (v.get("street"), v.get("community"), v.get("grid"))
+        cached = self._area_memo.get(key)
+        if cached is None:
+            found: list[tuple[str, str]] = []
+            cached = (self._resolve_area(v, found), found)
+            self._area_memo[key] = cached
+        problems.extend(cached[1])
+        return cached[0]
+
+    def _resolve_area(self, v: dict[str, Any], problems: list[tuple[str, str]]) -> Area | None:
         raw = clean_text(v.get("community"))
         if not raw:
             problems.append(("community", "社区为空"))
