@@ -81,7 +81,7 @@ def decrypt(token: str) -> str:
 
 
 @cache
-def _hasher() -> "hashlib._Hash":
+def _hasher() -> hashlib.blake2b:
     return hashlib.blake2b(key=_hash_key(), digest_size=16)
 
 

@@ -7,6 +7,16 @@ the user can check nothing was silently lost.  It deliberately does not
 validate or convert values: that belongs to the validators, which need the
 raw value (an ID number typed as a number, a date written as "1950年1月1日")
 to produce a precise message.
+
+Merged cells: python-calamine (0.9) reports merged ranges for .xlsx/.xls
+(``CalamineSheet.merged_cell_ranges``) and leaves every covered cell empty.
+In the first rows a merge is spread over its whole range so group labels and
+vertically merged header cells reach the real header line; in the data area a
+vertically merged value is copied down its own column (whether or not the
+column is ``fill_merged``), never sideways.  For .ods calamine reports no
+ranges and CSV has none, so covered cells stay empty there and surface as
+missing values.  Formula cells read as their cached result; files written by
+tools that store no cached results read as empty.
 """
 
 from __future__ import annotations
@@ -36,14 +46,17 @@ from .columns import ColumnSpec, normalize_header
 __all__ = [
     "CSV_EXTENSIONS",
     "EXCEL_EXTENSIONS",
+    "FOOTER_REASON_PREFIX",
     "HEADER_SCAN_ROWS",
     "REASON_BLANK",
     "REASON_ONLY_UNMAPPED",
     "REASON_REPEATED_HEADER",
     "REASON_TITLE",
+    "SECTION_REASON_PREFIX",
     "HeaderMatch",
     "ImportFileError",
     "RawRow",
+    "Source",
     "TableReader",
     "column_letter",
     "open_table",
@@ -539,7 +552,7 @@ class TableReader:
                         reason = SECTION_REASON_PREFIX + _row_summary(cells)
                     else:
                         reason = REASON_ONLY_UNMAPPED
-                if reason is REASON_BLANK:
+                if reason == REASON_BLANK:
                     # Blank runs are recorded only once data follows them, so the
                     # thousands of formatted-but-empty rows at the end of many
                     # sheets are not reported.
