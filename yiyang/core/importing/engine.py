@@ -128,10 +128,6 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
     except ImportFileError as exc:
         return _finish(result, ImportBatch.Status.INVALID, message=exc.message)
 
-    batch.notices = [f"第{n}行：{why}" for n, why in reader.skipped if why != "空行"][:200]
-    if reader.header.unknown_headers:
-        batch.notices.insert(0, "未识别的列（已忽略）：" + "、".join(reader.header.unknown_headers))
-
     issues = result.issues
     rejected_rows: set[int] = set()
     seen: dict[bytes | str, int] = {}
@@ -179,6 +175,10 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
             importer.stage(buffer)
         del seen
         batch.total_rows = batch.processed_rows = total
+        # Skipped rows are only known once the reader has been through the sheet.
+        batch.notices = [f"第{n}行：{why}" for n, why in reader.skipped if why != "空行"][:200]
+        if reader.header.unknown_headers:
+            batch.notices.insert(0, "未识别的列（已忽略）：" + "、".join(reader.header.unknown_headers))
         for row, field_name, message in importer.conflicts():
             rejected_rows.add(row)
             issues.append(CellIssue(row, importer.header_of(field_name, reader), field_name, "", message))

@@ -1,0 +1,267 @@
+"""Registry benchmarks at city scale (issue: foundation), each beside its baseline.
+
+    .venv/bin/python bench/registry.py [--elders 2000000] [--stages search,dashboard,import_csv,import_xlsx]
+
+Stages:
+- search     p95 of the elder list's search (pinyin initials, ID suffix, name prefix) as a district
+             administrator and as a street worker; baseline: the same query without the indexes' help
+             (LIKE '%…%'), and a primary-key fetch as the floor.
+- dashboard  p95 of the dashboard for the district and for one street; baseline: the raw GROUP BY.
+- import_csv a 2,000,000-row CSV through the full import (validation, de-duplication, staging,
+             merge, audit, statistics) vs a raw COPY of the same file into a bare table; peak RSS.
+- import_xlsx 200,000 rows of .xlsx through the full import: rows per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    database_url,
+    django_setup,
+    ensure_database,
+    manage,
+    sample,
+    save,
+    summary_ms,
+)
+
+TMP = Path("/tmp/yiyang-bench")
+
+
+def setup_population(url: str, elders: int) -> None:
+    ensure_database(url)
+    manage("migrate", "--no-input", "-v0", url=url)
+    django_setup(url)
+    from yiyang.people.models import Elder
+
+    have = Elder.objects.count()
+    if have < elders * 0.99:
+        print(f"generating {elders:,} elders (have {have:,}) …", flush=True)
+        seconds, peak, _ = manage("demo", "--elders", str(elders), "--reset", url=url, timed=True)
+        print(f"  demo generation: {seconds:.1f} s, peak RSS {peak} MB", flush=True)
+
+
+def bench_search(results: dict[str, object]) -> None:
+    from django.db import connection
+    from django.test import Client
+
+    from yiyang.accounts.models import User
+    from yiyang.people.models import Elder
+    from yiyang.people.selectors import elder_search_q
+
+    rnd = random.Random(7)
+    admin, street = User.objects.get(username="admin"), User.objects.get(username="jinsha")
+    pool = list(Elder.objects.order_by("?").values_list("name", "name_initials", "id_tail")[:400])
+    queries = {
+        "initials": [p[1][:3] for p in pool],
+        "id_suffix": [p[2] for p in pool],
+        "name": [p[0][:2] for p in pool],
+    }
+    out: dict[str, object] = {}
+    for user in (admin, street):
+        for kind, terms in queries.items():
+            it = iter(terms * 2)
+
+            def run(user: User = user, it=it) -> None:  # type: ignore[no-untyped-def]
+                qs = Elder.objects.for_user(user).filter(elder_search_q(next(it)))
+                list(qs.select_related("area").order_by("name_pinyin", "id")[:50])
+
+            sample(run, 20)  # warm caches
+            out[f"{user.username}:{kind}"] = summary_ms(sample(run, 200))
+    # The whole page, as the browser gets it (list + count + template), for the street worker.
+    client = Client()
+    client.force_login(street)
+    page_terms = iter(queries["initials"] * 2)
+    out["jinsha:initials:full_page"] = summary_ms(
+        sample(lambda: client.get("/people/elders/", {"q": next(page_terms)}), 100)
+    )
+    # Baselines: the floor (one row by primary key) and the naive unindexed search.
+    ids = list(Elder.objects.values_list("id", flat=True)[:200])
+    id_iter = iter(ids * 2)
+    out["baseline:pk_fetch"] = summary_ms(sample(lambda: Elder.objects.get(pk=next(id_iter)), 200))
+    naive_terms = iter([p[0][1:] for p in pool])
+
+    def naive() -> None:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT id FROM people_elder WHERE name LIKE %s ORDER BY name_pinyin LIMIT 50",
+                ["%" + next(naive_terms) + "%"],
+            )
+            cur.fetchall()
+
+    out["baseline:unindexed_contains"] = summary_ms(sample(naive, 10))
+    results["search"] = out
+    print("search", out, flush=True)
+
+
+def bench_dashboard(results: dict[str, object]) -> None:
+    from django.test import Client
+    from django.utils import timezone
+
+    from yiyang.accounts.models import User
+    from yiyang.areas.models import Area
+    from yiyang.people.models import Elder
+    from yiyang.people.stats import ensure_fresh, stat_cells
+    from yiyang.reports.selectors import dashboard_for
+
+    ensure_fresh()
+    admin, street_user = User.objects.get(username="admin"), User.objects.get(username="jinsha")
+    district, street = Area.objects.get(code="320612"), Area.objects.get(code="320612001")
+    out: dict[str, object] = {
+        "district:selector": summary_ms(sample(lambda: dashboard_for(admin, district), 50)),
+        "street:selector": summary_ms(sample(lambda: dashboard_for(street_user, street), 50)),
+    }
+    client = Client()
+    client.force_login(admin)
+    out["district:full_page"] = summary_ms(sample(lambda: client.get("/reports/dashboard/"), 30))
+    today = timezone.localdate()
+    out["baseline:raw_group_by"] = summary_ms(sample(lambda: list(stat_cells(Elder.objects.all(), today)), 3))
+    results["dashboard"] = out
+    print("dashboard", out, flush=True)
+
+
+def write_csv(path: Path, rows: int) -> None:
+    from yiyang.core.idnumber import make_id_number
+
+    rnd = random.Random(11)
+    surnames = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高梁"
+    given = "秀英兰珍华芳桂凤玉梅建国明德福根林宝金荣生"
+    start = datetime.date(1926, 1, 1)
+    seq: dict[datetime.date, int] = {}
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            ["姓名", "身份证号", "性别", "联系电话", "街道", "社区", "居住地址", "居住情况", "健康状况"]
+        )
+        for i in range(rows):
+            birth = start + datetime.timedelta(days=rnd.randrange(0, 365 * 40))
+            n = seq.get(birth, 0)
+            seq[birth] = n + 1
+            region = ("320612", "320683", "320624")[n // 1000 % 3]
+            id_number = make_id_number(region, birth, n % 1000)
+            sex = "男" if int(id_number[16]) % 2 else "女"
+            name = rnd.choice(surnames) + rnd.choice(given) + (rnd.choice(given) if i % 3 else "")
+            w.writerow(
+                [
+                    name,
+                    id_number,
+                    sex,
+                    f"13{rnd.randrange(10**9):09d}",
+                    "金沙街道",
+                    "东市社区",
+                    "人民路12号",
+                    rnd.choice(["独居", "空巢", "与家人同住"]),
+                    rnd.choice(["", "高血压", "糖尿病"]),
+                ]
+            )
+
+
+def bench_import_csv(url: str, results: dict[str, object], rows: int) -> None:
+    import psycopg
+
+    TMP.mkdir(exist_ok=True)
+    path = TMP / f"elders-{rows}.csv"
+    if not path.exists():
+        print(f"writing {rows:,}-row CSV …", flush=True)
+        write_csv(path, rows)
+    import_url = url.rsplit("/", 1)[0] + "/yiyang_bench_import"
+    ensure_database(import_url)
+    manage("migrate", "--no-input", "-v0", url=import_url)
+    manage("demo", "--elders", "0", "--reset", url=import_url)
+    with psycopg.connect(import_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_bare")
+        conn.execute("CREATE TABLE bench_bare (" + ", ".join(f"c{i} text" for i in range(9)) + ")")
+        start = time.perf_counter()
+        with (
+            conn.cursor() as cur,
+            cur.copy("COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+            path.open("rb") as fh,
+        ):
+            while chunk := fh.read(1 << 20):
+                copy.write(chunk)
+        copy_s = time.perf_counter() - start
+        conn.execute("DROP TABLE bench_bare")
+    seconds, peak, stdout = manage("import_elders", str(path), "--as", "admin", url=import_url, timed=True)
+    results["import_csv"] = {
+        "rows": rows,
+        "copy_baseline_s": round(copy_s, 2),
+        "import_s": round(seconds, 2),
+        "ratio_to_copy": round(seconds / copy_s, 2),
+        "import_rows_per_s": round(rows / seconds),
+        "peak_rss_mb": peak,
+        "output": stdout.strip().splitlines()[:2],
+    }
+    print("import_csv", results["import_csv"], flush=True)
+
+
+def bench_import_xlsx(url: str, results: dict[str, object], rows: int) -> None:
+    import openpyxl
+
+    TMP.mkdir(exist_ok=True)
+    csv_path = TMP / f"elders-{rows}.csv"
+    xlsx_path = TMP / f"elders-{rows}.xlsx"
+    if not xlsx_path.exists():
+        write_csv(csv_path, rows)
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet()
+        with csv_path.open(encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                ws.append(row)
+        wb.save(xlsx_path)
+    import_url = url.rsplit("/", 1)[0] + "/yiyang_bench_import"
+    ensure_database(import_url)
+    manage("migrate", "--no-input", "-v0", url=import_url)
+    manage("demo", "--elders", "0", "--reset", url=import_url)
+    runs = []
+    for _ in range(2):
+        manage("demo", "--elders", "0", "--reset", url=import_url)
+        seconds, peak, _ = manage(
+            "import_elders", str(xlsx_path), "--as", "admin", url=import_url, timed=True
+        )
+        runs.append(seconds)
+    best = statistics.median(runs)
+    results["import_xlsx"] = {
+        "rows": rows,
+        "runs_s": [round(r, 2) for r in runs],
+        "rows_per_s_median": round(rows / best),
+        "peak_rss_mb": peak,
+        "note": "whole command: process start, Django set-up, read, validate, stage, merge, statistics",
+    }
+    print("import_xlsx", results["import_xlsx"], flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--elders", type=int, default=2_000_000)
+    parser.add_argument("--import-rows", type=int, default=2_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=200_000)
+    parser.add_argument("--stages", default="search,dashboard,import_csv,import_xlsx")
+    args = parser.parse_args()
+    stages = set(args.stages.split(","))
+    url = database_url()
+    results: dict[str, object] = {"elders": args.elders}
+    if stages & {"search", "dashboard"}:
+        setup_population(url, args.elders)
+        if "search" in stages:
+            bench_search(results)
+        if "dashboard" in stages:
+            bench_dashboard(results)
+    if "import_csv" in stages:
+        bench_import_csv(url, results, args.import_rows)
+    if "import_xlsx" in stages:
+        bench_import_xlsx(url, results, args.xlsx_rows)
+    print("saved", save("registry", results))
+
+
+if __name__ == "__main__":
+    main()
