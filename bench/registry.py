@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
+from common import (
     database_url,
     django_setup,
     ensure_database,
@@ -59,7 +59,7 @@ def bench_search(results: dict[str, object]) -> None:
     from yiyang.people.models import Elder
     from yiyang.people.selectors import elder_search_q
 
-    rnd = random.Random(7)
+    random.Random(7)
     admin, street = User.objects.get(username="admin"), User.objects.get(username="jinsha")
     pool = list(Elder.objects.order_by("?").values_list("name", "name_initials", "id_tail")[:400])
     queries = {
