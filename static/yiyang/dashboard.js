@@ -10,13 +10,13 @@
   };
   make('chart-age', {
     tooltip: {}, grid: {left: 50, right: 10, top: 20, bottom: 30},
-    xAxis: {type: 'category', data: data.brackets}, yAxis: {type: 'value'},
+    xAxis: {type: 'category', data: data.brackets, axisLabel: {interval: 0}}, yAxis: {type: 'value', minInterval: 1},
     series: [{type: 'bar', data: data.bracket_values, itemStyle: {color: '#0d6efd'}}]
   });
-  make('chart-sex', {tooltip: {}, series: [{type: 'pie', radius: ['40%', '70%'], data: data.sex}]});
+  make('chart-sex', {tooltip: {}, legend: {bottom: 0}, series: [{type: 'pie', radius: ['35%', '60%'], label: {formatter: '{b}\n{d}%'}, data: data.sex}]});
   make('chart-groups', {
     tooltip: {}, grid: {left: 50, right: 10, top: 20, bottom: 30},
-    xAxis: {type: 'category', data: data.groups}, yAxis: {type: 'value'},
+    xAxis: {type: 'category', data: data.groups, axisLabel: {interval: 0}}, yAxis: {type: 'value', minInterval: 1},
     series: [{type: 'bar', data: data.group_values, itemStyle: {color: '#fd7e14'}}]
   });
 })();

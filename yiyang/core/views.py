@@ -53,8 +53,12 @@ class ScopedViewMixin(LoginRequiredMixin):
     def verbose_name(self) -> str:
         return str(self.model._meta.verbose_name)
 
+    @property
+    def list_title(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
     def breadcrumbs(self) -> list[tuple[str, str]]:
-        return [(self.verbose_name, self.list_url())]
+        return [(self.list_title, self.list_url())]
 
     def list_url(self) -> str:
         meta = self.model._meta
@@ -94,8 +98,8 @@ class ObjectListView(ScopedViewMixin, View):
         return {
             "view": self,
             "model_meta": meta,
-            "title": f"{meta.verbose_name}列表",
-            "breadcrumbs": self.breadcrumbs(),
+            "title": self.list_title,
+            "breadcrumbs": [(self.list_title, "")],
             "can_add": self.request.user.has_perm(permission_name(self.model, "add")),
             "can_export": self.export_columns is not None
             and self.request.user.has_perm(permission_name(self.model, "export")),

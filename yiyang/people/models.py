@@ -99,7 +99,7 @@ class Elder(TimeStampedModel):
 
     class Meta:
         verbose_name = "老年人"
-        verbose_name_plural = "老年人"
+        verbose_name_plural = "老年人信息台账"
         ordering = ["area_path", "name_pinyin", "id"]
         permissions = [
             ("reveal_elder", "查看身份证号、电话、健康信息明文"),

@@ -52,7 +52,6 @@ class ElderListView(ObjectListView):
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
-        context["title"] = "老年人信息台账"
         context["saved_filters"] = SavedFilter.objects.filter(Q(owner=None) | Q(owner=self.request.user))
         context["can_import"] = self.request.user.has_perm("people.import_elder")
         return context
