@@ -3,7 +3,10 @@ from rest_framework.routers import DefaultRouter
 
 from yiyang.accounts.api import ObtainTokenView
 from yiyang.areas.api import AreaViewSet
+from yiyang.assessments.api import AssessmentViewSet
 from yiyang.core.api_views import AccessLogViewSet, AuditEntryViewSet
+from yiyang.coverage.api import CoverageResultViewSet, SiteProposalViewSet
+from yiyang.meals.api import CanteenViewSet, DeliveryOrderViewSet, MealRecordViewSet, MenuViewSet
 from yiyang.people.api.views import CertificationViewSet, ContactViewSet, ElderViewSet
 
 router = DefaultRouter()
@@ -11,6 +14,13 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("people/elders", ElderViewSet, basename="elder")
 router.register("people/certifications", CertificationViewSet, basename="certification")
 router.register("people/contacts", ContactViewSet, basename="eldercontact")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("meals/canteens", CanteenViewSet, basename="canteen")
+router.register("meals/menus", MenuViewSet, basename="menu")
+router.register("meals/records", MealRecordViewSet, basename="mealrecord")
+router.register("meals/deliveries", DeliveryOrderViewSet, basename="deliveryorder")
+router.register("coverage/results", CoverageResultViewSet, basename="coverageresult")
+router.register("coverage/proposals", SiteProposalViewSet, basename="siteproposal")
 router.register("audit/changes", AuditEntryViewSet, basename="auditentry")
 router.register("audit/access", AccessLogViewSet, basename="accesslog")
 

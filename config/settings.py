@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "yiyang.areas",
     "yiyang.accounts",
     "yiyang.people",
+    "yiyang.assessments",
+    "yiyang.meals",
+    "yiyang.coverage",
     "yiyang.reports",
 ]
 
@@ -240,3 +243,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YIYANG_LOG_LEVEL", "WARNING")},
 }
+
+# Meal assistance and the 15-minute service circle (issue 3, items 9–10): a point covers an elder when
+# the straight distance × the detour factor is within the 15-minute walk; a community is listed as
+# outside the circle when less than this share of its elders is covered.
+COVERAGE_DETOUR_FACTOR = float(os.environ.get("YIYANG_COVERAGE_DETOUR_FACTOR", "1.3"))
+COVERAGE_WALK_METRES = float(os.environ.get("YIYANG_COVERAGE_WALK_METRES", "1000"))
+COVERAGE_OUTSIDE_THRESHOLD = float(os.environ.get("YIYANG_COVERAGE_OUTSIDE_THRESHOLD", "0.5"))

@@ -40,6 +40,16 @@ class DisabilityGrade(models.TextChoices):
     GRADE_4 = "4", "四级"
 
 
+class CapabilityLevel(models.IntegerChoices):
+    """GB/T 42195-2022 final level (Annex C.5); 失能 means level 1 or worse."""
+
+    INTACT = 0, "能力完好"
+    MILD = 1, "轻度失能"
+    MODERATE = 2, "中度失能"
+    SEVERE = 3, "重度失能"
+    TOTAL = 4, "完全失能"
+
+
 class ContactRelation(models.TextChoices):
     SPOUSE = "spouse", "配偶"
     CHILD = "child", "子女"

@@ -15,6 +15,7 @@ from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
 from yiyang.people.choices import (
     AgeBracket,
+    CapabilityLevel,
     ContactRelation,
     DisabilityGrade,
     EconomicCategory,
@@ -71,7 +72,7 @@ class Elder(TimeStampedModel):
         "残疾等级", max_length=2, choices=DisabilityGrade.choices, blank=True, default=""
     )
     capability_level = models.PositiveSmallIntegerField(
-        "能力等级", null=True, blank=True, help_text="GB/T 42195: 0 能力完好 … 4 完全失能"
+        "能力等级", choices=CapabilityLevel.choices, null=True, blank=True, help_text="GB/T 42195 最终等级"
     )
     status = models.CharField("状态", max_length=12, choices=ElderStatus.choices, default=ElderStatus.LIVING)
     status_date = models.DateField("状态变更日期", null=True, blank=True)

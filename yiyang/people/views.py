@@ -15,6 +15,7 @@ from django.views import View
 
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people import actions
+from yiyang.people.elder_page import actions_for
 from yiyang.people.filtersets import ElderFilterSet
 from yiyang.people.forms import CertificationForm, ContactForm, ElderForm, RevealForm
 from yiyang.people.models import Certification, Elder, ElderContact, SavedFilter
@@ -72,6 +73,7 @@ class ElderDetailView(ObjectDetailView):
             can_change=user.has_perm("people.change_elder"),
             can_reveal=user.has_perm("people.reveal_elder"),
             reveal_form=RevealForm(),
+            elder_actions=actions_for(obj, user),
         )
         return context
 

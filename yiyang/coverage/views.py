@@ -1,0 +1,193 @@
+"""Pages of the service circle: the coverage map and the site proposals."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from yiyang.areas.models import Area, AreaLevel
+from yiyang.core import audit
+from yiyang.core.exporting import XLSX_TYPE
+from yiyang.core.models import AccessLog
+from yiyang.core.scoping import user_area_paths
+from yiyang.coverage import selectors
+from yiyang.coverage.actions import site_proposal_create
+from yiyang.coverage.exports import proposal_workbook
+from yiyang.coverage.models import SiteProposal
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def outside_threshold() -> float:
+    """A community is 'outside the circle' when less than this share of its elders is covered."""
+    return float(getattr(settings, "COVERAGE_OUTSIDE_THRESHOLD", 0.5))
+
+
+def _points_for_chart(kind: str, bounds: tuple[float, float, float, float] | None) -> list[list[Any]]:
+    pts = selectors.service_points(None if kind == selectors.ANY_KIND else kind)
+    out: list[list[Any]] = []
+    for k, items in pts.items():
+        for lat, lng, label in items:
+            if bounds and not (bounds[0] <= lat <= bounds[1] and bounds[2] <= lng <= bounds[3]):
+                continue
+            out.append([round(lng, 6), round(lat, 6), label, k])
+    return out
+
+
+def _bounds(rows: list[selectors.AreaCoverage]) -> tuple[float, float, float, float] | None:
+    located = [r for r in rows if r.latitude is not None and r.longitude is not None]
+    if not located:
+        return None
+    lats = [r.latitude for r in located if r.latitude is not None]
+    lngs = [r.longitude for r in located if r.longitude is not None]
+    pad = 0.02
+    return (min(lats) - pad, max(lats) + pad, min(lngs) - pad, max(lngs) + pad)
+
+
+def chart_data(user: Any, kind: str) -> dict[str, Any]:
+    communities = selectors.coverage_by_area(user, kind, AreaLevel.COMMUNITY)
+    bounds = _bounds(communities)
+    return {
+        "communities": [
+            [
+                round(c.longitude, 6),
+                round(c.latitude, 6),
+                round((c.rate or 0) * 100, 1),
+                c.name,
+                c.total,
+                c.covered,
+            ]
+            for c in communities
+            if c.latitude is not None and c.longitude is not None
+        ],
+        "points": _points_for_chart(kind, bounds),
+    }
+
+
+class CoverageMapView(LoginRequiredMixin, View):
+    """一刻钟服务圈: communities as bubbles coloured by coverage, service points overlaid."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require(request, "coverage.view_coverageresult")
+        run = selectors.latest_run()
+        labels = run.kind_labels if run else selectors.kind_labels()
+        kind = request.GET.get("kind") or (
+            selectors.ANY_KIND if selectors.ANY_KIND in labels else next(iter(labels), "")
+        )
+        communities = selectors.coverage_by_area(request.user, kind, AreaLevel.COMMUNITY)
+        streets = selectors.coverage_by_area(request.user, kind, AreaLevel.STREET)
+        threshold = outside_threshold()
+        outside = [c for c in communities if c.rate is not None and c.rate < threshold]
+        context = {
+            "title": "一刻钟居家养老服务圈",
+            "breadcrumbs": [("一刻钟服务圈", "")],
+            "run": run,
+            "kinds": labels,
+            "kind": kind,
+            "kind_label": labels.get(kind, kind),
+            "summary": selectors.summary(request.user, kind),
+            "streets": streets,
+            "outside": outside,
+            "communities": communities,
+            "threshold_pct": round(threshold * 100),
+            "chart": chart_data(request.user, kind),
+            "can_plan": request.user.has_perm("coverage.add_siteproposal"),
+        }
+        return render(request, "coverage/map.html", context)
+
+
+def _plannable_areas(user: Any) -> list[Area]:
+    paths = user_area_paths(user)
+    qs = Area.objects.filter(level__in=[AreaLevel.DISTRICT, AreaLevel.STREET]).order_by("path")
+    return [a for a in qs if any(a.path.startswith(p) for p in paths)]
+
+
+class SiteProposalListView(LoginRequiredMixin, View):
+    """设施布局规划: earlier proposals, and a form for a new one."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require(request, "coverage.view_siteproposal")
+        return self.render(request)
+
+    def render(self, request: HttpRequest, error: str = "") -> HttpResponse:
+        proposals = SiteProposal.objects.for_user(request.user).select_related("area", "created_by")[:50]
+        return render(
+            request,
+            "coverage/proposal_list.html",
+            {
+                "title": "养老服务设施专项布局规划",
+                "breadcrumbs": [("设施布局规划", "")],
+                "proposals": proposals,
+                "areas": _plannable_areas(request.user),
+                "kinds": selectors.kind_labels(),
+                "can_add": request.user.has_perm("coverage.add_siteproposal"),
+                "error": error,
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        _require(request, "coverage.add_siteproposal")
+        area = Area.objects.for_user(request.user).filter(pk=request.POST.get("area") or 0).first()
+        if area is None:
+            return self.render(request, "请选择规划范围")
+        try:
+            k = int(request.POST.get("k") or 10)
+            proposal = site_proposal_create(
+                area=area,
+                kind=request.POST.get("kind") or selectors.ANY_KIND,
+                k=k,
+                actor=request.user,
+                candidate_mode=request.POST.get("candidates") or "both",
+            )
+        except (ValueError, ValidationError) as exc:
+            return self.render(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        messages.success(request, f"已生成：{proposal}")
+        return HttpResponseRedirect(proposal.get_absolute_url())
+
+
+class SiteProposalDetailView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        _require(request, "coverage.view_siteproposal")
+        proposal = SiteProposal.objects.get_for_user_or_404(request.user, pk=pk)
+        if request.GET.get("export") == "xlsx":
+            proposal = SiteProposal.objects.get_for_user_or_404(request.user, "export", pk=pk)
+            audit.record_access(
+                actor=request.user,
+                kind=AccessLog.Kind.EXPORT,
+                object_type="coverage.siteproposal",
+                object_id=str(proposal.pk),
+                area_path=proposal.area_path,
+                row_count=len(proposal.sites),
+            )
+            response = HttpResponse(proposal_workbook(proposal), content_type=XLSX_TYPE)
+            name = quote(f"设施布局建议-{proposal.area.name}-{proposal.pk}.xlsx")
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+            return response
+        chart = chart_data(request.user, proposal.kind)
+        chart["sites"] = [
+            [s["longitude"], s["latitude"], s["rank"], s["near_area"], s["gain"]] for s in proposal.sites
+        ]
+        return render(
+            request,
+            "coverage/proposal_detail.html",
+            {
+                "title": str(proposal),
+                "breadcrumbs": [("设施布局规划", reverse("coverage:siteproposal_list")), (str(proposal), "")],
+                "proposal": proposal,
+                "kind_label": selectors.kind_labels().get(proposal.kind, proposal.kind),
+                "chart": chart,
+                "can_export": request.user.has_perm("coverage.export_siteproposal"),
+            },
+        )

@@ -1,0 +1,311 @@
+"""Pages of meal assistance: canteens, the counter, records, deliveries, reconciliation, QR cards."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views import View
+
+from yiyang.core import audit
+from yiyang.core.exporting import XLSX_TYPE
+from yiyang.core.importing.writer import write_rows_xlsx
+from yiyang.core.models import AccessLog
+from yiyang.core.scoping import user_area_paths
+from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView
+from yiyang.meals import actions, selectors
+from yiyang.meals.choices import MealSlot
+from yiyang.meals.filtersets import CanteenFilterSet, DeliveryOrderFilterSet, MealRecordFilterSet
+from yiyang.meals.forms import CanteenForm, MenuForm
+from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord, Menu, SubsidyRule
+from yiyang.meals.tables import CanteenTable, DeliveryOrderTable, MealRecordTable
+from yiyang.people.models import Elder
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+# -- canteens ---------------------------------------------------------------------------------------------
+
+
+class CanteenListView(ObjectListView):
+    model = Canteen
+    filterset = CanteenFilterSet
+    table = CanteenTable
+    export_columns: ClassVar[list[tuple[str, Any]] | None] = [
+        ("名称", "name"), ("类型", lambda c: c.get_kind_display()), ("社区", "area__name"), ("地址", "address"),
+        ("运营方", "operator"), ("联系电话", "phone"), ("纬度", "latitude"), ("经度", "longitude"),
+    ]  # fmt: skip
+
+    def get_queryset(self, action: str | None = None) -> Any:
+        return super().get_queryset(action).select_related("area")
+
+
+class CanteenDetailView(ObjectDetailView):
+    model = Canteen
+    template_name = "meals/canteen_detail.html"
+
+    def get_context(self, obj: Canteen) -> dict[str, Any]:
+        context = super().get_context(obj)
+        today = timezone.localdate()
+        context.update(
+            menus=Menu.objects.filter(canteen=obj, date__gte=today - datetime.timedelta(days=1)).order_by(
+                "date", "slot"
+            )[:30],
+            today=selectors.totals(
+                selectors.reconciliation(self.request.user, today, today, canteen_id=obj.pk)
+            ),
+            members=obj.memberships.select_related("user"),
+            can_change=self.request.user.has_perm("meals.change_canteen"),
+            can_add_menu=self.request.user.has_perm("meals.add_menu"),
+        )
+        return context
+
+
+class CanteenEditView(ObjectEditView):
+    model = Canteen
+    form = CanteenForm
+
+
+class MenuEditView(ObjectEditView):
+    model = Menu
+    form = MenuForm
+
+    def list_url(self) -> str:
+        return reverse("meals:canteen_list")
+
+    def success_url(self, obj: Any) -> str:
+        return reverse("meals:canteen_detail", args=[obj.canteen_id])
+
+
+class MealRecordListView(ObjectListView):
+    model = MealRecord
+    filterset = MealRecordFilterSet
+    table = MealRecordTable
+    export_columns: ClassVar[list[tuple[str, Any]] | None] = [
+        ("日期", "date"), ("餐次", lambda r: r.get_slot_display()), ("助餐点", "canteen__name"),
+        ("老人", "elder__name"), ("身份证号", "elder__id_number_masked"), ("方式", lambda r: r.get_channel_display()),
+        ("餐价（元）", "price"), ("补贴（元）", "subsidy"), ("个人支付（元）", "elder_paid"), ("补贴依据", "subsidy_note"),
+    ]  # fmt: skip
+
+    def get_queryset(self, action: str | None = None) -> Any:
+        return super().get_queryset(action).select_related("canteen", "elder")
+
+
+class DeliveryOrderListView(ObjectListView):
+    model = DeliveryOrder
+    filterset = DeliveryOrderFilterSet
+    table = DeliveryOrderTable
+
+    def get_queryset(self, action: str | None = None) -> Any:
+        return super().get_queryset(action).select_related("canteen", "elder")
+
+
+class DeliveryOrderDeliverView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        _require(request, "meals.change_deliveryorder")
+        order = DeliveryOrder.objects.get_for_user_or_404(request.user, "change", pk=pk)
+        try:
+            actions.delivery_order_deliver(
+                order=order, deliverer=request.POST.get("deliverer", ""), actor=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已送达：{order}")
+        return HttpResponseRedirect(reverse("meals:deliveryorder_list"))
+
+
+# -- the counter -----------------------------------------------------------------------------------------
+
+
+class CounterView(LoginRequiredMixin, View):
+    """助餐窗口: large buttons for a tablet or phone. Check identifies; serve records."""
+
+    def canteens(self) -> Any:
+        return actions.servable_canteens(self.request.user)
+
+    def canteen(self) -> Canteen:
+        pk = self.request.POST.get("canteen") or self.request.GET.get("canteen")
+        qs = self.canteens()
+        canteen = qs.filter(pk=pk).first() if pk else qs.first()
+        if canteen is None:
+            raise Http404("没有可服务的助餐点")
+        return canteen
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require(request, "meals.serve_canteen")
+        canteens = list(self.canteens())
+        canteen = self.canteen() if canteens else None
+        return render(
+            request,
+            "meals/counter.html",
+            {
+                "title": "助餐窗口",
+                "breadcrumbs": [("助餐窗口", "")],
+                "canteens": canteens,
+                "canteen": canteen,
+                "slots": MealSlot.choices,
+                "slot": request.GET.get("slot") or actions.current_slot(),
+                "today": timezone.localdate(),
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        _require(request, "meals.serve_canteen")
+        canteen = self.canteen()
+        slot = request.POST.get("slot") or actions.current_slot()
+        op = request.POST.get("op", "check")
+        context: dict[str, Any] = {"canteen": canteen, "slot": slot}
+        try:
+            if op == "check":
+                context["check"] = actions.counter_check(
+                    canteen=canteen,
+                    identifier=request.POST.get("identifier", ""),
+                    actor=request.user,
+                    slot=slot,
+                )
+            else:
+                elder = actions.counter_token_elder(request.POST.get("token", ""), canteen)
+                delivery = request.POST.get("delivery") == "1"
+                if delivery:
+                    order = actions.delivery_order_create(
+                        canteen=canteen, elder=elder, slot=slot, actor=request.user
+                    )
+                    record = order.meal
+                else:
+                    record = actions.meal_record_create(
+                        canteen=canteen, elder=elder, slot=slot, actor=request.user,
+                        identified_by=request.POST.get("identified_by") or "id_number",
+                        subsidy="none" if op == "sell_full" else "require",
+                    )  # fmt: skip
+                context["record"] = record
+                context["delivery"] = delivery
+        except actions.MealRefused as exc:
+            context["refused"] = "；".join(exc.messages)
+            context["token"] = request.POST.get("token", "")
+            context["identified_by"] = request.POST.get("identified_by", "")
+        except ValidationError as exc:
+            context["error"] = "；".join(exc.messages)
+        return render(request, "meals/_counter_result.html", context)
+
+
+# -- QR code ------------------------------------------------------------------------------------------------
+
+
+def qr_svg(data: str, scale: int = 6) -> str:
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, border=2)
+    return buffer.getvalue().decode()
+
+
+class ElderQRView(LoginRequiredMixin, View):
+    """助餐二维码: a printable card with the elder's signed QR token (no personal data in the code)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        _require(request, "people.view_elder")
+        elder = Elder.objects.get_for_user_or_404(request.user, pk=pk)
+        audit.record_access(
+            actor=request.user, kind=AccessLog.Kind.PRINT, object_type="people.elder", object_id=str(elder.pk),
+            subject_id=elder.pk, area_path=elder.area_path, fields=["name", "id_number_masked"], reason="助餐二维码",
+        )  # fmt: skip
+        return render(
+            request,
+            "meals/elder_qr.html",
+            {
+                "title": f"{elder.name} 助餐二维码",
+                "breadcrumbs": [
+                    ("老年人信息台账", reverse("people:elder_list")),
+                    (elder.name, reverse("people:elder_detail", args=[elder.pk])),
+                    ("助餐二维码", ""),
+                ],
+                "elder": elder,
+                "svg": mark_safe(qr_svg(actions.qr_token(elder))),
+                "cards": elder.meal_cards.filter(is_active=True),
+            },
+        )
+
+
+# -- reconciliation and rules ----------------------------------------------------------------------------------
+
+
+class ReconciliationView(LoginRequiredMixin, View):
+    """对账: per canteen for a day or a month, with totals and an .xlsx export."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require(request, "meals.view_mealrecord")
+        today = timezone.localdate()
+        mode = request.GET.get("mode", "month")
+        try:
+            if mode == "day":
+                day = datetime.date.fromisoformat(request.GET.get("date") or today.isoformat())
+                start = end = day
+                label = f"{day:%Y-%m-%d}"
+            else:
+                month = request.GET.get("month") or f"{today:%Y-%m}"
+                start, end = selectors.month_range(month)
+                label = month
+        except ValueError as exc:
+            raise Http404 from exc
+        by_day = request.GET.get("by_day") == "1"
+        rows = selectors.reconciliation(request.user, start, end, by_day=by_day)
+        if request.GET.get("export") == "xlsx":
+            _require(request, "meals.export_mealrecord")
+            buffer = io.BytesIO()
+            count = write_rows_xlsx(
+                selectors.RECONCILIATION_HEADERS, selectors.reconciliation_sheet_rows(rows), buffer,
+                sheet_title=f"助餐对账{label}",
+            )  # fmt: skip
+            audit.record_access(
+                actor=request.user, kind=AccessLog.Kind.EXPORT, object_type="meals.mealrecord",
+                area_path=min(user_area_paths(request.user), key=len, default=""), row_count=count,
+                query=request.GET.urlencode(),
+            )  # fmt: skip
+            response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+            response["Content-Disposition"] = (
+                f"attachment; filename*=UTF-8''{quote(f'助餐对账-{label}.xlsx')}"
+            )
+            return response
+        query = request.GET.copy()
+        query["export"] = "xlsx"
+        return render(
+            request,
+            "meals/reconciliation.html",
+            {
+                "title": f"助餐对账 {label}",
+                "breadcrumbs": [("助餐对账", "")],
+                "rows": rows,
+                "total": selectors.totals(rows),
+                "mode": mode,
+                "by_day": by_day,
+                "date": start.isoformat(),
+                "month": f"{start:%Y-%m}",
+                "export_url": "?" + query.urlencode(),
+                "can_export": request.user.has_perm("meals.export_mealrecord"),
+            },
+        )
+
+
+class SubsidyRuleListView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require(request, "meals.view_canteen")
+        today = timezone.localdate()
+        rules = SubsidyRule.objects.all()
+        return render(
+            request,
+            "meals/subsidy_rules.html",
+            {"title": "助餐补贴标准", "breadcrumbs": [("助餐补贴标准", "")], "rules": rules, "today": today},
+        )
