@@ -8,6 +8,7 @@ from yiyang.core.api_views import AccessLogViewSet, AuditEntryViewSet
 from yiyang.coverage.api import CoverageResultViewSet, SiteProposalViewSet
 from yiyang.meals.api import CanteenViewSet, DeliveryOrderViewSet, MealRecordViewSet, MenuViewSet
 from yiyang.people.api.views import CertificationViewSet, ContactViewSet, ElderViewSet
+from yiyang.safety.api.views import AlarmViewSet, DeviceEventViewSet, DeviceViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -15,6 +16,9 @@ router.register("people/elders", ElderViewSet, basename="elder")
 router.register("people/certifications", CertificationViewSet, basename="certification")
 router.register("people/contacts", ContactViewSet, basename="eldercontact")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("safety/devices", DeviceViewSet, basename="device")
+router.register("safety/alarms", AlarmViewSet, basename="alarm")
+router.register("safety/events", DeviceEventViewSet, basename="deviceevent")
 router.register("meals/canteens", CanteenViewSet, basename="canteen")
 router.register("meals/menus", MenuViewSet, basename="menu")
 router.register("meals/records", MealRecordViewSet, basename="mealrecord")

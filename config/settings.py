@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "yiyang.areas",
     "yiyang.accounts",
     "yiyang.people",
+    "yiyang.safety",
     "yiyang.assessments",
     "yiyang.meals",
     "yiyang.coverage",
@@ -243,6 +244,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YIYANG_LOG_LEVEL", "WARNING")},
 }
+
+# Safety monitoring (issue 5): the MQTT broker the device listener subscribes to, and the service
+# levels. Without a broker the listener waits and retries; the HTTP endpoint and the demo need none.
+SAFETY_MQTT_HOST = os.environ.get("YIYANG_MQTT_HOST", "127.0.0.1")
+SAFETY_MQTT_PORT = int(os.environ.get("YIYANG_MQTT_PORT", "1883"))
+SAFETY_MQTT_USERNAME = os.environ.get("YIYANG_MQTT_USERNAME", "")
+SAFETY_MQTT_PASSWORD = os.environ.get("YIYANG_MQTT_PASSWORD", "")
+SAFETY_MQTT_CLIENT_ID = os.environ.get("YIYANG_MQTT_CLIENT_ID", "yiyang-devices-listener")
+SAFETY_MQTT_TOPIC = os.environ.get("YIYANG_MQTT_TOPIC", "yiyang/devices/+/events")
+SAFETY_ACK_TIMEOUT_SECONDS = int(os.environ.get("YIYANG_SAFETY_ACK_TIMEOUT", "60"))
+SAFETY_SILENT_HOURS = int(os.environ.get("YIYANG_SAFETY_SILENT_HOURS", "24"))
+SAFETY_LOW_BATTERY = int(os.environ.get("YIYANG_SAFETY_LOW_BATTERY", "20"))
+SAFETY_ANSWER_TARGET = float(os.environ.get("YIYANG_SAFETY_ANSWER_TARGET", "0.985"))
 
 # Meal assistance and the 15-minute service circle (issue 3, items 9–10): a point covers an elder when
 # the straight distance × the detour factor is within the 15-minute walk; a community is listed as

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("yiyang.accounts.urls")),
     path("people/", include("yiyang.people.urls")),
     path("reports/", include("yiyang.reports.urls")),
+    path("safety/", include("yiyang.safety.urls")),
     path("assessments/", include("yiyang.assessments.urls")),
     path("meals/", include("yiyang.meals.urls")),
     path("coverage/", include("yiyang.coverage.urls")),

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from yiyang.people.models import Elder
+from yiyang.safety.choices import AlarmOutcome, CallOutcome, CheckInMethod, DispatchTarget
+from yiyang.safety.models import Device, RuleConfig
+
+
+class DeviceForm(forms.ModelForm):
+    elder = forms.ModelChoiceField(label="安装老人", queryset=Elder.objects.none())
+
+    class Meta:
+        model = Device
+        fields = [
+            "serial",
+            "kind",
+            "device_model",
+            "elder",
+            "installer",
+            "installed_on",
+            "status",
+            "geofence_radius_m",
+            "note",
+        ]
+        widgets = {"installed_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        elders = Elder.objects.for_user(user, "view") if user is not None else Elder.objects.none()
+        field = self.fields["elder"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = elders
+        initial = self.initial.get("elder") or (self.instance.elder_id if self.instance.pk else None)
+        # A district has 300,000 elders: the select offers the chosen one; others are typed by id.
+        field.widget = forms.NumberInput(attrs={"placeholder": "老人编号（台账详情页网址中的数字）"})
+        if initial:
+            self.initial["elder"] = initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == "wristband" and not data.get("geofence_radius_m"):
+            self.add_error("geofence_radius_m", "手环须设置电子围栏半径")
+        return data
+
+
+class DeviceTestForm(forms.Form):
+    tested_on = forms.DateField(label="测试日期", widget=forms.DateInput(attrs={"type": "date"}))
+    passed = forms.BooleanField(label="测试通过", required=False, initial=True)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+class RuleConfigForm(forms.ModelForm):
+    class Meta:
+        model = RuleConfig
+        fields = [
+            "group",
+            "no_water_hours",
+            "no_door_hours",
+            "checkin_required",
+            "checkin_by",
+            "valid_from",
+            "valid_to",
+            "note",
+        ]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+            "checkin_by": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class CallForm(forms.Form):
+    contact = forms.IntegerField(required=False)
+    outcome = forms.ChoiceField(label="通话结果", choices=CallOutcome.choices)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+class DispatchForm(forms.Form):
+    target = forms.ChoiceField(label="派遣对象", choices=DispatchTarget.choices)
+    to = forms.CharField(label="人员/单位", max_length=100, required=False)
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label="处置结果", choices=AlarmOutcome.choices)
+    notes = forms.CharField(label="处置记录", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CheckInForm(forms.Form):
+    method = forms.ChoiceField(label="方式", choices=[c for c in CheckInMethod.choices if c[0] != "button"])
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+class RevealReasonForm(forms.Form):
+    reason = forms.CharField(label="查看事由", min_length=2, max_length=200)
