@@ -2,12 +2,63 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from yiyang.accounts.roles import Role
-from yiyang.areas.models import Area
+from yiyang.areas.models import Area, AreaLevel
+from yiyang.core.scoping import ScopedManager, ScopedQuerySet, area_q, permission_name, user_area_paths
+
+
+def covers_whole_district(user: Any) -> bool:
+    """Whether one of the user's areas is a district (or wider): such users also manage the accounts
+    that have no area at all (a provider's staff), which belong to no street."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached: bool | None = getattr(user, "_yiyang_district_wide", None)
+    if cached is None:
+        cached = AreaAssignment.objects.filter(user=user, area__level__lte=AreaLevel.DISTRICT).exists()
+        user._yiyang_district_wide = cached
+    return cached
+
+
+class UserQuerySet(ScopedQuerySet["User"]):
+    def for_user(self, user: Any, action: str = "view") -> UserQuerySet:
+        """Accounts ``user`` may ``action``: those whose *every* area lies inside the user's areas.
+
+        A user has several areas and no single ``scope_path``, so this replaces the prefix filter of
+        ``core.scoping`` with "no assignment outside my areas"; the permission gate is the same.
+        Accounts without any area are visible to district-wide users only.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not user.has_perm(permission_name(self.model, action)):
+            return self.none()
+        paths = user_area_paths(user)
+        if not paths:
+            return self.none()
+        inside_q = area_q("area__path", paths)
+        outside = AreaAssignment.objects.filter(user=OuterRef("pk")).exclude(inside_q)
+        if covers_whole_district(user):
+            return self.filter(~Exists(outside))
+        # "some assignment inside and none outside": the first half lets the planner start from the
+        # few assignments in the viewer's areas instead of testing every account.
+        inside = AreaAssignment.objects.filter(inside_q, user=OuterRef("pk"))
+        return self.filter(Exists(inside), ~Exists(outside))
+
+
+class UserManager(ScopedManager["User"], DjangoUserManager["User"]):
+    """``create_user`` and friends from Django, ``for_user`` scoping from ``core.scoping``."""
+
+    use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
 
 
 class User(AbstractUser):
@@ -17,6 +68,11 @@ class User(AbstractUser):
     phone = models.CharField("手机号", max_length=20, blank=True)
     organisation = models.CharField("单位", max_length=100, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    #: the password hash never enters an audit snapshot
+    audit_exclude = ("password", "last_login")
 
     class Meta:
         verbose_name = "用户"
@@ -31,6 +87,11 @@ class User(AbstractUser):
 
     def area_paths(self) -> list[str]:
         return list(self.assignments.values_list("area__path", flat=True))
+
+    @property
+    def audit_area_path(self) -> str:
+        """The outermost assigned area, so that the auditors of that area see changes to this account."""
+        return min(self.area_paths(), key=lambda p: (len(p), p), default="") if self.pk else ""
 
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)

@@ -38,7 +38,12 @@ ALL_ROLES = tuple(Role)
 STAFF_ROLES = (Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER)
 
 grant(ALL_ROLES, ["areas.view_area"])
-grant([Role.DISTRICT_ADMIN], ["accounts.view_user", "accounts.add_user", "accounts.change_user"])
+grant(
+    [Role.DISTRICT_ADMIN],
+    ["accounts.view_user", "accounts.add_user", "accounts.change_user", "accounts.export_user"],
+)
+# Auditors review accounts (redundant or expired ones, 等保 §8.1.4.2 c) but change none: separation of duties.
+grant([Role.AUDITOR], ["accounts.view_user"])
 grant([Role.DISTRICT_ADMIN, Role.AUDITOR], ["core.view_auditentry", "core.view_accesslog"])
 # Import batches are visible to whoever may import something; the view checks the batch's kind.
 grant(STAFF_ROLES, ["core.view_importbatch"])
