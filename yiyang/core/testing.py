@@ -36,11 +36,13 @@ from yiyang.core.scoping import permission_name
 
 if TYPE_CHECKING:
     from _pytest.mark.structures import ParameterSet
-    from django.http import HttpResponse
     from django.test import Client
 
     from yiyang.accounts.models import User
     from yiyang.areas.models import Area
+
+#: What the test client returns (django-stubs' _MonkeyPatchedWSGIResponse, an HttpResponse with extras).
+Response = Any
 
 #: Every standing user's password; it satisfies the password validators.
 PASSWORD = "Yiyang@2026"
@@ -189,7 +191,11 @@ def build_world() -> World:
     )
     world.users = {user.username: user for user in users}
     AreaAssignment.objects.bulk_create(
-        [AreaAssignment(user=world.users[spec.username], area=areas[a]) for spec in STANDING_USERS for a in spec.areas]
+        [
+            AreaAssignment(user=world.users[spec.username], area=areas[a])
+            for spec in STANDING_USERS
+            for a in spec.areas
+        ]
     )
     return world
 
@@ -262,29 +268,29 @@ class Endpoint:
     ok: int = 200
     out_of_area: int = 404
     listing: bool = False
-    contains: Callable[[HttpResponse, Any], bool] | None = None
+    contains: Callable[[Response, Any], bool] | None = None
     target: str = "object"
     model: type[models.Model] | None = None
 
 
-def page_contains(marker: Callable[[Any], str]) -> Callable[[HttpResponse, Any], bool]:
+def page_contains(marker: Callable[[Any], str]) -> Callable[[Response, Any], bool]:
     return lambda response, obj: marker(obj) in response.content.decode()
 
 
-def api_contains(response: HttpResponse, obj: Any) -> bool:
+def api_contains(response: Response, obj: Any) -> bool:
     body = json.loads(response.content)
     rows = body["results"] if isinstance(body, dict) and "results" in body else body
     return obj.pk in {row["id"] for row in rows}
 
 
-def xlsx_contains(marker: Callable[[Any], str]) -> Callable[[HttpResponse, Any], bool]:
-    def contains(response: HttpResponse, obj: Any) -> bool:
+def xlsx_contains(marker: Callable[[Any], str]) -> Callable[[Response, Any], bool]:
+    def contains(response: Response, obj: Any) -> bool:
         return marker(obj) in {str(v) for row in xlsx_rows(response) for v in row}
 
     return contains
 
 
-def xlsx_rows(response: HttpResponse) -> list[tuple[Any, ...]]:
+def xlsx_rows(response: Response) -> list[tuple[Any, ...]]:
     """All rows (header first) of the first sheet of an .xlsx response."""
     import openpyxl
 
@@ -292,17 +298,15 @@ def xlsx_rows(response: HttpResponse) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
 
 
-def request(client: Client, endpoint: Endpoint, target: Any) -> HttpResponse:
+def request(client: Client, endpoint: Endpoint, target: Any) -> Response:
     url = endpoint.url(target)
     data = endpoint.data(target) if endpoint.data else None
     if endpoint.method == "get":
         return client.get(url, data)
-    send = getattr(client, endpoint.method)
+    send: Callable[..., Response] = getattr(client, endpoint.method)
     if endpoint.api:
-        response: HttpResponse = send(url, json.dumps(data or {}), content_type="application/json")
-        return response
-    response = send(url, data or {})
-    return response
+        return send(url, json.dumps(data or {}), content_type="application/json")
+    return send(url, data or {})
 
 
 class AccessMatrix:
@@ -351,7 +355,10 @@ class AccessMatrix:
         if api_basename:
             endpoints += [
                 Endpoint(
-                    "api-list", lambda _o: reverse(f"{api_basename}-list"), api=True, listing=True,
+                    "api-list",
+                    lambda _o: reverse(f"{api_basename}-list"),
+                    api=True,
+                    listing=True,
                     contains=api_contains,
                 ),
                 Endpoint("api-detail", lambda o: reverse(f"{api_basename}-detail", args=[o.pk]), api=True),
@@ -362,11 +369,7 @@ class AccessMatrix:
         """``pytest.mark.parametrize(("who", "endpoint"), matrix.cases())``."""
         import pytest
 
-        return [
-            pytest.param(who, name, id=f"{who}-{name}")
-            for name in self.endpoints
-            for who in self.users
-        ]
+        return [pytest.param(who, name, id=f"{who}-{name}") for name in self.endpoints for who in self.users]
 
     def target(self, world: World, endpoint: Endpoint, area: Area) -> Any:
         return area if endpoint.target == "area" else self.make(world, area)
@@ -420,7 +423,9 @@ class AccessMatrix:
                 else:
                     expected = endpoint.out_of_area
                 if response.status_code != expected:
-                    problems.append(f"{placement} ({area.name}): expected {expected}, got {response.status_code}")
+                    problems.append(
+                        f"{placement} ({area.name}): expected {expected}, got {response.status_code}"
+                    )
         spec = STANDING[who]
         assert not problems, (
             f"{who} ({spec.role}, {spec.description}) {endpoint.method.upper()} {name} "

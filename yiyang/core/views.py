@@ -76,8 +76,11 @@ class ObjectListView(ScopedViewMixin, View):
 
     def filtered(self) -> tuple[django_filters.FilterSet, models.QuerySet[Any]]:
         fs = self.filterset(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
-        qs = fs.qs if fs.is_bound and fs.is_valid() else fs.queryset
-        return fs, qs
+        if not fs.is_bound:
+            return fs, fs.qs
+        # An invalid filter shows its errors and matches nothing: falling back to the whole scope
+        # would list (and export) far more than the user asked for.
+        return fs, fs.qs if fs.is_valid() else fs.queryset.none()
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         self.check_permission()

@@ -49,6 +49,13 @@ def _require(actor: Any, model: type, action: str) -> None:
         raise PermissionDenied
 
 
+def _require_elder(actor: Any, elder: Elder, action: str) -> None:
+    """The last line of defence for callers other than pages (jobs, imports, other modules): the
+    elder must be one the actor may ``action`` through the one choke point, extensions included."""
+    if not is_in_scope(actor, elder, action):
+        raise PermissionDenied("不在您的管辖范围内")
+
+
 def _fill(elder: Elder, data: ElderData) -> None:
     elder.set_id_number(data.id_number)
     elder.name = data.name
@@ -99,6 +106,7 @@ def elder_create(*, data: ElderData, actor: Any) -> Elder:
 @transaction.atomic
 def elder_update(*, elder: Elder, data: ElderData, actor: Any) -> Elder:
     _require(actor, Elder, "change")
+    _require_elder(actor, elder, "change")
     _check_area(actor, data.area)
     today = timezone.localdate()
     before, before_key = audit.snapshot(elder), stats.elder_stat_key(elder, today)
@@ -127,6 +135,7 @@ def elder_set_status(
 ) -> Elder:
     """登记死亡 / 迁出 / 恢复在册. Later modules stop payments and services from this fact."""
     _require(actor, Elder, "change")
+    _require_elder(actor, elder, "change")
     if status != "living" and date is None:
         raise ValidationError({"status_date": "请填写死亡或迁出日期"})
     if date and date > timezone.localdate():
@@ -151,6 +160,7 @@ def elder_set_status(
 @transaction.atomic
 def elder_set_capability_level(*, elder: Elder, level: int | None, actor: Any, reason: str) -> Elder:
     """能力等级 from a confirmed assessment (GB/T 42195 final level 0–4); other modules call this."""
+    _require_elder(actor, elder, "view")  # the calling module checked its own permission
     if level is not None and not 0 <= level <= 4:
         raise ValidationError({"capability_level": "能力等级应为 0–4"})
     if level == elder.capability_level:
@@ -175,6 +185,7 @@ def elder_set_capability_level(*, elder: Elder, level: int | None, actor: Any, r
 @transaction.atomic
 def elder_set_location(*, elder: Elder, latitude: float, longitude: float, actor: Any) -> Elder:
     """Record the home location (e.g. taken by a worker's phone at the first visit)."""
+    _require_elder(actor, elder, "view")
     if not (3 < latitude < 54 and 73 < longitude < 136):
         raise ValidationError("坐标不在中国境内")
     before = audit.snapshot(elder)
@@ -194,6 +205,7 @@ def elder_set_location(*, elder: Elder, latitude: float, longitude: float, actor
 def elder_reveal(*, elder: Elder, field_name: str, reason: str, actor: Any) -> str:
     """The clear value of a masked field; the reason is required and the reveal is logged."""
     _require(actor, Elder, "reveal")
+    _require_elder(actor, elder, "reveal")
     if field_name not in REVEALABLE:
         raise ValidationError("不支持查看该字段")
     reason = reason.strip()
@@ -229,8 +241,7 @@ def certification_save(*, certification: Certification, actor: Any) -> Certifica
     creating = certification.pk is None
     _require(actor, Certification, "add" if creating else "change")
     elder = certification.elder
-    if not path_in_scope(actor, elder.area_path):
-        raise PermissionDenied
+    _require_elder(actor, elder, "view")
     before = None if creating else audit.snapshot(Certification.objects.get(pk=certification.pk))
     before_key = stats.elder_stat_key(elder, timezone.localdate())
     certification.full_clean()
@@ -251,6 +262,7 @@ def certification_save(*, certification: Certification, actor: Any) -> Certifica
 def certification_delete(*, certification: Certification, actor: Any) -> None:
     _require(actor, Certification, "delete")
     elder = certification.elder
+    _require_elder(actor, elder, "view")
     before_key = stats.elder_stat_key(elder, timezone.localdate())
     audit.record_change(
         actor=actor,
@@ -270,8 +282,7 @@ def certification_delete(*, certification: Certification, actor: Any) -> None:
 def contact_save(*, contact: ElderContact, phone: str | None, actor: Any) -> ElderContact:
     creating = contact.pk is None
     _require(actor, ElderContact, "add" if creating else "change")
-    if not path_in_scope(actor, contact.elder.area_path):
-        raise PermissionDenied
+    _require_elder(actor, contact.elder, "view")
     before = None if creating else audit.snapshot(ElderContact.objects.get(pk=contact.pk))
     if phone is not None:
         contact.set_phone(phone)
@@ -290,6 +301,7 @@ def contact_save(*, contact: ElderContact, phone: str | None, actor: Any) -> Eld
 @transaction.atomic
 def contact_delete(*, contact: ElderContact, actor: Any) -> None:
     _require(actor, ElderContact, "delete")
+    _require_elder(actor, contact.elder, "view")
     audit.record_change(
         actor=actor,
         obj=contact,

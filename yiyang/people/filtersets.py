@@ -51,7 +51,7 @@ class ElderFilterSet(django_filters.FilterSet):
         user = request.user if request is not None else None
         if user is not None:
             self.filters["area"].queryset = Area.objects.for_user(user).filter(
-                level__in=[AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
+                level__in=[AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID]
             )
 
     @property

@@ -27,7 +27,14 @@ def scoped_communities(user: Any) -> Any:
 
 
 class ElderForm(forms.Form):
-    """Registry form. Sex and birth date come from the ID number; if typed too, they must agree."""
+    """Registry form. Sex and birth date come from the ID number; if typed too, they must agree.
+
+    When editing, the ID number, phone and health notes are never put into the page: the inputs
+    start empty with the masked value as a hint, and an empty input keeps what is stored. Seeing a
+    clear value is a logged reveal, not a side effect of opening a form.
+    """
+
+    SENSITIVE = ("id_number", "phone", "health")
 
     id_number = forms.CharField(label="身份证号", max_length=30)
     name = forms.CharField(label="姓名", max_length=50)
@@ -49,6 +56,8 @@ class ElderForm(forms.Form):
         label="死亡/迁出日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     status_note = forms.CharField(label="状态说明", max_length=200, required=False)
+    clear_phone = forms.BooleanField(label="清除联系电话", required=False)
+    clear_health = forms.BooleanField(label="清除健康状况", required=False)
 
     def __init__(
         self, data: Any = None, files: Any = None, *, instance: Elder | None = None, user: Any
@@ -57,18 +66,15 @@ class ElderForm(forms.Form):
         initial = None
         if instance is not None:
             initial = {
-                "id_number": instance.id_number,
                 "name": instance.name,
                 "sex": instance.sex,
                 "birth_date": instance.birth_date,
                 "ethnicity": instance.ethnicity,
-                "phone": instance.phone,
                 "area": instance.area,
                 "address": instance.address,
                 "hukou_local": instance.hukou_local,
                 "hukou_address": instance.hukou_address,
                 "living_situation": instance.living_situation,
-                "health": instance.health,
                 "disability_grade": instance.disability_grade,
                 "status": instance.status,
                 "status_date": instance.status_date,
@@ -76,10 +82,29 @@ class ElderForm(forms.Form):
             }
         super().__init__(data, files, initial=initial)
         self.fields["area"].queryset = scoped_communities(user)  # type: ignore[attr-defined]
+        if instance is None:
+            del self.fields["clear_phone"], self.fields["clear_health"]
+            return
+        self.fields["id_number"].required = False
+        hints = {
+            "id_number": instance.id_number_masked,
+            "phone": instance.phone_masked,
+            "health": instance.health_masked,
+        }
+        for name, hint in hints.items():
+            self.fields[name].widget.attrs["placeholder"] = f"{hint}（留空不修改）" if hint else "（未登记）"
+            self.fields[name].help_text = "为保护个人信息，原值不在此显示；留空表示不修改。"
+        if not instance.phone_enc:
+            del self.fields["clear_phone"]
+        if not instance.health_enc:
+            del self.fields["clear_health"]
 
     def clean_id_number(self) -> IdNumber:
+        raw = self.cleaned_data["id_number"]
+        if not raw and self.instance is not None:
+            raw = self.instance.id_number  # unchanged: decrypted on the server, never shown
         try:
-            return parse_id_number(self.cleaned_data["id_number"])
+            return parse_id_number(raw)
         except IdNumberError as exc:
             raise forms.ValidationError(exc.message) from exc
 
@@ -88,6 +113,12 @@ class ElderForm(forms.Form):
             return parse_phone(self.cleaned_data["phone"]) or ""
         except CellError as exc:
             raise forms.ValidationError(exc.message) from exc
+
+    def _kept(self, name: str, typed: str) -> str:
+        """The new value, or on edit the stored one when the input was left empty."""
+        if typed or self.instance is None or self.cleaned_data.get(f"clear_{name}"):
+            return typed
+        return str(getattr(self.instance, name))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -110,12 +141,12 @@ class ElderForm(forms.Form):
             name=d["name"].strip(),
             area=d["area"],
             ethnicity=d["ethnicity"],
-            phone=d["phone"],
+            phone=self._kept("phone", d["phone"]),
             address=d["address"],
             hukou_local=d["hukou_local"],
             hukou_address=d["hukou_address"],
             living_situation=d["living_situation"],
-            health=d["health"],
+            health=self._kept("health", d["health"]),
             disability_grade=d["disability_grade"] or "",
             status=d["status"],
             status_date=d["status_date"] if d["status"] != ElderStatus.LIVING else None,

@@ -94,13 +94,27 @@ class RevealSerializer(serializers.Serializer):
     reason = serializers.CharField(min_length=2, max_length=200)
 
 
-class CertificationSerializer(serializers.ModelSerializer):
+class ScopedElderFieldMixin:
+    """The ``elder`` field only knows the caller's elders: a missing id and another street's id
+    get the same answer, which never confirms that a record exists."""
+
+    fields: Any
+    context: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        request = self.context.get("request")
+        if request is not None and "elder" in self.fields:
+            self.fields["elder"].queryset = Elder.objects.for_user(request.user, "change")
+
+
+class CertificationSerializer(ScopedElderFieldMixin, serializers.ModelSerializer):
     class Meta:
         model = Certification
         fields = ["id", "elder", "category", "valid_from", "valid_to", "certified_by", "document_no", "note"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ScopedElderFieldMixin, serializers.ModelSerializer):
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True)
 
     class Meta:

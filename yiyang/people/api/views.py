@@ -84,6 +84,13 @@ class ElderViewSet(ScopedViewSet):
             raise _drf_error(exc) from exc
         return Response({"field": serializer.validated_data["field"], "value": value})
 
+    def filter_queryset(self, queryset: Any) -> Any:
+        # The list's filters (and its default "living only") apply to the list, never to a single
+        # record: a deceased elder must still be reachable to read, correct or restore.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     @property
     def scope_action(self) -> str | None:
         return "reveal" if getattr(self, "action", None) == "reveal" else None

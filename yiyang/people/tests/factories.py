@@ -38,7 +38,7 @@ def default_area() -> Area:
     return build_areas().community_a1
 
 
-class ElderFactory(DjangoModelFactory):
+class ElderFactory(DjangoModelFactory[Elder]):
     """``ElderFactory(area=..., age=82, sex="F", phone="13912345678", health="高血压")``."""
 
     class Meta:
@@ -72,7 +72,7 @@ class ElderFactory(DjangoModelFactory):
         return elder
 
 
-class CertificationFactory(DjangoModelFactory):
+class CertificationFactory(DjangoModelFactory[Certification]):
     class Meta:
         model = Certification
 
@@ -92,7 +92,7 @@ class CertificationFactory(DjangoModelFactory):
         return cert
 
 
-class ContactFactory(DjangoModelFactory):
+class ContactFactory(DjangoModelFactory[ElderContact]):
     class Meta:
         model = ElderContact
 
@@ -153,7 +153,7 @@ def fresh_stats() -> dict[tuple[str, int, str], tuple[int, ...]]:
     from yiyang.people.stats import stat_cells
 
     return {
-        (row["area_path"], int(row["bracket"]), row["sex"]): tuple(row[m] for m in _MEASURES)  # type: ignore[call-overload]
+        (row["area_path"], int(row["bracket"]), row["sex"]): tuple(row[m] for m in _MEASURES)
         for row in stat_cells(Elder.objects.all(), timezone.localdate())
     }
 
