@@ -9,6 +9,14 @@ from yiyang.coverage.api import CoverageResultViewSet, SiteProposalViewSet
 from yiyang.meals.api import CanteenViewSet, DeliveryOrderViewSet, MealRecordViewSet, MenuViewSet
 from yiyang.people.api.views import CertificationViewSet, ContactViewSet, ElderViewSet
 from yiyang.safety.api.views import AlarmViewSet, DeviceEventViewSet, DeviceViewSet
+from yiyang.services.api.views import (
+    ExceptionViewSet,
+    ProviderViewSet,
+    ServiceItemViewSet,
+    SettlementViewSet,
+    VisitViewSet,
+    WorkOrderViewSet,
+)
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -25,6 +33,12 @@ router.register("meals/records", MealRecordViewSet, basename="mealrecord")
 router.register("meals/deliveries", DeliveryOrderViewSet, basename="deliveryorder")
 router.register("coverage/results", CoverageResultViewSet, basename="coverageresult")
 router.register("coverage/proposals", SiteProposalViewSet, basename="siteproposal")
+router.register("services/work-orders", WorkOrderViewSet, basename="workorder")
+router.register("services/visits", VisitViewSet, basename="visit")
+router.register("services/exceptions", ExceptionViewSet, basename="serviceexception")
+router.register("services/settlements", SettlementViewSet, basename="settlement")
+router.register("services/items", ServiceItemViewSet, basename="serviceitem")
+router.register("services/providers", ProviderViewSet, basename="provider")
 router.register("audit/changes", AuditEntryViewSet, basename="auditentry")
 router.register("audit/access", AccessLogViewSet, basename="accesslog")
 

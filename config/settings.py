@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "yiyang.people",
     "yiyang.safety",
     "yiyang.assessments",
+    "yiyang.services",
     "yiyang.meals",
     "yiyang.coverage",
     "yiyang.reports",
@@ -257,6 +258,13 @@ SAFETY_ACK_TIMEOUT_SECONDS = int(os.environ.get("YIYANG_SAFETY_ACK_TIMEOUT", "60
 SAFETY_SILENT_HOURS = int(os.environ.get("YIYANG_SAFETY_SILENT_HOURS", "24"))
 SAFETY_LOW_BATTERY = int(os.environ.get("YIYANG_SAFETY_LOW_BATTERY", "20"))
 SAFETY_ANSWER_TARGET = float(os.environ.get("YIYANG_SAFETY_ANSWER_TARGET", "0.985"))
+
+# Home and community services (issue 3): the check-in radius around the elder's home, the grace
+# period before a visit counts as late, and the share of verified visits called back (回访).
+SERVICES_CHECKIN_RADIUS_M = int(os.environ.get("YIYANG_SERVICES_CHECKIN_RADIUS_M", "300"))
+SERVICES_LATE_GRACE_MINUTES = int(os.environ.get("YIYANG_SERVICES_LATE_GRACE_MINUTES", "15"))
+SERVICES_RETURN_CALL_PERCENT = int(os.environ.get("YIYANG_SERVICES_RETURN_CALL_PERCENT", "20"))
+SERVICES_SIGNOFF_CODE_MINUTES = int(os.environ.get("YIYANG_SERVICES_SIGNOFF_CODE_MINUTES", "30"))
 
 # Meal assistance and the 15-minute service circle (issue 3, items 9–10): a point covers an elder when
 # the straight distance × the detour factor is within the 15-minute walk; a community is listed as

@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", include("yiyang.people.urls")),
     path("reports/", include("yiyang.reports.urls")),
     path("safety/", include("yiyang.safety.urls")),
+    path("services/", include("yiyang.services.urls")),
     path("assessments/", include("yiyang.assessments.urls")),
     path("meals/", include("yiyang.meals.urls")),
     path("coverage/", include("yiyang.coverage.urls")),

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ServicesConfig(AppConfig):
+    name = "yiyang.services"
+    label = "services"
+    verbose_name = "居家社区服务"
+
+    def ready(self) -> None:
+        from yiyang.services import navigation, permissions, scoping, timeline  # noqa: F401  (registrations)
+
+        scoping.register_coverage_sources()
