@@ -45,8 +45,8 @@ system-packages:
 run: setup
 	$(PY) manage.py migrate --no-input -v0
 	@if [ "$$($(PY) manage.py shell -c 'from yiyang.people.models import Elder; print(Elder.objects.exists())')" != "True" ]; then \
-	  $(PY) manage.py demo --elders $(ELDERS); \
-	else $(PY) manage.py demo --users-only; fi
+	  $(PY) manage.py demo_all --elders $(ELDERS); \
+	else echo "Demo data already loaded (make demo rebuilds it)."; fi
 	@echo "Background worker: started (imports of large files run there)."
 	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & echo $$! >var/worker.pid
 	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
@@ -55,7 +55,7 @@ run: setup
 
 demo: setup
 	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py demo --elders $(ELDERS) --reset
+	$(PY) manage.py demo_all --elders $(ELDERS) --reset
 
 worker: setup
 	$(PY) manage.py db_worker

@@ -235,6 +235,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# The demo, in order: the registry first, then each module's own demo command (skipped when absent).
+DEMO_STEPS = [
+    "demo",
+    "demo_assessments",
+    "demo_services",
+    "demo_meals_coverage",
+    "demo_benefits",
+    "demo_safety",
+]
+
 # Audit and access logs are kept at least six months (网络安全法 第二十一条); 184 days covers any
 # six calendar months.
 AUDIT_RETENTION_DAYS = int(os.environ.get("YIYANG_AUDIT_RETENTION_DAYS", "365"))

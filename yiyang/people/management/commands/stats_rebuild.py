@@ -1,0 +1,37 @@
+import datetime
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from yiyang.people import stats
+from yiyang.people.certifications import refresh_categories
+
+
+class Command(BaseCommand):
+    help = (
+        "重算经济类别与统计汇总：老人会变老、认定会到期，每晚运行一次 "
+        "(nightly: refresh categories from certifications in force, rebuild all statistics)"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--date",
+            type=datetime.date.fromisoformat,
+            help="compute as of this day (YYYY-MM-DD, default today)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        day = options["date"] or timezone.localdate()
+        started = time.perf_counter()
+        changed = refresh_categories(today=day)
+        categories_done = time.perf_counter()
+        cells = stats.rebuild(today=day)
+        finished = time.perf_counter()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{day:%Y-%m-%d}：经济类别更新 {changed} 人（{categories_done - started:.1f} 秒），"
+                f"统计汇总 {cells} 格（{finished - categories_done:.1f} 秒），共 {finished - started:.1f} 秒"
+            )
+        )
