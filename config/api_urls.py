@@ -4,6 +4,18 @@ from rest_framework.routers import DefaultRouter
 from yiyang.accounts.api import ObtainTokenView
 from yiyang.areas.api import AreaViewSet
 from yiyang.assessments.api import AssessmentViewSet
+from yiyang.benefits.api.views import (
+    BudgetViewSet,
+    ElderBankAccountViewSet,
+    LifeEventBatchViewSet,
+    PaymentRollViewSet,
+    ProgrammeViewSet,
+    QualificationCheckViewSet,
+    RateRuleViewSet,
+    RecoveryViewSet,
+    RollLineViewSet,
+    SuspensionViewSet,
+)
 from yiyang.core.api_views import AccessLogViewSet, AuditEntryViewSet
 from yiyang.coverage.api import CoverageResultViewSet, SiteProposalViewSet
 from yiyang.meals.api import CanteenViewSet, DeliveryOrderViewSet, MealRecordViewSet, MenuViewSet
@@ -39,6 +51,16 @@ router.register("services/exceptions", ExceptionViewSet, basename="serviceexcept
 router.register("services/settlements", SettlementViewSet, basename="settlement")
 router.register("services/items", ServiceItemViewSet, basename="serviceitem")
 router.register("services/providers", ProviderViewSet, basename="provider")
+router.register("benefits/programmes", ProgrammeViewSet, basename="programme")
+router.register("benefits/rates", RateRuleViewSet, basename="raterule")
+router.register("benefits/rolls", PaymentRollViewSet, basename="paymentroll")
+router.register("benefits/lines", RollLineViewSet, basename="rollline")
+router.register("benefits/recoveries", RecoveryViewSet, basename="recovery")
+router.register("benefits/suspensions", SuspensionViewSet, basename="suspension")
+router.register("benefits/qualification-checks", QualificationCheckViewSet, basename="qualificationcheck")
+router.register("benefits/bank-accounts", ElderBankAccountViewSet, basename="elderbankaccount")
+router.register("benefits/budgets", BudgetViewSet, basename="budget")
+router.register("benefits/life-events", LifeEventBatchViewSet, basename="lifeeventbatch")
 router.register("audit/changes", AuditEntryViewSet, basename="auditentry")
 router.register("audit/access", AccessLogViewSet, basename="accesslog")
 

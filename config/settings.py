@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "yiyang.safety",
     "yiyang.assessments",
     "yiyang.services",
+    "yiyang.benefits",
     "yiyang.meals",
     "yiyang.coverage",
     "yiyang.reports",
@@ -275,6 +276,9 @@ SERVICES_CHECKIN_RADIUS_M = int(os.environ.get("YIYANG_SERVICES_CHECKIN_RADIUS_M
 SERVICES_LATE_GRACE_MINUTES = int(os.environ.get("YIYANG_SERVICES_LATE_GRACE_MINUTES", "15"))
 SERVICES_RETURN_CALL_PERCENT = int(os.environ.get("YIYANG_SERVICES_RETURN_CALL_PERCENT", "20"))
 SERVICES_SIGNOFF_CODE_MINUTES = int(os.environ.get("YIYANG_SERVICES_SIGNOFF_CODE_MINUTES", "30"))
+
+# Allowances (issue 4): how many months back arrears (补发) reach.
+BENEFITS_ARREARS_MONTHS = int(os.environ.get("YIYANG_BENEFITS_ARREARS_MONTHS", "12"))
 
 # Meal assistance and the 15-minute service circle (issue 3, items 9–10): a point covers an elder when
 # the straight distance × the detour factor is within the 15-minute walk; a community is listed as

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", lambda request: redirect("reports:dashboard"), name="home"),
     path("accounts/", include("yiyang.accounts.urls")),
     path("people/", include("yiyang.people.urls")),
+    path("benefits/", include("yiyang.benefits.urls")),
     path("reports/", include("yiyang.reports.urls")),
     path("safety/", include("yiyang.safety.urls")),
     path("services/", include("yiyang.services.urls")),

@@ -1,0 +1,271 @@
+"""/api/v1/benefits/…: the same scoping, permissions and actions as the pages; workflows are POST verbs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from yiyang.areas.models import Area
+from yiyang.benefits import actions
+from yiyang.benefits.api import serializers as s
+from yiyang.benefits.dates import parse_month
+from yiyang.benefits.filtersets import PaymentRollFilterSet, RecoveryFilterSet, RollLineFilterSet
+from yiyang.benefits.models import (
+    Budget,
+    ElderBankAccount,
+    LifeEventBatch,
+    PaymentRoll,
+    Programme,
+    QualificationCheck,
+    RateRule,
+    Recovery,
+    RollLine,
+    Suspension,
+)
+from yiyang.core.api import ScopedViewSet
+from yiyang.people.models import Elder
+
+
+def _drf(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class _VerbScopeMixin:
+    """Workflow verbs look the object up with the view scope; the action checks its own permission."""
+
+    @property
+    def scope_action(self) -> str | None:
+        name = getattr(self, "action", None)
+        if name in ("list", "retrieve", "create", "update", "partial_update", "destroy", None):
+            return None
+        return "view"
+
+
+class _ReadOnlyScoped(ScopedViewSet):
+    http_method_names = ["get", "head", "options"]
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    """补贴项目 (district rules, not area-bound)."""
+
+    queryset = Programme.objects.all()
+    serializer_class = s.ProgrammeSerializer
+
+
+class RateRuleViewSet(viewsets.ReadOnlyModelViewSet):
+    """发放标准 with effective dates. ``POST …/{id}/change/`` closes a rule and opens a new one."""
+
+    queryset = RateRule.objects.select_related("programme")
+    serializer_class = s.RateRuleSerializer
+    filterset_fields = ["programme"]
+
+    @property
+    def scope_action(self) -> str | None:
+        return "change" if self.action == "change" else None
+
+    @extend_schema(request=s.RateChangeSerializer, responses=s.RateRuleSerializer)
+    @action(detail=True, methods=["post"])
+    def change(self, request: Request, pk: str | None = None) -> Response:
+        rule = self.get_object()
+        ser = s.RateChangeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            new = actions.rate_change(rule=rule, actor=request.user, **ser.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(s.RateRuleSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentRollViewSet(_VerbScopeMixin, _ReadOnlyScoped):
+    """发放花名册. ``POST generate/``, ``POST {id}/recheck|review|approve|publish/``."""
+
+    queryset = PaymentRoll.objects.select_related("programme", "area")
+    serializer_class = s.PaymentRollSerializer
+    filterset_class = PaymentRollFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response({"detail": "请使用 generate/"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
+
+    def _call(self, fn: Any, **kwargs: Any) -> Response:
+        try:
+            roll = fn(**kwargs, actor=self.request.user)
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(s.PaymentRollSerializer(roll).data)
+
+    @extend_schema(request=s.RollGenerateSerializer, responses=s.PaymentRollSerializer)
+    @action(detail=False, methods=["post"])
+    def generate(self, request: Request) -> Response:
+        if not request.user.has_perm("benefits.add_paymentroll"):
+            raise PermissionDenied
+        ser = s.RollGenerateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        programme = Programme.objects.filter(Q(code=data["programme"]) | Q(name=data["programme"])).first()
+        area = Area.objects.filter(code=data["area"]).first()
+        if programme is None or area is None:
+            raise ValidationError("项目或区域不存在")
+        try:
+            month = parse_month(data["month"])
+        except ValueError as exc:
+            raise ValidationError({"month": str(exc)}) from exc
+        return self._call(actions.payment_roll_generate, programme=programme, area=area, month=month)
+
+    @extend_schema(request=None, responses=s.PaymentRollSerializer)
+    @action(detail=True, methods=["post"])
+    def recheck(self, request: Request, pk: str | None = None) -> Response:
+        return self._call(actions.payment_roll_recheck, roll=self.get_object())
+
+    @extend_schema(request=s.RollReviewSerializer, responses=s.PaymentRollSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        roll = self.get_object()
+        ser = s.RollReviewSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        street = Area.objects.filter(code=ser.validated_data["street"]).first()
+        if street is None:
+            raise ValidationError({"street": "街道不存在"})
+        return self._call(
+            actions.payment_roll_review, roll=roll, street=street, note=ser.validated_data["note"]
+        )
+
+    @extend_schema(request=s.RollApproveSerializer, responses=s.PaymentRollSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        roll = self.get_object()
+        ser = s.RollApproveSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._call(
+            actions.payment_roll_approve,
+            roll=roll,
+            confirm_over_budget=ser.validated_data["confirm_over_budget"],
+        )
+
+    @extend_schema(request=None, responses=s.PaymentRollSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        return self._call(actions.payment_roll_publish, roll=self.get_object())
+
+
+class RollLineViewSet(_ReadOnlyScoped):
+    """花名册明细 (filter by ``roll``, ``elder``, ``month``, ``change_type``, ``flagged``)."""
+
+    queryset = RollLine.objects.select_related("elder")
+    serializer_class = s.RollLineSerializer
+    filterset_class = RollLineFilterSet
+
+
+class RecoveryViewSet(_VerbScopeMixin, _ReadOnlyScoped):
+    """追回台账. ``POST {id}/repay/``, ``{id}/request-waiver/``, ``{id}/decide-waiver/``."""
+
+    queryset = Recovery.objects.all()
+    serializer_class = s.RecoverySerializer
+    filterset_class = RecoveryFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+
+    def _call(self, fn: Any, **kwargs: Any) -> Response:
+        try:
+            obj = fn(recovery=self.get_object(), actor=self.request.user, **kwargs)
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(s.RecoverySerializer(obj).data)
+
+    @extend_schema(request=s.AmountSerializer, responses=s.RecoverySerializer)
+    @action(detail=True, methods=["post"])
+    def repay(self, request: Request, pk: str | None = None) -> Response:
+        ser = s.AmountSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._call(actions.recovery_repay, **ser.validated_data)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.RecoverySerializer)
+    @action(detail=True, methods=["post"], url_path="request-waiver")
+    def request_waiver(self, request: Request, pk: str | None = None) -> Response:
+        ser = s.ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._call(actions.recovery_request_waiver, reason=ser.validated_data["reason"])
+
+    @extend_schema(request=s.DecisionSerializer, responses=s.RecoverySerializer)
+    @action(detail=True, methods=["post"], url_path="decide-waiver")
+    def decide_waiver(self, request: Request, pk: str | None = None) -> Response:
+        ser = s.DecisionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._call(actions.recovery_decide_waiver, approve=ser.validated_data["approve"])
+
+
+class SuspensionViewSet(_ReadOnlyScoped):
+    queryset = Suspension.objects.all()
+    serializer_class = s.SuspensionSerializer
+    filterset_fields = ["elder", "reason"]
+
+
+class QualificationCheckViewSet(ScopedViewSet):
+    """资格认证. ``POST`` records a check (and lifts a suspension for a lapsed one)."""
+
+    queryset = QualificationCheck.objects.all()
+    serializer_class = s.QualificationCheckSerializer
+    filterset_fields = ["elder"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = s.QualificationCheckSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=data["elder"].pk)
+        try:
+            check = actions.qualification_certify(
+                elder=elder,
+                certified_on=data["certified_on"],
+                channel=data["channel"],
+                note=data.get("note", ""),
+                actor=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(s.QualificationCheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class ElderBankAccountViewSet(_ReadOnlyScoped):
+    """代发账户, masked (the clear number only ever appears inside the bank payment file)."""
+
+    queryset = ElderBankAccount.objects.all()
+    serializer_class = s.ElderBankAccountSerializer
+    filterset_fields = ["elder"]
+
+
+class BudgetViewSet(ScopedViewSet):
+    queryset = Budget.objects.all()
+    serializer_class = s.BudgetSerializer
+    filterset_fields = ["year", "programme"]
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+
+class LifeEventBatchViewSet(_VerbScopeMixin, _ReadOnlyScoped, mixins.ListModelMixin):
+    """死亡/迁出名单 (upload through the page). ``POST {id}/apply/`` registers matched and confirmed rows."""
+
+    queryset = LifeEventBatch.objects.all()
+    serializer_class = s.LifeEventBatchSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+
+    @extend_schema(request=None, responses=dict)
+    @action(detail=True, methods=["post"])
+    def apply(self, request: Request, pk: str | None = None) -> Response:
+        try:
+            result = actions.life_event_batch_apply(batch=self.get_object(), actor=request.user)
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(result)

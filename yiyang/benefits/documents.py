@@ -1,0 +1,224 @@
+"""The 公示 list (PDF) and the bank payment file (.xlsx / .csv).
+
+The public list shows names and ID numbers masked; the bank file is the only place an account
+number leaves the server in clear, and every export of it is logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from yiyang.benefits.choices import ChangeType
+from yiyang.benefits.dates import month_cn
+from yiyang.benefits.models import ElderBankAccount, PaymentRoll, RollLine
+from yiyang.core import audit, crypto
+from yiyang.core.importing.writer import write_rows_xlsx
+from yiyang.core.models import AccessLog
+from yiyang.core.scoping import path_in_scope
+
+COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+    ]
+)
+PUBLIC_LIST_MAX = 20000
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 张小三 → 张*三, 欧阳小华 → 欧阳*华: the surname and, for longer names, the last
+    character stay; the rest is hidden (公示 convention)."""
+    name = name.strip()
+    surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else name[:1]
+    rest = name[len(surname) :]
+    if not rest:
+        return name
+    if len(rest) == 1:
+        return surname + "*"
+    return surname + "*" * (len(rest) - 1) + rest[-1]
+
+
+def _scope_check(user: Any, roll: PaymentRoll) -> None:
+    if not path_in_scope(user, roll.area_path):
+        raise PermissionDenied
+
+
+def public_list_lines(roll: PaymentRoll, street: str = "") -> Any:
+    lines = (
+        RollLine.objects.filter(roll=roll, amount__gt=0, excluded=False)
+        .select_related("elder", "elder__area")
+        .order_by("area_path", "elder__name_pinyin")
+    )
+    if street:
+        lines = lines.filter(area_path__startswith=street)
+    return lines
+
+
+def public_list_html(roll: PaymentRoll, *, street: str = "", for_pdf: bool = False) -> str:
+    lines = list(public_list_lines(roll, street)[:PUBLIC_LIST_MAX])
+    rows = [
+        {
+            "n": i,
+            "name": mask_name(line.elder.name),
+            "id": line.elder.id_number_masked,
+            "community": line.elder.area.name,
+            "amount": line.amount,
+            "change": line.get_change_type_display(),
+            "months": line.months_covered,
+        }
+        for i, line in enumerate(lines, 1)
+    ]
+    today = timezone.localdate()
+    return render_to_string(
+        "benefits/public_list.html",
+        {
+            "roll": roll,
+            "rows": rows,
+            "month": month_cn(roll.month),
+            "for_pdf": for_pdf,
+            "printed": f"{today.year}年{today.month}月{today.day}日",
+            "truncated": len(rows) >= PUBLIC_LIST_MAX,
+            "total": sum((r["amount"] for r in rows), start=0),
+        },
+    )
+
+
+def weasyprint_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def public_list_pdf(*, roll: PaymentRoll, actor: Any, street: str = "") -> tuple[bytes, str]:
+    """(content, content type): a PDF when WeasyPrint is installed, else print-ready HTML."""
+    if not actor.has_perm("benefits.view_paymentroll"):
+        raise PermissionDenied
+    _scope_check(actor, roll)
+    if not roll.is_locked:
+        raise ValidationError("花名册审批后才能公示")
+    html = public_list_html(roll, street=street, for_pdf=True)
+    audit.record_access(
+        actor=actor,
+        kind=AccessLog.Kind.PRINT,
+        object_type="benefits.paymentroll",
+        object_id=str(roll.pk),
+        area_path=roll.area_path,
+        reason="公示名单",
+        row_count=roll.line_count,
+    )
+    if weasyprint_available():
+        import weasyprint
+
+        return weasyprint.HTML(string=html).write_pdf(), "application/pdf"
+    return html.encode(), "text/html; charset=utf-8"
+
+
+BANK_HEADERS = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "开户银行",
+    "户名",
+    "账号",
+    "金额（元）",
+    "项目",
+    "发放月份",
+    "备注",
+]
+
+
+def _bank_rows(roll: PaymentRoll) -> Iterator[list[Any]]:
+    accounts = {
+        a.elder_id: a
+        for a in ElderBankAccount.objects.filter(elder__roll_lines__roll=roll).only(
+            "elder_id", "bank_name", "holder_name", "account_enc"
+        )
+    }
+    lines = (
+        RollLine.objects.filter(roll=roll, excluded=False)
+        .exclude(change_type=ChangeType.STOPPED)
+        .exclude(amount=0)
+        .select_related("elder")
+        .only("amount", "reason", "change_type", "elder__name", "elder__id_number_masked")
+        .order_by("area_path", "id")
+    )
+    month = month_cn(roll.month)
+    for i, line in enumerate(lines.iterator(chunk_size=5000), 1):
+        account = accounts.get(line.elder_id)
+        note = line.reason if line.change_type != ChangeType.CONTINUED else ""
+        if account is None:
+            note = ("无代发账户；" + note).rstrip("；")
+        yield [
+            i,
+            line.elder.name,
+            line.elder.id_number_masked,
+            account.bank_name if account else "",
+            account.holder_name if account else "",
+            crypto.decrypt(account.account_enc) if account else "",
+            f"{line.amount:.2f}",
+            roll.programme.name,
+            month,
+            note,
+        ]
+
+
+def bank_file(*, roll: PaymentRoll, actor: Any, fmt: str = "xlsx") -> tuple[bytes, str, str]:
+    """(content, content type, filename) of the payment file for an approved roll; logged."""
+    if not actor.has_perm("benefits.export_paymentroll"):
+        raise PermissionDenied
+    _scope_check(actor, roll)
+    if not roll.is_locked:
+        raise ValidationError("花名册审批后才能导出代发文件")
+    stem = f"代发-{roll.programme.name}-{roll.month:%Y%m}-{roll.area.name}"
+    out = io.BytesIO()
+    if fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(BANK_HEADERS)
+        count = 0
+        for count, row in enumerate(_bank_rows(roll), 1):  # noqa: B007  (count is used below)
+            writer.writerow(row)
+        out.write(text.getvalue().encode("utf-8-sig"))
+        content_type, filename = "text/csv; charset=utf-8", f"{stem}.csv"
+    else:
+        count = write_rows_xlsx(BANK_HEADERS, _bank_rows(roll), out, sheet_title="代发明细")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        filename = f"{stem}.xlsx"
+    audit.record_access(
+        actor=actor,
+        kind=AccessLog.Kind.EXPORT,
+        object_type="benefits.paymentroll",
+        object_id=str(roll.pk),
+        area_path=roll.area_path,
+        fields=["account_number"],
+        reason="银行代发文件",
+        row_count=count,
+    )
+    return out.getvalue(), content_type, filename

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import django_filters
+
+from yiyang.benefits.choices import ChangeType, MatchStatus, RecoveryStatus, RollStatus
+from yiyang.benefits.models import (
+    Budget,
+    ElderBankAccount,
+    LifeEventBatch,
+    PaymentRoll,
+    Programme,
+    Recovery,
+    RollLine,
+    Suspension,
+)
+
+
+class PaymentRollFilterSet(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(label="项目", queryset=Programme.objects.all())
+    status = django_filters.ChoiceFilter(label="状态", choices=RollStatus.choices)
+    month = django_filters.DateFilter(label="月份（该月1日）")
+
+    class Meta:
+        model = PaymentRoll
+        fields = ["programme", "status", "month"]
+
+
+class RollLineFilterSet(django_filters.FilterSet):
+    change_type = django_filters.ChoiceFilter(label="变动类型", choices=ChangeType.choices)
+    flagged = django_filters.BooleanFilter(label="复核标记")
+    roll = django_filters.NumberFilter(label="花名册")
+    elder = django_filters.NumberFilter(label="老人")
+    month = django_filters.DateFilter(label="月份")
+
+    class Meta:
+        model = RollLine
+        fields = ["roll", "elder", "month", "change_type", "flagged"]
+
+
+class RecoveryFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=RecoveryStatus.choices)
+    programme = django_filters.ModelChoiceFilter(label="项目", queryset=Programme.objects.all())
+
+    class Meta:
+        model = Recovery
+        fields = ["status", "programme"]
+
+
+class SuspensionFilterSet(django_filters.FilterSet):
+    open = django_filters.BooleanFilter(label="暂停中", field_name="resumed_month", lookup_expr="isnull")
+
+    class Meta:
+        model = Suspension
+        fields = ["reason", "open"]
+
+
+class LifeEventBatchFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = LifeEventBatch
+        fields = ["kind"]
+
+
+class LifeEventRowFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="匹配状态", choices=MatchStatus.choices)
+
+
+class BudgetFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Budget
+        fields = ["year", "programme"]
+
+
+class ElderBankAccountFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="姓名", field_name="elder__name", lookup_expr="startswith")
+
+    class Meta:
+        model = ElderBankAccount
+        fields = ["name", "bank_name"]

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from yiyang.areas.models import Area, AreaLevel
+from yiyang.benefits.choices import CheckChannel, LifeEventKind
+from yiyang.benefits.dates import parse_month
+from yiyang.benefits.models import Budget, Programme
+
+
+def scoped_roll_areas(user: Any) -> Any:
+    return (
+        Area.objects.for_user(user).filter(level__in=[AreaLevel.DISTRICT, AreaLevel.STREET]).order_by("path")
+    )
+
+
+class MonthField(forms.CharField):
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_month(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class RollGenerateForm(forms.Form):
+    programme = forms.ModelChoiceField(label="项目", queryset=Programme.objects.filter(active=True))
+    area = forms.ModelChoiceField(label="区域", queryset=Area.objects.none())
+    month = MonthField(
+        label="发放月份", help_text="如 2026-12", widget=forms.TextInput(attrs={"type": "month"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = scoped_roll_areas(user)  # type: ignore[attr-defined]
+
+
+class RateChangeForm(forms.Form):
+    amount = forms.DecimalField(
+        label="新标准（元/月）", max_digits=12, decimal_places=2, min_value=Decimal(0)
+    )
+    effective_from = MonthField(
+        label="生效月份", help_text="自该月1日起执行", widget=forms.TextInput(attrs={"type": "month"})
+    )
+    note = forms.CharField(label="依据/文号", max_length=200, required=False)
+
+
+class CertifyForm(forms.Form):
+    certified_on = forms.DateField(label="认证日期", widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label="认证方式", choices=CheckChannel.choices)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+class LifeEventUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="名单类型", choices=LifeEventKind.choices)
+    source = forms.CharField(label="来源", max_length=50, help_text="公安、殡葬、卫健 …")
+    file = forms.FileField(
+        label="文件", help_text=".xlsx / .xls / .csv；列：身份证号、姓名、出生日期、死亡（迁出）日期"
+    )
+
+
+class BankAccountForm(forms.Form):
+    bank_name = forms.CharField(label="开户银行", max_length=50)
+    holder_name = forms.CharField(label="户名", max_length=50)
+    number = forms.CharField(label="账号", max_length=40, help_text="保存后仅显示脱敏账号")
+
+
+class BudgetForm(forms.ModelForm):
+    class Meta:
+        model = Budget
+        fields = ["programme", "area", "year", "amount"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = scoped_roll_areas(user)  # type: ignore[attr-defined]
+
+
+class SuspensionForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label="项目", queryset=Programme.objects.all(), required=False, empty_label="全部项目"
+    )
+    from_month = MonthField(label="暂停起始月", widget=forms.TextInput(attrs={"type": "month"}))
+    pays_arrears = forms.BooleanField(label="恢复后补发", required=False, initial=True)
+    notice = forms.CharField(label="告知内容", widget=forms.Textarea(attrs={"rows": 3}))

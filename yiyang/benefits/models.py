@@ -1,0 +1,705 @@
+"""Allowances and subsidies (津贴补贴): programmes as dated rules, the monthly payment roll, life
+events that stop payment, the recovery ledger, annual qualification checks and budgets.
+
+Rules are data: a programme's rates are :class:`RateRule` rows with effective dates, and changing a
+rate closes one row and opens another, so months already computed keep their amounts. A roll is
+computed set-based in SQL (``yiyang.benefits.rolls``) and freezes the facts it used on each line.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from yiyang.areas.models import Area
+from yiyang.benefits.choices import (
+    ChangeType,
+    CheckChannel,
+    LifeEventKind,
+    MatchStatus,
+    ProgrammeKind,
+    RecoveryStatus,
+    RollStatus,
+    StartRule,
+    SuspensionReason,
+)
+from yiyang.core import crypto
+from yiyang.core.models import TimeStampedModel
+from yiyang.core.scoping import ScopedManager
+from yiyang.people.models import Elder
+
+_PATTERN = ["varchar_pattern_ops"]
+
+
+def month_label(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月"
+
+
+class Programme(models.Model):
+    """津贴补贴项目: 高龄津贴 / 尊老金, 养老服务补贴, 护理补贴 — what is paid, to whom, from when.
+
+    Not area-bound: the district's rules apply to every street. ``start_rule`` says whether payment
+    starts in the month the condition is met (e.g. the 80th birthday) or the month after; payment
+    always stops the month after death or moving away (鹿泉/深圳 rules, domain-standards §4.3).
+    """
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    kind = models.CharField("类型", max_length=16, choices=ProgrammeKind.choices)
+    start_rule = models.CharField(
+        "起发规则", max_length=16, choices=StartRule.choices, default=StartRule.SAME_MONTH
+    )
+    requires_local_hukou = models.BooleanField("须本区户籍", default=True)
+    requires_qualification_check = models.BooleanField("须年度资格认证", default=True)
+    active = models.BooleanField("启用", default=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "补贴项目"
+        verbose_name_plural = "补贴项目"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RateRule(models.Model):
+    """发放标准: the monthly amount for an age tier, an economic category or a capability level,
+    in force from ``effective_from`` to ``effective_to`` (inclusive; empty = open)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="rates"
+    )
+    age_from = models.PositiveSmallIntegerField("起始年龄", null=True, blank=True)
+    age_to = models.PositiveSmallIntegerField(
+        "截止年龄", null=True, blank=True, help_text="含；空 = 不设上限"
+    )
+    category = models.CharField("经济类别", max_length=16, blank=True)
+    level = models.PositiveSmallIntegerField("能力等级", null=True, blank=True)
+    amount = models.DecimalField("金额（元/月）", max_digits=12, decimal_places=2)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    note = models.CharField("依据/说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "发放标准"
+        verbose_name_plural = "发放标准"
+        ordering = ["programme", "age_from", "category", "level", "-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="raterule_dates_ordered",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="raterule_amount_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.basis_label} {self.amount}元/月（{self.effective_from:%Y-%m-%d}起）"
+
+    @property
+    def basis_label(self) -> str:
+        if self.age_from is not None:
+            return f"{self.age_from}周岁以上" if self.age_to is None else f"{self.age_from}–{self.age_to}周岁"
+        if self.category:
+            from yiyang.people.choices import EconomicCategory
+
+            return (
+                EconomicCategory(self.category).label
+                if self.category in EconomicCategory.values
+                else self.category
+            )
+        if self.level is not None:
+            return f"能力等级{self.level}级"
+        return ""
+
+    def same_basis(self) -> Q:
+        return Q(
+            programme=self.programme_id,
+            age_from=self.age_from,
+            age_to=self.age_to,
+            category=self.category,
+            level=self.level,
+        )
+
+
+class ElderBankAccount(TimeStampedModel):
+    """代发账户 (社保卡/惠民惠农一卡通): where an elder's allowance is paid.
+
+    The account number is stored encrypted with a keyed hash and a masked form; it appears in clear
+    only inside the bank payment file, whose every export is logged.
+    """
+
+    elder = models.OneToOneField(
+        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="bank_account"
+    )
+    bank_name = models.CharField("开户银行", max_length=50)
+    holder_name = models.CharField("户名", max_length=50)
+    account_enc = models.TextField("账号（密文）")
+    account_hash = models.CharField("账号摘要", max_length=32, db_index=True)
+    account_masked = models.CharField("账号", max_length=40)
+
+    objects = ScopedManager()
+    scope_path = "elder__area_path"
+    audit_masked_fields = {"account_enc": "account_masked"}
+    audit_exclude = ("account_hash", "account_masked")
+
+    class Meta:
+        verbose_name = "代发账户"
+        verbose_name_plural = "代发账户"
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {self.account_masked}"
+
+    def set_account(self, number: str) -> None:
+        number = number.replace(" ", "")
+        protected = crypto.protect(number, mask_account(number))
+        self.account_enc, self.account_hash, self.account_masked = (
+            protected.ciphertext,
+            protected.digest,
+            protected.masked,
+        )
+
+    @property
+    def account_number(self) -> str:
+        return crypto.decrypt(self.account_enc)
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.elder.area_path
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.elder_id
+
+
+def mask_account(number: str) -> str:
+    """6222 **** **** 1234: keep the bank prefix and the last four digits."""
+    if len(number) <= 8:
+        return "*" * len(number)
+    return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
+
+
+class QualificationCheck(TimeStampedModel):
+    """资格认证 / 生存认证: the yearly confirmation that a recipient is alive and still qualifies."""
+
+    elder = models.ForeignKey(
+        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="qualification_checks"
+    )
+    certified_on = models.DateField("认证日期")
+    channel = models.CharField("认证方式", max_length=8, choices=CheckChannel.choices)
+    valid_until = models.DateField("有效期至")
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_path = "elder__area_path"
+
+    class Meta:
+        verbose_name = "资格认证"
+        verbose_name_plural = "资格认证"
+        ordering = ["-certified_on", "-id"]
+        indexes = [models.Index(fields=["elder", "valid_until"], name="qualcheck_elder_valid_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.certified_on:%Y-%m-%d}（有效期至 {self.valid_until:%Y-%m-%d}）"
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.elder.area_path
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.elder_id
+
+
+class Suspension(TimeStampedModel):
+    """暂停发放: from ``from_month`` until ``resumed_month`` (exclusive), for one programme or all.
+
+    A suspension for a lapsed qualification check pays the missed months back (补发) once the
+    elder is certified again; a manual suspension says whether it does.
+    """
+
+    elder = models.ForeignKey(
+        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="benefit_suspensions"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text="空 = 全部项目",
+    )
+    reason = models.CharField("原因", max_length=16, choices=SuspensionReason.choices)
+    from_month = models.DateField("暂停起始月")
+    resumed_month = models.DateField("恢复发放月", null=True, blank=True)
+    pays_arrears = models.BooleanField("恢复后补发", default=True)
+    notice = models.TextField("告知书", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = ScopedManager()
+    scope_path = "elder__area_path"
+
+    class Meta:
+        verbose_name = "暂停发放"
+        verbose_name_plural = "暂停发放"
+        ordering = ["-from_month", "-id"]
+        indexes = [models.Index(fields=["elder", "from_month"], name="suspension_elder_idx")]
+
+    def __str__(self) -> str:
+        until = f"至{month_label(self.resumed_month)}恢复" if self.resumed_month else "暂停中"
+        return f"{self.get_reason_display()}：{month_label(self.from_month)}起，{until}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resumed_month is None
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.elder.area_path
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.elder_id
+
+
+class PaymentRoll(TimeStampedModel):
+    """发放花名册: one programme, one area (street or district), one month.
+
+    Reviewed by each street it covers, then approved by the district, then published (公示).
+    Once approved it never changes; a correction is an adjustment line in a later roll.
+    """
+
+    programme = models.ForeignKey(
+        Programme, verbose_name="项目", on_delete=models.PROTECT, related_name="rolls"
+    )
+    area = models.ForeignKey(Area, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField("区域路径", max_length=15, editable=False)
+    month = models.DateField("发放月份", help_text="该月1日")
+    status = models.CharField("状态", max_length=16, choices=RollStatus.choices, default=RollStatus.DRAFT)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    generated_at = models.DateTimeField("生成时间", null=True, blank=True)
+    generation_seconds = models.FloatField("生成耗时（秒）", default=0)
+    rechecked_at = models.DateTimeField("复核时间", null=True, blank=True)
+    recheck_summary = models.CharField("复核结果", max_length=200, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
+    published_at = models.DateTimeField("公示时间", null=True, blank=True)
+    line_count = models.IntegerField("发放人数", default=0)
+    total_amount = models.DecimalField(
+        "发放总额（元）", default=Decimal("0.00"), max_digits=12, decimal_places=2
+    )
+    counts = models.JSONField("变动统计", default=dict, blank=True)
+    rates_used = models.JSONField("适用标准", default=list, blank=True)
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+
+    class Meta:
+        verbose_name = "发放花名册"
+        verbose_name_plural = "发放花名册"
+        ordering = ["-month", "programme", "area_path"]
+        permissions = [
+            ("review_paymentroll", "街道审核花名册"),
+            ("approve_paymentroll", "区级审批花名册"),
+            ("publish_paymentroll", "公示花名册"),
+            ("export_paymentroll", "导出银行代发文件"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "area", "month"], name="unique_roll_area_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="roll_month_first_day"),
+        ]
+        indexes = [models.Index(fields=["area_path"], opclasses=_PATTERN, name="roll_area_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {month_label(self.month)} {self.area.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("benefits:paymentroll_detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (RollStatus.APPROVED, RollStatus.PUBLISHED)
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.area_path
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.area_path = self.area.path
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class RollReview(models.Model):
+    """街道审核: one street's sign-off on its part of a roll."""
+
+    roll = models.ForeignKey(
+        PaymentRoll, verbose_name="花名册", on_delete=models.CASCADE, related_name="reviews"
+    )
+    street = models.ForeignKey(Area, verbose_name="街道", on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间")
+    note = models.CharField("意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "街道审核"
+        verbose_name_plural = "街道审核"
+        constraints = [models.UniqueConstraint(fields=["roll", "street"], name="unique_roll_street_review")]
+
+    def __str__(self) -> str:
+        return f"{self.street.name} {self.reviewed_at:%Y-%m-%d}"
+
+
+class RollLine(models.Model):
+    """花名册明细: what one elder is paid in one roll, with the facts it was computed from.
+
+    ``programme`` and ``month`` repeat the roll's so that the database itself refuses a second
+    paying line for the same person, programme and month in any roll (adjustments and stop notices
+    excepted). The fact
+    columns are frozen at generation; a later registry edit shows up in the re-check, never here.
+    Foreign keys carry no database constraint: a two-million-line insert would otherwise pay three
+    referential checks per row; the rows are written only by the roll generator.
+    """
+
+    roll = models.ForeignKey(
+        PaymentRoll,
+        verbose_name="花名册",
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_constraint=False,
+        db_index=False,  # the (roll, change_type) index serves
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name="项目",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    month = models.DateField("发放月份")
+    elder = models.ForeignKey(
+        Elder,
+        verbose_name="老年人",
+        on_delete=models.CASCADE,
+        related_name="roll_lines",
+        db_constraint=False,
+        db_index=False,
+    )
+    rate_rule = models.ForeignKey(
+        RateRule,
+        verbose_name="适用标准",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    base_amount = models.DecimalField("当月金额", max_digits=12, decimal_places=2)
+    arrears_amount = models.DecimalField("补发金额", default=Decimal("0.00"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField("应发金额", max_digits=12, decimal_places=2)
+    prev_amount = models.DecimalField("上月金额", null=True, blank=True, max_digits=12, decimal_places=2)
+    months_covered = models.PositiveSmallIntegerField("覆盖月数", default=1)
+    change_type = models.CharField("变动类型", max_length=12, choices=ChangeType.choices)
+    reason = models.CharField("变动原因", max_length=100, blank=True)
+    # Frozen facts (冻结的认定依据).
+    fact_basis = models.CharField("发放依据", max_length=20, blank=True)
+    fact_age = models.PositiveSmallIntegerField("年龄（月末）", null=True)
+    fact_birth_date = models.DateField("出生日期", null=True)
+    fact_categories = models.CharField("经济类别", max_length=100, blank=True)
+    fact_level = models.PositiveSmallIntegerField("能力等级", null=True)
+    fact_hukou_local = models.BooleanField("本区户籍", null=True)
+    fact_status = models.CharField("状态", max_length=12, blank=True)
+    area_path = models.CharField("区域路径", max_length=15)
+    flagged = models.BooleanField("复核标记", default=False)
+    flag_reason = models.CharField("复核说明", max_length=100, blank=True)
+    excluded = models.BooleanField("已剔除", default=False)
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+
+    class Meta:
+        verbose_name = "花名册明细"
+        verbose_name_plural = "花名册明细"
+        ordering = ["area_path", "id"]
+        constraints = [
+            # 同一人同一项目同一月份只能出现一次 (across every roll of that programme and month).
+            models.UniqueConstraint(
+                fields=["elder", "programme", "month"],
+                condition=~Q(change_type__in=["adjustment", "stopped"]),
+                name="unique_line_elder_programme_month",
+            ),
+        ]
+        indexes = [models.Index(fields=["roll", "change_type"], name="rollline_roll_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {month_label(self.month)} {self.amount}"
+
+    @property
+    def street_path(self) -> str:
+        return self.area_path[:9]
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.area_path
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.elder_id
+
+
+class ArrearsMonth(models.Model):
+    """补发月份: one earlier month paid back by a line; unique per person, programme and month."""
+
+    line = models.ForeignKey(
+        RollLine, verbose_name="明细", on_delete=models.CASCADE, related_name="arrears_months"
+    )
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.PROTECT, related_name="+")
+    elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("补发月份")
+    amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "补发月份"
+        verbose_name_plural = "补发月份"
+        constraints = [
+            models.UniqueConstraint(fields=["elder", "programme", "month"], name="unique_arrears_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{month_label(self.month)} {self.amount}"
+
+
+class Budget(TimeStampedModel):
+    """年度预算: the money set aside for one programme in one street (or the district) for a year."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="budgets"
+    )
+    area = models.ForeignKey(Area, verbose_name="街道", on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField("区域路径", max_length=15, editable=False)
+    year = models.PositiveSmallIntegerField("年度")
+    amount = models.DecimalField("预算金额（元）", max_digits=12, decimal_places=2)
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+
+    class Meta:
+        verbose_name = "预算"
+        verbose_name_plural = "预算"
+        ordering = ["-year", "programme", "area_path"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "area", "year"], name="unique_budget_area_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.programme} {self.area.name}"
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.area_path
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.area_path = self.area.path
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class LifeEventBatch(TimeStampedModel):
+    """死亡/迁出名单: one list received from public security, funeral homes or health, as imported."""
+
+    kind = models.CharField("名单类型", max_length=12, choices=LifeEventKind.choices)
+    source = models.CharField("来源", max_length=50, help_text="公安、殡葬、卫健 …")
+    filename = models.CharField("文件名", max_length=200)
+    area_path = models.CharField("区域路径", max_length=15)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    total_rows = models.IntegerField("行数", default=0)
+    counts = models.JSONField("匹配统计", default=dict, blank=True)
+    seconds = models.FloatField("匹配耗时（秒）", default=0)
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+
+    class Meta:
+        verbose_name = "死亡/迁出名单"
+        verbose_name_plural = "死亡/迁出名单"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("benefits:lifeeventbatch_detail", args=[self.pk])
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.area_path
+
+
+class LifeEventRow(models.Model):
+    """名单中的一行: matched by ID number, proposed by name and birth date, or unmatched."""
+
+    batch = models.ForeignKey(
+        LifeEventBatch, verbose_name="名单", on_delete=models.CASCADE, related_name="rows"
+    )
+    row_number = models.IntegerField("行号")
+    name = models.CharField("姓名", max_length=50, blank=True)
+    id_masked = models.CharField("身份证号", max_length=18, blank=True)
+    id_hash = models.CharField("身份证号摘要", max_length=32, blank=True, db_index=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    event_date = models.DateField("死亡/迁出日期", null=True, blank=True)
+    status = models.CharField(
+        "匹配状态", max_length=12, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED
+    )
+    elder = models.ForeignKey(
+        Elder,
+        verbose_name="匹配老人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    candidates = models.PositiveSmallIntegerField("候选人数", default=0)
+    note = models.CharField("说明", max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScopedManager()
+    scope_path = "batch__area_path"
+
+    class Meta:
+        verbose_name = "名单行"
+        verbose_name_plural = "名单行"
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["batch", "status"], name="lifeeventrow_status_idx")]
+
+    def __str__(self) -> str:
+        return f"第{self.row_number}行 {self.name}"
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.elder.area_path if self.elder else self.batch.area_path
+
+    @property
+    def audit_subject_id(self) -> int | None:
+        return self.elder_id
+
+
+class Recovery(TimeStampedModel):
+    """追回台账: money paid for months after the stop month (death, moving away), to be repaid or
+    waived (核销, which a district administrator approves)."""
+
+    elder = models.ForeignKey(
+        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="recoveries"
+    )
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.PROTECT, related_name="+")
+    event_row = models.ForeignKey(
+        LifeEventRow,
+        verbose_name="来源名单行",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    stop_month = models.DateField("停发起始月")
+    months = models.CharField("多发月份", max_length=200)
+    owed = models.DecimalField("应追回（元）", max_digits=12, decimal_places=2)
+    repaid = models.DecimalField("已追回（元）", default=Decimal("0.00"), max_digits=12, decimal_places=2)
+    waived = models.DecimalField("已核销（元）", default=Decimal("0.00"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        "状态", max_length=20, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN
+    )
+    waiver_reason = models.CharField("核销理由", max_length=200, blank=True)
+    waiver_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核销申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    waiver_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核销审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    area_path = models.CharField("区域路径", max_length=15)
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+
+    class Meta:
+        verbose_name = "追回台账"
+        verbose_name_plural = "追回台账"
+        ordering = ["-created_at"]
+        permissions = [("waive_recovery", "审批核销")]
+        constraints = [
+            models.UniqueConstraint(fields=["elder", "programme", "stop_month"], name="unique_recovery"),
+            models.CheckConstraint(
+                condition=Q(repaid__gte=0) & Q(waived__gte=0) & Q(owed__gte=F("repaid") + F("waived")),
+                name="recovery_amounts_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} 追回 {self.owed} 元"
+
+    def get_absolute_url(self) -> str:
+        return reverse("benefits:recovery_detail", args=[self.pk])
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.owed - self.repaid - self.waived
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.area_path
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.elder_id

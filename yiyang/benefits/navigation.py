@@ -1,0 +1,20 @@
+from yiyang.core.navigation import MenuItem, register_menu
+
+register_menu(
+    "津贴补贴",
+    "cash-coin",
+    30,
+    [
+        MenuItem("发放花名册", "benefits:paymentroll_list", "benefits.view_paymentroll", "journal-text"),
+        MenuItem("补贴项目与标准", "benefits:programme_list", "benefits.view_programme", "sliders"),
+        MenuItem(
+            "资格认证", "benefits:qualification_due", "benefits.view_qualificationcheck", "person-check"
+        ),
+        MenuItem("暂停发放", "benefits:suspension_list", "benefits.view_suspension", "pause-circle"),
+        MenuItem("死亡/迁出名单", "benefits:lifeeventbatch_list", "benefits.view_lifeeventbatch", "person-x"),
+        MenuItem("追回台账", "benefits:recovery_list", "benefits.view_recovery", "arrow-counterclockwise"),
+        MenuItem("预算", "benefits:budget_list", "benefits.view_budget", "piggy-bank"),
+        MenuItem("代发账户", "benefits:elderbankaccount_list", "benefits.view_elderbankaccount", "bank"),
+        MenuItem("导入认定名单", "benefits:certification_import", "benefits.import_certification", "upload"),
+    ],
+)

@@ -1,0 +1,536 @@
+"""The monthly roll in SQL: who qualifies in a month, for how much, computed set-based.
+
+Everything here is a handful of statements whatever the number of elders:
+
+* ``tiers`` — a small VALUES table built in Python from the rate rules in force in each month, with
+  the age rule turned into birth-date bounds (so the age test is a range comparison on an indexed
+  column, and 29 February needs no special case: bounds are first days of months);
+* the eligibility ``SELECT`` — elders × tiers with the common conditions (area, hukou, alive or
+  left after the month began, not suspended); the same query serves generation, the arrears of
+  newly paid elders and the re-check before approval;
+* ``INSERT … SELECT`` statements writing lines with their frozen facts, arrears months and the
+  lines of elders who stopped qualifying since last month.
+
+Payment months: an age tier counts from the birthday month (``same_month``) or the month after; a
+certification or an assessment counts from the month it starts (or the month after) and as long as
+it is in force on any day of the month; death or moving away stops payment from the next month.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Q
+
+from yiyang.benefits.choices import ChangeType, ProgrammeKind, RollStatus, StartRule
+from yiyang.benefits.dates import add_months, add_years_first, month_end
+from yiyang.benefits.models import (
+    ArrearsMonth,
+    PaymentRoll,
+    Programme,
+    RateRule,
+    RollLine,
+    Suspension,
+)
+from yiyang.people.models import Certification, Elder
+
+LOCKED = (RollStatus.APPROVED.value, RollStatus.PUBLISHED.value)
+NOT_PAYING = ("adjustment", "stopped")  # change types that do not take the person's slot in a month
+EARLIEST = datetime.date(1800, 1, 1)
+LATEST = datetime.date(9999, 12, 31)
+
+ELDER = Elder._meta.db_table
+LINE = RollLine._meta.db_table
+ROLL = PaymentRoll._meta.db_table
+SUSP = Suspension._meta.db_table
+CERT = Certification._meta.db_table
+ARREARS = ArrearsMonth._meta.db_table
+
+KIND_CHANGE_REASON = {
+    ProgrammeKind.AGE_TIER: "年龄档变化",
+    ProgrammeKind.CATEGORY: "经济类别变化",
+    ProgrammeKind.CARE_LEVEL: "能力等级变化",
+}
+KIND_STOP_REASON = {
+    ProgrammeKind.AGE_TIER: "年龄不符",
+    ProgrammeKind.CATEGORY: "经济类别认定到期",
+    ProgrammeKind.CARE_LEVEL: "能力评估过期或等级不符",
+}
+
+
+def assessment_table() -> str | None:
+    """The assessments app's table when it is installed; the care subsidy reads assessments in force."""
+    try:
+        return str(apps.get_model("assessments", "Assessment")._meta.db_table)
+    except LookupError:
+        return None
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _p(kind: str) -> str:
+    """A typed placeholder (PostgreSQL infers nothing from VALUES lists)."""
+    if _pg():
+        return {"date": "%s::date", "int": "%s::integer", "num": "%s::numeric", "text": "%s::text"}[kind]
+    return "%s"
+
+
+def age_sql(ref_param: str = "%s") -> str:
+    """Completed years on the referenced date (周岁)."""
+    if _pg():
+        return f"EXTRACT(YEAR FROM AGE({ref_param}::date, e.birth_date))::integer"
+    return (
+        f"((CAST(strftime('%%Y%%m%%d', {ref_param}) AS INTEGER) "
+        f"- CAST(strftime('%%Y%%m%%d', e.birth_date) AS INTEGER)) / 10000)"
+    )
+
+
+def true() -> str:
+    return "TRUE" if _pg() else "1"
+
+
+def false() -> str:
+    return "FALSE" if _pg() else "0"
+
+
+# -- rules in force --------------------------------------------------------------------------------
+
+
+def rules_in_force(programme: Programme, month: datetime.date) -> list[RateRule]:
+    """Rules whose validity contains the first day of ``month``."""
+    return list(
+        RateRule.objects.filter(programme=programme, effective_from__lte=month)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=month))
+        .order_by("age_from", "category", "level")
+    )
+
+
+@dataclass(frozen=True)
+class Tier:
+    month: datetime.date
+    rule_id: int
+    amount: Decimal
+    lo: datetime.date  # birth_date >= lo
+    hi: datetime.date  # birth_date < hi
+    category: str
+    level: int
+    basis: str
+    rule_from: datetime.date
+    ref_end: datetime.date  # a certification or assessment must start on or before this day
+
+
+def tiers_for(programme: Programme, months: Sequence[datetime.date]) -> list[Tier]:
+    same_month = programme.start_rule == StartRule.SAME_MONTH
+    out: list[Tier] = []
+    for month in months:
+        # The age reached by the end of the month (same_month) or of the month before.
+        ref = add_months(month, 1) if same_month else month
+        ref_end = month_end(month) if same_month else month - datetime.timedelta(days=1)
+        for rule in rules_in_force(programme, month):
+            lo, hi = EARLIEST, LATEST
+            if programme.kind == ProgrammeKind.AGE_TIER:
+                if rule.age_from is None:
+                    continue
+                hi = add_years_first(ref, -rule.age_from)
+                if rule.age_to is not None:
+                    lo = add_years_first(ref, -(rule.age_to + 1))
+                basis = f"{rule.age_from}-{rule.age_to if rule.age_to is not None else ''}"
+            elif programme.kind == ProgrammeKind.CATEGORY:
+                if not rule.category:
+                    continue
+                basis = rule.category
+            else:
+                if rule.level is None:
+                    continue
+                basis = f"level{rule.level}"
+            out.append(
+                Tier(
+                    month,
+                    rule.pk,
+                    rule.amount,
+                    lo,
+                    hi,
+                    rule.category,
+                    rule.level if rule.level is not None else -1,
+                    basis,
+                    rule.effective_from,
+                    ref_end,
+                )
+            )
+    return out
+
+
+def tiers_cte(tiers: Sequence[Tier]) -> tuple[str, list[Any]]:
+    if not tiers:
+        # An empty VALUES list is not SQL; a row that matches nobody keeps the statements valid.
+        tiers = [Tier(EARLIEST, 0, Decimal(0), LATEST, EARLIEST, "", -2, "", EARLIEST, EARLIEST)]
+    row = (
+        f"({_p('date')}, {_p('int')}, {_p('num')}, {_p('date')}, {_p('date')}, {_p('text')}, "
+        f"{_p('int')}, {_p('text')}, {_p('date')}, {_p('date')})"
+    )
+    params: list[Any] = []
+    for t in tiers:
+        params += [
+            t.month,
+            t.rule_id,
+            t.amount,
+            t.lo,
+            t.hi,
+            t.category,
+            t.level,
+            t.basis,
+            t.rule_from,
+            t.ref_end,
+        ]
+    sql = (
+        "tiers(month, rule_id, amount, lo, hi, category, level, basis, rule_from, ref_end) AS (VALUES "
+        + ", ".join([row] * len(tiers))
+        + ")"
+    )
+    return sql, params
+
+
+# -- eligibility -------------------------------------------------------------------------------------
+
+
+def source_sql(
+    programme: Programme, *, elder_where: str = "", params: Sequence[Any] = ()
+) -> tuple[str, list[Any]]:
+    """FROM clause giving ``e`` (the elder) and ``t`` (month, rule_id, amount, basis, rule_from)."""
+    where = f"WHERE {elder_where}" if elder_where else ""
+    if programme.kind == ProgrammeKind.AGE_TIER:
+        sql = f"{ELDER} e JOIN tiers t ON e.birth_date >= t.lo AND e.birth_date < t.hi"
+        return sql, []
+    if programme.kind == ProgrammeKind.CATEGORY:
+        sql = (
+            "(SELECT c.elder_id, t.month, MAX(t.rule_id) AS rule_id, MAX(t.amount) AS amount, "
+            "MAX(t.basis) AS basis, MAX(t.rule_from) AS rule_from "
+            f"FROM {CERT} c JOIN tiers t ON c.category = t.category AND c.valid_from <= t.ref_end "
+            "AND (c.valid_to IS NULL OR c.valid_to >= t.month) "
+            f"{where.replace('e.id', 'c.elder_id')} GROUP BY c.elder_id, t.month) t "
+            f"JOIN {ELDER} e ON e.id = t.elder_id"
+        )
+        return sql, list(params)
+    table = assessment_table()
+    if table is None:
+        # Without the assessments app, the registry's 能力等级 stands in (no validity check).
+        sql = f"{ELDER} e JOIN tiers t ON e.capability_level = t.level"
+        return sql, []
+    sql = (
+        "(SELECT a.elder_id, t.month, t.rule_id, t.amount, t.basis, t.rule_from "
+        f"FROM {table} a JOIN (SELECT DISTINCT month, ref_end FROM tiers) m "
+        "ON a.status = 'confirmed' AND a.assessed_on <= m.ref_end AND a.valid_until >= m.month "
+        "JOIN tiers t ON t.month = m.month AND t.level = a.final_level "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} b WHERE b.elder_id = a.elder_id AND b.status = 'confirmed' "
+        "AND b.assessed_on <= m.ref_end AND b.valid_until >= m.month "
+        "AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id)))"
+        f"{' AND ' + elder_where.replace('e.id', 'a.elder_id') if elder_where else ''}) t "
+        f"JOIN {ELDER} e ON e.id = t.elder_id"
+    )
+    return sql, list(params)
+
+
+def conditions_sql(programme: Programme, *, prefix: str, arrears: bool = False) -> tuple[str, list[Any]]:
+    """The common conditions on ``e`` for month ``t.month``."""
+    parts = ["e.area_path LIKE %s", "(e.status = 'living' OR e.status_date >= t.month)"]
+    params: list[Any] = [prefix + "%"]
+    if programme.requires_local_hukou:
+        parts.append(f"e.hukou_local = {true()}")
+    # A suspension that pays arrears does not block a past month once the elder is paid again.
+    only_final = f" AND s.pays_arrears = {false()}" if arrears else ""
+    parts.append(
+        f"NOT EXISTS (SELECT 1 FROM {SUSP} s WHERE s.elder_id = e.id "
+        "AND (s.programme_id IS NULL OR s.programme_id = %s) AND s.from_month <= t.month "
+        f"AND (s.resumed_month IS NULL OR s.resumed_month > t.month){only_final})"
+    )
+    params.append(programme.pk)
+    return " AND ".join(parts), params
+
+
+def paying_slot(alias: str) -> str:
+    """Lines that pay the person for their month (the unique constraint's condition)."""
+    # Written exactly as the partial unique index's condition, so SQLite and PostgreSQL both use it.
+    return f"NOT ({alias}.change_type IN ('adjustment', 'stopped'))"
+
+
+def _prepare(cur: Any, *, analyze: bool = True) -> None:
+    """PostgreSQL: fresh statistics for the lines just written (autovacuum is minutes behind a
+    two-million-row insert, and a stale estimate turns hash joins into millions of index probes), and
+    no JIT: compiling these plans costs more than it saves. Both last for this transaction only."""
+    if _pg():
+        cur.execute("SET LOCAL jit = off")
+        if analyze:
+            cur.execute(f"ANALYZE {LINE}")
+
+
+# -- generation ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class GenerationResult:
+    inserted: int = 0
+    arrears_lines: int = 0
+    stopped: int = 0
+
+
+def generate_lines(roll: PaymentRoll) -> GenerationResult:
+    """Write the roll's lines (the roll must be empty); returns the counts."""
+    programme, month, prefix = roll.programme, roll.month, roll.area_path
+    prev = add_months(month, -1)
+    same_month = programme.start_rule == StartRule.SAME_MONTH
+    age_ref = month_end(month) if same_month else month - datetime.timedelta(days=1)
+    result = GenerationResult()
+    with connection.cursor() as cur:
+        _prepare(cur, analyze=False)
+        cte, cte_params = tiers_cte(tiers_for(programme, [month]))
+        source, source_params = source_sql(programme)
+        cond, cond_params = conditions_sql(programme, prefix=prefix)
+        reason_change = KIND_CHANGE_REASON[ProgrammeKind(programme.kind)]
+        sql = f"""
+        WITH {cte}
+        INSERT INTO {LINE} (roll_id, programme_id, month, elder_id, rate_rule_id, base_amount,
+            arrears_amount, amount, prev_amount, months_covered, change_type, reason, fact_basis,
+            fact_age, fact_birth_date, fact_categories, fact_level, fact_hukou_local, fact_status,
+            area_path, flagged, flag_reason, excluded)
+        SELECT %s, %s, t.month, e.id, t.rule_id, t.amount, 0, t.amount, pl.base_amount, 1,
+            CASE WHEN pl.id IS NULL THEN 'new' WHEN pl.base_amount <> t.amount THEN 'changed' ELSE 'continued' END,
+            CASE WHEN pl.id IS NULL THEN
+                    (CASE WHEN EXISTS (SELECT 1 FROM {LINE} o WHERE o.elder_id = e.id AND o.programme_id = %s
+                         AND o.month < %s AND {paying_slot("o")} AND o.base_amount > 0)
+                     THEN '恢复发放' ELSE '新纳入' END)
+                 WHEN pl.base_amount <> t.amount THEN
+                    (CASE WHEN pl.rate_rule_id <> t.rule_id AND t.rule_from > pl.month THEN '发放标准调整'
+                          ELSE %s END)
+                 ELSE '' END,
+            t.basis, {age_sql()}, e.birth_date, e.categories, e.capability_level, e.hukou_local, e.status,
+            e.area_path, {false()}, '', {false()}
+        FROM {source}
+        LEFT JOIN {LINE} pl ON pl.elder_id = e.id AND pl.programme_id = %s AND pl.month = %s
+            AND {paying_slot("pl")} AND pl.base_amount > 0 AND pl.excluded = {false()}
+        WHERE {cond}
+          AND NOT EXISTS (SELECT 1 FROM {LINE} x WHERE x.elder_id = e.id AND x.programme_id = %s
+              AND x.month = %s AND {paying_slot("x")})
+        """
+        params = [
+            *cte_params,
+            roll.pk,
+            programme.pk,
+            programme.pk,
+            month,
+            reason_change,
+            age_ref,
+            *source_params,
+            programme.pk,
+            prev,
+            *cond_params,
+            programme.pk,
+            month,
+        ]
+        cur.execute(sql, params)
+        result.inserted = cur.rowcount
+        _prepare(cur)
+        result.arrears_lines = _arrears(cur, roll)
+        result.stopped = _stopped(cur, roll, prev, age_ref)
+    return result
+
+
+def _arrears(cur: Any, roll: PaymentRoll) -> int:
+    """补发: months before this one in which a newly paid elder qualified but was not paid.
+
+    Only months that had an approved roll covering the elder's area count (the programme ran
+    there), at most twelve back. Elders paid last month are not re-examined: a retroactive change
+    for them is an adjustment line.
+    """
+    from django.conf import settings
+
+    programme, month = roll.programme, roll.month
+    lookback = getattr(settings, "BENEFITS_ARREARS_MONTHS", 12)
+    months = sorted(
+        set(
+            PaymentRoll.objects.filter(
+                programme=programme,
+                status__in=LOCKED,
+                month__gte=add_months(month, -lookback),
+                month__lt=month,
+            ).values_list("month", flat=True)
+        )
+    )
+    if not months:
+        return 0
+    cte, cte_params = tiers_cte(tiers_for(programme, months))
+    cand = f"e.id IN (SELECT elder_id FROM {LINE} WHERE roll_id = %s AND change_type = 'new')"
+    source, source_params = source_sql(programme, elder_where=cand, params=[roll.pk])
+    cond, cond_params = conditions_sql(programme, prefix=roll.area_path, arrears=True)
+    concat = "r.area_path || '%%'"
+    sql = f"""
+    WITH {cte}
+    INSERT INTO {ARREARS} (line_id, programme_id, elder_id, month, amount)
+    SELECT l.id, %s, e.id, t.month, t.amount
+    FROM {source}
+    JOIN {LINE} l ON l.elder_id = e.id AND l.roll_id = %s AND l.change_type = 'new'
+    WHERE {cond}
+      AND EXISTS (SELECT 1 FROM {ROLL} r WHERE r.programme_id = %s AND r.month = t.month
+          AND r.status IN ('approved', 'published') AND e.area_path LIKE {concat})
+      AND NOT EXISTS (SELECT 1 FROM {LINE} o WHERE o.elder_id = e.id AND o.programme_id = %s
+          AND o.month = t.month AND {paying_slot("o")} AND o.base_amount > 0 AND o.excluded = {false()})
+      AND NOT EXISTS (SELECT 1 FROM {ARREARS} am WHERE am.elder_id = e.id AND am.programme_id = %s
+          AND am.month = t.month)
+    """
+    cur.execute(
+        sql,
+        [
+            *cte_params,
+            programme.pk,
+            *source_params,
+            roll.pk,
+            *cond_params,
+            programme.pk,
+            programme.pk,
+            programme.pk,
+        ],
+    )
+    if not cur.rowcount:
+        return 0
+    agg = f"FROM {ARREARS} am WHERE am.line_id = {LINE}.id"
+    cur.execute(
+        f"""
+        UPDATE {LINE} SET
+            arrears_amount = (SELECT SUM(am.amount) {agg}),
+            amount = base_amount + (SELECT SUM(am.amount) {agg}),
+            months_covered = 1 + (SELECT COUNT(*) {agg}),
+            change_type = 'arrears',
+            reason = (CASE WHEN reason = '恢复发放' THEN '恢复发放，' ELSE '' END)
+                     || '补发' || CAST((SELECT COUNT(*) {agg}) AS VARCHAR(4)) || '个月'
+        WHERE roll_id = %s AND change_type = 'new'
+          AND EXISTS (SELECT 1 FROM {ARREARS} am WHERE am.line_id = {LINE}.id)
+        """,
+        [roll.pk],
+    )
+    return int(cur.rowcount)
+
+
+def _stopped(cur: Any, roll: PaymentRoll, prev: datetime.date, age_ref: datetime.date) -> int:
+    """停发: paid last month in this area, not paid this month in any roll — with the reason."""
+    programme, month, prefix = roll.programme, roll.month, roll.area_path
+    hukou = "WHEN e.hukou_local = " + false() + " THEN '非本区户籍'" if programme.requires_local_hukou else ""
+    sql = f"""
+    INSERT INTO {LINE} (roll_id, programme_id, month, elder_id, rate_rule_id, base_amount,
+        arrears_amount, amount, prev_amount, months_covered, change_type, reason, fact_basis,
+        fact_age, fact_birth_date, fact_categories, fact_level, fact_hukou_local, fact_status,
+        area_path, flagged, flag_reason, excluded)
+    SELECT %s, %s, %s, e.id, NULL, 0, 0, 0, pl.base_amount, 0, 'stopped',
+        CASE WHEN e.status = 'deceased' AND e.status_date < %s THEN '死亡'
+             WHEN e.status = 'moved' AND e.status_date < %s THEN '户籍迁出'
+             WHEN e.status <> 'living' THEN '状态变更'
+             WHEN EXISTS (SELECT 1 FROM {SUSP} s WHERE s.elder_id = e.id
+                  AND (s.programme_id IS NULL OR s.programme_id = %s) AND s.from_month <= %s
+                  AND (s.resumed_month IS NULL OR s.resumed_month > %s)) THEN '暂停发放'
+             WHEN e.area_path NOT LIKE %s THEN '迁至其他区域'
+             {hukou}
+             ELSE %s END,
+        pl.fact_basis, {age_sql()}, e.birth_date, e.categories, e.capability_level, e.hukou_local, e.status,
+        pl.area_path, {false()}, '', {false()}
+    FROM {LINE} pl JOIN {ELDER} e ON e.id = pl.elder_id
+    WHERE pl.programme_id = %s AND pl.month = %s AND {paying_slot("pl")} AND pl.base_amount > 0
+      AND pl.excluded = {false()} AND pl.area_path LIKE %s
+      AND NOT EXISTS (SELECT 1 FROM {LINE} x WHERE x.elder_id = pl.elder_id AND x.programme_id = %s
+          AND x.month = %s AND {paying_slot("x")})
+      AND pl.elder_id NOT IN (SELECT y.elder_id FROM {LINE} y WHERE y.change_type = 'stopped' AND y.roll_id IN
+          (SELECT r.id FROM {ROLL} r WHERE r.programme_id = %s AND r.month = %s))
+    """
+    params = [
+        roll.pk,
+        programme.pk,
+        month,
+        month,
+        month,
+        programme.pk,
+        month,
+        month,
+        prefix + "%",
+        KIND_STOP_REASON[ProgrammeKind(programme.kind)],
+        age_ref,
+        programme.pk,
+        prev,
+        prefix + "%",
+        programme.pk,
+        month,
+        programme.pk,
+        month,
+    ]
+    cur.execute(sql, params)
+    return int(cur.rowcount)
+
+
+# -- re-check ---------------------------------------------------------------------------------------------
+
+
+def recheck_lines(roll: PaymentRoll) -> tuple[int, int]:
+    """Flag paid lines that the registry no longer supports for this amount; returns
+    (flagged lines, elders now eligible here who are in no roll of the month)."""
+    programme, month, prefix = roll.programme, roll.month, roll.area_path
+    cte, cte_params = tiers_cte(tiers_for(programme, [month]))
+    source, source_params = source_sql(programme)
+    cond, cond_params = conditions_sql(programme, prefix=prefix)
+    elig = f"elig AS (SELECT e.id AS elder_id, t.amount FROM {source} WHERE {cond})"
+    with connection.cursor() as cur:
+        _prepare(cur)
+        cur.execute(
+            f"UPDATE {LINE} SET flagged = {false()}, flag_reason = '' WHERE roll_id = %s AND flagged = {true()}",
+            [roll.pk],
+        )
+        reason = f"""(SELECT CASE
+                WHEN e.status <> {LINE}.fact_status THEN '状态已变更（' || e.status || '）'
+                WHEN e.hukou_local <> {LINE}.fact_hukou_local THEN '户籍已变更'
+                WHEN e.birth_date <> {LINE}.fact_birth_date THEN '出生日期已更正'
+                WHEN e.area_path NOT LIKE %s THEN '已迁出本区域'
+                WHEN EXISTS (SELECT 1 FROM {SUSP} s WHERE s.elder_id = e.id
+                    AND (s.programme_id IS NULL OR s.programme_id = %s) AND s.from_month <= %s
+                    AND (s.resumed_month IS NULL OR s.resumed_month > %s)) THEN '已暂停发放'
+                ELSE '资格或金额已变化' END
+            FROM {ELDER} e WHERE e.id = {LINE}.elder_id)"""
+        cur.execute(
+            f"""
+            WITH {cte}, {elig}
+            UPDATE {LINE} SET flagged = {true()}, flag_reason = {reason}
+            WHERE roll_id = %s AND base_amount > 0 AND excluded = {false()} AND change_type <> 'adjustment'
+              AND NOT EXISTS (SELECT 1 FROM elig WHERE elig.elder_id = {LINE}.elder_id
+                  AND elig.amount = {LINE}.base_amount)
+            """,
+            [*cte_params, *source_params, *cond_params, prefix + "%", programme.pk, month, month, roll.pk],
+        )
+        flagged = int(cur.rowcount)
+        cur.execute(
+            f"""
+            WITH {cte}, {elig}
+            SELECT COUNT(*) FROM elig WHERE NOT EXISTS (SELECT 1 FROM {LINE} x
+                WHERE x.elder_id = elig.elder_id AND x.programme_id = %s AND x.month = %s AND {paying_slot("x")})
+            """,
+            [*cte_params, *source_params, *cond_params, programme.pk, month],
+        )
+        missing = int(cur.fetchone()[0])
+    return flagged, missing
+
+
+def eligible_count(programme: Programme, month: datetime.date, prefix: str) -> int:
+    """How many elders qualify (for previews and tests)."""
+    cte, cte_params = tiers_cte(tiers_for(programme, [month]))
+    source, source_params = source_sql(programme)
+    cond, cond_params = conditions_sql(programme, prefix=prefix)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"WITH {cte} SELECT COUNT(*) FROM {source} WHERE {cond}",
+            [*cte_params, *source_params, *cond_params],
+        )
+        return int(cur.fetchone()[0])
+
+
+__all__ = ["ChangeType", "generate_lines", "recheck_lines"]

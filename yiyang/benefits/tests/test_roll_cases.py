@@ -1,0 +1,101 @@
+"""Hand-computed roll cases at month and birthday boundaries."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from yiyang.benefits import actions
+from yiyang.benefits.choices import StartRule
+from yiyang.benefits.models import RollLine
+from yiyang.benefits.tests.factories import elder_born, longevity
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+def paid(world, programme, month, area=None):
+    roll = actions.payment_roll_generate(
+        programme=programme, area=area or world.areas.district, month=month, actor=world.alice
+    )
+    return {line.elder_id: line for line in RollLine.objects.filter(roll=roll)}, roll
+
+
+@pytest.mark.parametrize(
+    ("birth", "month", "rule", "expected"),
+    [
+        # Turning 80 on the 1st / the last day of December 2026.
+        (D(1946, 12, 1), D(2026, 12, 1), StartRule.SAME_MONTH, "100"),
+        (D(1946, 12, 31), D(2026, 12, 1), StartRule.SAME_MONTH, "100"),
+        (D(1946, 12, 1), D(2026, 11, 1), StartRule.SAME_MONTH, None),
+        (D(1947, 1, 1), D(2026, 12, 1), StartRule.SAME_MONTH, None),
+        (D(1946, 12, 1), D(2026, 12, 1), StartRule.NEXT_MONTH, None),
+        (D(1946, 12, 31), D(2027, 1, 1), StartRule.NEXT_MONTH, "100"),
+        (D(1946, 11, 30), D(2026, 12, 1), StartRule.NEXT_MONTH, "100"),
+        # 29 February: the birthday month is February even in common years.
+        (D(1944, 2, 29), D(2026, 2, 1), StartRule.SAME_MONTH, "100"),  # 82, already paid
+        (D(1936, 2, 29), D(2026, 2, 1), StartRule.SAME_MONTH, "500"),  # turns 90 in Feb 2026
+        (D(1936, 2, 29), D(2026, 1, 1), StartRule.SAME_MONTH, "100"),
+        (D(1936, 2, 29), D(2026, 2, 1), StartRule.NEXT_MONTH, "100"),
+        (D(1936, 2, 29), D(2026, 3, 1), StartRule.NEXT_MONTH, "500"),
+        # Tier boundaries: 89 → 90 and 99 → 100.
+        (D(1936, 6, 15), D(2026, 5, 1), StartRule.SAME_MONTH, "100"),
+        (D(1936, 6, 15), D(2026, 6, 1), StartRule.SAME_MONTH, "500"),
+        (D(1926, 6, 30), D(2026, 6, 1), StartRule.SAME_MONTH, "800"),
+        (D(1926, 7, 1), D(2026, 6, 1), StartRule.SAME_MONTH, "500"),
+        (D(1950, 1, 1), D(2026, 6, 1), StartRule.SAME_MONTH, None),
+    ],
+)
+def test_age_tiers_at_birthday_boundaries(world, birth, month, rule, expected) -> None:
+    programme = longevity(start_rule=rule)
+    elder = elder_born(birth)
+    lines, _ = paid(world, programme, month)
+    if expected is None:
+        assert elder.pk not in lines
+    else:
+        assert lines[elder.pk].amount == Decimal(expected)
+        assert lines[elder.pk].change_type == "new"
+
+
+@pytest.mark.parametrize(
+    ("died", "month", "expected"),
+    [
+        (D(2026, 3, 31), D(2026, 3, 1), True),  # died on the last day: March is paid
+        (D(2026, 3, 31), D(2026, 4, 1), False),  # stops from the month after
+        (D(2026, 4, 1), D(2026, 4, 1), True),
+        (D(2026, 2, 28), D(2026, 3, 1), False),
+    ],
+)
+def test_death_stops_from_the_next_month(world, died, month, expected) -> None:
+    programme = longevity()
+    elder = elder_born(D(1940, 5, 5), status="deceased", status_date=died)
+    lines, _ = paid(world, programme, month)
+    assert (elder.pk in lines) is expected
+
+
+def test_not_local_hukou_and_moved_are_not_paid(world) -> None:
+    programme = longevity()
+    outsider = elder_born(D(1940, 5, 5), hukou_local=False)
+    moved = elder_born(D(1940, 5, 5), status="moved", status_date=D(2026, 1, 10))
+    other_district = elder_born(D(1940, 5, 5), area=world.areas.other_community)
+    lines, _ = paid(world, programme, D(2026, 3, 1))
+    assert not {outsider.pk, moved.pk, other_district.pk} & set(lines)
+
+
+def test_rate_change_mid_year_leaves_earlier_months(world) -> None:
+    programme = longevity()
+    elder = elder_born(D(1940, 5, 5))
+    june, _ = paid(world, programme, D(2026, 6, 1))
+    rule = programme.rates.get(age_from=80)
+    actions.rate_change(rule=rule, amount=Decimal("150"), effective_from=D(2026, 7, 1), actor=world.alice)
+    rule.refresh_from_db()
+    assert rule.effective_to == D(2026, 6, 30)
+    june_again, _ = paid(world, programme, D(2026, 6, 1))  # regenerating a draft June keeps June's rate
+    july, _ = paid(world, programme, D(2026, 7, 1))
+    assert june[elder.pk].amount == june_again[elder.pk].amount == Decimal("100")
+    assert july[elder.pk].amount == Decimal("150")
+    assert july[elder.pk].change_type == "changed"
+    assert july[elder.pk].reason == "发放标准调整"
+    assert july[elder.pk].prev_amount == Decimal("100")
