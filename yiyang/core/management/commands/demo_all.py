@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 
 class Command(BaseCommand):
@@ -28,4 +29,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self.stdout.write(f"== {step}")
             call_command(step, stdout=self.stdout, stderr=self.stderr, **kwargs)
+            # Fresh planner statistics after a bulk load: without them SQLite picks the wrong
+            # index for the roll's correlated look-ups (14 s instead of 10 ms per roll).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
             self.stdout.write(f"   {step}: {time.perf_counter() - started:.1f} 秒")

@@ -3,6 +3,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from yiyang.people import stats
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         changed = refresh_categories(today=day)
         categories_done = time.perf_counter()
         cells = stats.rebuild(today=day)
+        if connection.vendor == "sqlite":
+            # The embedded database has no autovacuum to keep planner statistics current.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA optimize")
         finished = time.perf_counter()
         self.stdout.write(
             self.style.SUCCESS(
