@@ -11,7 +11,10 @@ SKIP = {"common.py", "run.py"}
 
 
 def main() -> int:
-    scripts = [HERE / "registry.py", *sorted(p for p in HERE.glob("*.py") if p.name not in SKIP and p.name != "registry.py")]
+    scripts = [
+        HERE / "registry.py",
+        *sorted(p for p in HERE.glob("*.py") if p.name not in SKIP and p.name != "registry.py"),
+    ]
     failed = []
     for script in scripts:
         print(f"== {script.name}", flush=True)

@@ -68,7 +68,7 @@ def test_map_page_lists_communities_outside_the_circle(client: Client, layout: W
     client.force_login(layout.carol)  # street B sees only its own communities
     html = client.get(reverse("coverage:map"), {"kind": "meal"}).content.decode()
     assert "机场新村社区" in html and "南山社区" not in html
-    api = client.get(reverse("coverageresult-list"), {"kind": "meal", "level": 5}).json()
+    api = client.get(reverse("coverageresult-list"), {"kind": "meal", "level": "5"}).json()
     assert {r["area_path"] for r in api["results"]} == {layout.areas.community_b1.path}
     client.force_login(layout.frank)
     assert client.get(reverse("coverage:map")).status_code == 403

@@ -25,7 +25,7 @@ def two(world: World) -> dict:
     a = make_canteen(world.areas.community_a1, name="东市长者食堂")
     b = make_canteen(world.areas.community_a1, name="东市第二助餐点")
     add_member(a, world.frank)
-    elder = ElderFactory(area=world.areas.community_a2, age=81)
+    elder = ElderFactory.create(area=world.areas.community_a2, age=81)
     rec_a = actions.meal_record_create(canteen=a, elder=elder, slot="lunch", identified_by="card", actor=None)
     rec_b = actions.meal_record_create(
         canteen=b, elder=elder, slot="dinner", identified_by="card", actor=None
@@ -72,7 +72,7 @@ def test_street_workers_see_their_street_only(client: Client, world: World, two:
 
 def test_counter_page_and_api_walk(client: Client, world: World, two: dict) -> None:
     client.force_login(world.frank)
-    elder = ElderFactory(area=world.areas.community_b1, age=70)
+    elder = ElderFactory.create(area=world.areas.community_b1, age=70)
     assert client.get(reverse("meals:counter")).status_code == 200
     page = client.post(
         reverse("meals:counter"), {"canteen": two["a"].pk, "slot": "lunch", "identifier": elder.id_number}
@@ -102,7 +102,7 @@ def test_counter_page_and_api_walk(client: Client, world: World, two: dict) -> N
 
 
 def test_qr_page_for_registry_users(client: Client, world: World) -> None:
-    elder = ElderFactory(area=world.areas.community_a1)
+    elder = ElderFactory.create(area=world.areas.community_a1)
     client.force_login(world.dave)
     html = client.get(reverse("meals:elder_qr", args=[elder.pk])).content.decode()
     assert "<svg" in html and elder.id_number not in html

@@ -34,8 +34,8 @@ def setup(world: World) -> dict:
 
 
 def test_one_subsidised_meal_per_slot_across_canteens(world: World, setup: dict) -> None:
-    elder = ElderFactory(area=world.areas.community_a2, age=82)
-    CertificationFactory(elder=elder, category="dibao")
+    elder = ElderFactory.create(area=world.areas.community_a2, age=82)
+    CertificationFactory.create(elder=elder, category="dibao")
     first = actions.meal_record_create(
         canteen=setup["a"], elder=elder, slot=MealSlot.LUNCH, identified_by="id_number", actor=None
     )
@@ -60,7 +60,7 @@ def test_one_subsidised_meal_per_slot_across_canteens(world: World, setup: dict)
 
 
 def test_database_refuses_a_second_subsidised_row(world: World, setup: dict) -> None:
-    elder = ElderFactory(area=world.areas.community_a1, age=70)
+    elder = ElderFactory.create(area=world.areas.community_a1, age=70)
     day = timezone.localdate()
     common = {"elder": elder, "date": day, "slot": "lunch", "price": Decimal("10"), "identified_by": "card"}
     MealRecord.objects.create(
@@ -73,7 +73,7 @@ def test_database_refuses_a_second_subsidised_row(world: World, setup: dict) -> 
 
 
 def test_counter_check_by_id_card_and_qr(world: World, setup: dict) -> None:
-    elder = ElderFactory(area=world.areas.community_b2, age=85)
+    elder = ElderFactory.create(area=world.areas.community_b2, age=85)
     MealCard.objects.create(card_no="TZ0001", elder=elder)
     for identifier, how in [
         (elder.id_number, "id_number"),
@@ -101,8 +101,8 @@ def test_counter_check_by_id_card_and_qr(world: World, setup: dict) -> None:
 
 
 def test_tampered_qr_token_is_refused(world: World, setup: dict) -> None:
-    elder = ElderFactory(area=world.areas.community_a1)
-    other = ElderFactory(area=world.areas.community_a1)
+    elder = ElderFactory.create(area=world.areas.community_a1)
+    other = ElderFactory.create(area=world.areas.community_a1)
     token = actions.qr_token(elder)
     assert actions.qr_verify(token) == elder.pk
     prefix, _pk, signature = token.split(":")
@@ -116,14 +116,14 @@ def test_tampered_qr_token_is_refused(world: World, setup: dict) -> None:
 
 
 def test_counter_token_is_bound_to_the_canteen(world: World, setup: dict) -> None:
-    elder = ElderFactory(area=world.areas.community_a1)
+    elder = ElderFactory.create(area=world.areas.community_a1)
     token = actions.counter_token(elder, setup["a"])
     with pytest.raises(ValidationError):
         actions.counter_token_elder(token, setup["b"])
 
 
 def test_only_members_serve(world: World, setup: dict) -> None:
-    elder = ElderFactory(area=world.areas.community_a1)
+    elder = ElderFactory.create(area=world.areas.community_a1)
     with pytest.raises(PermissionDenied):
         actions.counter_check(canteen=setup["b"], identifier=elder.id_number, actor=world.frank)
     with pytest.raises(PermissionDenied):
@@ -133,7 +133,7 @@ def test_only_members_serve(world: World, setup: dict) -> None:
 
 
 def test_delivery_order_records_the_meal_and_is_delivered_once(world: World, setup: dict) -> None:
-    elder = ElderFactory(area=world.areas.community_a1, age=90, address="金沙镇人民路8号")
+    elder = ElderFactory.create(area=world.areas.community_a1, age=90, address="金沙镇人民路8号")
     order = actions.delivery_order_create(canteen=setup["a"], elder=elder, slot="lunch", actor=world.frank)
     assert order.meal is not None and order.meal.subsidised and order.address == "金沙镇人民路8号"
     actions.delivery_order_deliver(order=order, deliverer="李师傅", actor=world.frank)

@@ -102,7 +102,7 @@ class ScopedElderFieldMixin:
     context: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "elder" in self.fields:
             self.fields["elder"].queryset = Elder.objects.for_user(request.user, "change")
