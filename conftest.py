@@ -19,6 +19,8 @@ import pytest
 if TYPE_CHECKING:
     from yiyang.core.testing import World
 
+pytest_plugins = ["yiyang.core.testing_browser"]
+
 _tmp_root: str | None = None
 
 

@@ -11,12 +11,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.browser.conftest import Traffic, login, shot
 from yiyang.accounts.models import User
 from yiyang.areas.models import Area
 from yiyang.core.idnumber import make_id_number, parse_id_number
 from yiyang.core.models import AccessLog
 from yiyang.core.testing import PASSWORD, World
+from yiyang.core.testing_browser import Traffic, login, shot
 from yiyang.people.actions import ElderData, elder_create
 from yiyang.people.models import Elder
 

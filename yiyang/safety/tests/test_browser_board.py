@@ -9,15 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    Traffic,
-    browser,
-    login,
-    page,
-    shot,
-    traffic,
-)
 from yiyang.core.testing import PASSWORD, build_areas, make_user
+from yiyang.core.testing_browser import Traffic, login, shot
 from yiyang.safety.models import Alarm
 from yiyang.safety.simulator import HttpSink, Simulator
 from yiyang.safety.tests.factories import make_contact, make_device, make_elder
@@ -28,7 +21,7 @@ pytestmark = [
 ]
 
 
-def test_sos_to_closed_on_the_board(page: Any, live_server: Any, traffic: Traffic) -> None:  # noqa: F811
+def test_sos_to_closed_on_the_board(page: Any, live_server: Any, traffic: Traffic) -> None:
     from rest_framework.authtoken.models import Token
 
     areas = build_areas()
