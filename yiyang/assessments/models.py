@@ -13,7 +13,7 @@ from yiyang.assessments import scoring
 from yiyang.assessments.choices import ComaLevel, Level, Reason, RiskCounting, Scheme, Status
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
-from yiyang.people.models import Elder
+from yiyang.people.models import Elder, ElderRecord
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -90,7 +90,7 @@ class ScoringConfig(TimeStampedModel):
         )
 
 
-class Assessment(TimeStampedModel):
+class Assessment(ElderRecord, TimeStampedModel):
     """老年人能力评估: one assessment of one elder, with every item answer (附录B), the change facts
     (附录A: 昏迷, 疾病诊断, 近30天照护风险事件), the computed subtotals and levels, and who assessed.
 
@@ -183,14 +183,6 @@ class Assessment(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("assessments:assessment_detail", args=[self.pk])
-
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
 
     # -- scoring inputs ------------------------------------------------------------------------
     def facts(self) -> scoring.ChangeFacts:

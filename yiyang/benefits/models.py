@@ -31,7 +31,7 @@ from yiyang.benefits.choices import (
 from yiyang.core import crypto
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
-from yiyang.people.models import Elder
+from yiyang.people.models import Elder, ElderRecord
 
 _PATTERN = ["varchar_pattern_ops"]
 
@@ -127,7 +127,7 @@ class RateRule(models.Model):
         )
 
 
-class ElderBankAccount(TimeStampedModel):
+class ElderBankAccount(ElderRecord, TimeStampedModel):
     """代发账户 (社保卡/惠民惠农一卡通): where an elder's allowance is paid.
 
     The account number is stored encrypted with a keyed hash and a masked form; it appears in clear
@@ -168,14 +168,6 @@ class ElderBankAccount(TimeStampedModel):
     def account_number(self) -> str:
         return crypto.decrypt(self.account_enc)
 
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
-
 
 def mask_account(number: str) -> str:
     """6222 **** **** 1234: keep the bank prefix and the last four digits."""
@@ -184,7 +176,7 @@ def mask_account(number: str) -> str:
     return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
 
 
-class QualificationCheck(TimeStampedModel):
+class QualificationCheck(ElderRecord, TimeStampedModel):
     """资格认证 / 生存认证: the yearly confirmation that a recipient is alive and still qualifies."""
 
     elder = models.ForeignKey(
@@ -210,16 +202,8 @@ class QualificationCheck(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.certified_on:%Y-%m-%d}（有效期至 {self.valid_until:%Y-%m-%d}）"
 
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
 
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
-
-
-class Suspension(TimeStampedModel):
+class Suspension(ElderRecord, TimeStampedModel):
     """暂停发放: from ``from_month`` until ``resumed_month`` (exclusive), for one programme or all.
 
     A suspension for a lapsed qualification check pays the missed months back (补发) once the
@@ -262,14 +246,6 @@ class Suspension(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.resumed_month is None
-
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
 
 
 class PaymentRoll(TimeStampedModel):

@@ -14,7 +14,7 @@ from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
 from yiyang.meals.choices import CanteenKind, Channel, DeliveryStatus, IdentifiedBy, MealSlot
 from yiyang.people.choices import EconomicCategory
-from yiyang.people.models import Elder
+from yiyang.people.models import Elder, ElderRecord
 
 
 class Canteen(TimeStampedModel):
@@ -159,7 +159,7 @@ class SubsidyRule(models.Model):
         return f"{self.name} {self.amount} 元"
 
 
-class MealCard(models.Model):
+class MealCard(ElderRecord, models.Model):
     """助餐卡 (老年卡): a card number that identifies an elder at the counter."""
 
     card_no = models.CharField("卡号", max_length=32, unique=True)
@@ -178,14 +178,6 @@ class MealCard(models.Model):
 
     def __str__(self) -> str:
         return self.card_no
-
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
 
 
 class MealRecord(models.Model):

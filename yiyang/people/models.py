@@ -192,13 +192,32 @@ def crypto_mask_id(value: str) -> str:
     return mask_id_number(value)
 
 
+class ElderRecord:
+    """Mixin for a record about one elder (an assessment, a device, a payment suspension …).
+
+    Its audit rows take the elder's area, so auditors see them in scope, and name the elder, so
+    they reach the elder's timeline. Scoped subclasses also set ``scope_path = "elder__area_path"``.
+    """
+
+    elder: Elder
+    elder_id: int
+
+    @property
+    def audit_area_path(self) -> str:
+        return self.elder.area_path
+
+    @property
+    def audit_subject_id(self) -> int:
+        return self.elder_id
+
+
 class CertificationQuerySet(models.QuerySet["Certification"]):
     def current(self, on: datetime.date | None = None) -> CertificationQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
 
 
-class Certification(TimeStampedModel):
+class Certification(ElderRecord, TimeStampedModel):
     """经济类别认定: a dated certification such as 低保 or 特困, issued by civil affairs.
 
     Categories are facts with a validity period, not flags: an elder leaves 低保 on a date, and
@@ -232,20 +251,12 @@ class Certification(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.valid_from:%Y-%m-%d}–{self.valid_to or ''}"
 
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
-
     def is_current(self, on: datetime.date | None = None) -> bool:
         day = on or timezone.localdate()
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
 
-class ElderContact(TimeStampedModel):
+class ElderContact(ElderRecord, TimeStampedModel):
     """联系人: a family member, neighbour or key-holder, in the order they should be called."""
 
     elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="contacts")
@@ -279,14 +290,6 @@ class ElderContact(TimeStampedModel):
     @property
     def phone(self) -> str:
         return crypto.decrypt(self.phone_enc)
-
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
 
 
 class SavedFilter(models.Model):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
-from yiyang.people.models import Elder, ElderContact
+from yiyang.people.models import Elder, ElderContact, ElderRecord
 from yiyang.safety.choices import (
     AlarmKind,
     AlarmOutcome,
@@ -38,7 +38,7 @@ from yiyang.safety.choices import (
 )
 
 
-class Device(TimeStampedModel):
+class Device(ElderRecord, TimeStampedModel):
     """智能安全设备: one device installed in an elder's home (一键呼叫, 烟感, 水表 …).
 
     ``last_seen_at`` is the last message of any kind; ``last_activity_at`` the last sign of life of
@@ -82,14 +82,6 @@ class Device(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("safety:device_detail", args=[self.pk])
-
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
 
 
 class DeviceTest(models.Model):
@@ -214,7 +206,7 @@ class RuleConfig(TimeStampedModel):
         return reverse("safety:ruleconfig_list")
 
 
-class Alarm(TimeStampedModel):
+class Alarm(ElderRecord, TimeStampedModel):
     """告警: one emergency (or follow-up) to be handled by the hotline, from raising to closing.
 
     ``fold_key`` names the device (or elder) and kind: while an alarm with that key is open, further
@@ -288,14 +280,6 @@ class Alarm(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
-
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
 
     def seconds_between(self, start: str, end: str) -> float | None:
         a, b = getattr(self, start), getattr(self, end)
@@ -390,7 +374,7 @@ class MaintenanceTask(TimeStampedModel):
         return self.device.elder_id
 
 
-class CheckIn(models.Model):
+class CheckIn(ElderRecord, models.Model):
     """平安签到: an elder living alone is known to be fine today (button press, call or visit)."""
 
     elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="checkins")
@@ -418,11 +402,3 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id} {self.day:%Y-%m-%d} {self.get_method_display()}"
-
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id

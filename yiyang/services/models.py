@@ -25,7 +25,7 @@ from yiyang.areas.models import Area
 from yiyang.core import crypto
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
-from yiyang.people.models import Elder
+from yiyang.people.models import Elder, ElderRecord
 from yiyang.services.choices import (
     OPEN_STATUSES,
     EntitlementUnit,
@@ -670,7 +670,7 @@ class ReturnCall(ProviderScoped):
         return self.visit.elder_id
 
 
-class Entitlement(TimeStampedModel):
+class Entitlement(ElderRecord, TimeStampedModel):
     """服务额度: an elder's monthly entitlement under a government-purchased programme.
 
     Consumed by verified visits only. ``copay_rate`` is the elder's own share of each priced visit
@@ -705,14 +705,6 @@ class Entitlement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.elder.name} · {self.programme} {self.monthly_quota}{'小时' if self.unit == 'hours' else '元'}/月"
-
-    @property
-    def audit_area_path(self) -> str:
-        return self.elder.area_path
-
-    @property
-    def audit_subject_id(self) -> int:
-        return self.elder_id
 
 
 class Settlement(ProviderScoped):
