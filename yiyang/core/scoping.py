@@ -100,8 +100,13 @@ class ScopedQuerySet(models.QuerySet[M]):
 
 
 class ScopedManager(models.Manager[M]):
+    """``ScopedManager.from_queryset(MyQuerySet)`` works when MyQuerySet extends ScopedQuerySet."""
+
     def get_queryset(self) -> ScopedQuerySet[M]:
-        return ScopedQuerySet(self.model, using=self._db)
+        queryset_class = getattr(self, "_queryset_class", ScopedQuerySet)
+        if not issubclass(queryset_class, ScopedQuerySet):
+            queryset_class = ScopedQuerySet
+        return queryset_class(self.model, using=self._db)
 
     def for_user(self, user: Any, action: str = "view") -> ScopedQuerySet[M]:
         return self.get_queryset().for_user(user, action)

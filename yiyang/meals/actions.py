@@ -15,7 +15,6 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from yiyang.core import audit, crypto
@@ -137,10 +136,7 @@ def resolve_identifier(identifier: str) -> tuple[Elder, str]:
 
 
 def categories_on(elder: Elder, day: datetime.date) -> list[str]:
-    qs = Certification.objects.filter(elder=elder, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-    return list(qs.values_list("category", flat=True))
+    return list(Certification.objects.filter(elder=elder).current(day).values_list("category", flat=True))
 
 
 def subsidy_for(elder: Elder, day: datetime.date) -> SubsidyQuote:

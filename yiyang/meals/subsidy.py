@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from yiyang.core.dated import in_force as _in_force
+
 ZERO = Decimal("0.00")
 
 
@@ -59,7 +61,7 @@ class SubsidyQuote:
 
 
 def in_force(rule: RuleLike, day: datetime.date) -> bool:
-    return rule.valid_from <= day and (rule.valid_to is None or rule.valid_to >= day)
+    return _in_force(rule.valid_from, rule.valid_to, day)
 
 
 def _matches(rule: RuleLike, age: int, categories: Sequence[str]) -> bool:

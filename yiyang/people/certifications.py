@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from yiyang.people.models import Certification, Elder
 
 
 def categories_on(elder: Elder, day: datetime.date) -> str:
-    current = elder.certifications.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
-    ).values_list("category", flat=True)
+    current = elder.certifications.current(day).values_list("category", flat=True)
     return ",".join(sorted(set(current)))
 
 
@@ -24,9 +21,7 @@ def refresh_categories(*, today: datetime.date | None = None, elder_ids: list[in
     if elder_ids is not None:
         certs = certs.filter(elder_id__in=elder_ids)
     current: dict[int, set[str]] = {}
-    for elder_id, category in certs.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
-    ).values_list("elder_id", "category"):
+    for elder_id, category in certs.current(day).values_list("elder_id", "category"):
         current.setdefault(elder_id, set()).add(category)
     candidates = Elder.objects.exclude(categories="") | Elder.objects.filter(pk__in=list(current))
     if elder_ids is not None:

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from yiyang.areas.models import Area
 from yiyang.core import crypto
+from yiyang.core.dated import in_force, in_force_q
 from yiyang.core.idnumber import IdNumber
 from yiyang.core.models import TimeStampedModel
-from yiyang.core.scoping import ScopedManager
+from yiyang.core.scoping import ScopedManager, ScopedQuerySet
 from yiyang.people.choices import (
     AgeBracket,
     CapabilityLevel,
@@ -211,10 +212,10 @@ class ElderRecord:
         return self.elder_id
 
 
-class CertificationQuerySet(models.QuerySet["Certification"]):
+class CertificationQuerySet(ScopedQuerySet["Certification"]):
     def current(self, on: datetime.date | None = None) -> CertificationQuerySet:
         day = on or timezone.localdate()
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+        return self.filter(in_force_q(day))
 
 
 class Certification(ElderRecord, TimeStampedModel):
@@ -253,7 +254,7 @@ class Certification(ElderRecord, TimeStampedModel):
 
     def is_current(self, on: datetime.date | None = None) -> bool:
         day = on or timezone.localdate()
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+        return in_force(self.valid_from, self.valid_to, day)
 
 
 class ElderContact(ElderRecord, TimeStampedModel):

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from yiyang.core.dated import in_force_q
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
 from yiyang.people.models import Elder, ElderContact, ElderRecord
@@ -173,7 +174,7 @@ class RejectedMessage(models.Model):
 class RuleConfigQuerySet(models.QuerySet["RuleConfig"]):
     def current(self, on: datetime.date | None = None) -> RuleConfigQuerySet:
         day = on or timezone.localdate()
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+        return self.filter(in_force_q(day))
 
 
 class RuleConfig(TimeStampedModel):

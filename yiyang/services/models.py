@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from yiyang.areas.models import Area
 from yiyang.core import crypto
+from yiyang.core.dated import in_force, in_force_q
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
 from yiyang.people.models import Elder, ElderRecord
@@ -45,10 +46,6 @@ from yiyang.services.choices import (
 )
 
 _PATTERN = ["varchar_pattern_ops"]
-
-
-def _valid_on(day: datetime.date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
 class ServiceItem(TimeStampedModel):
@@ -92,11 +89,11 @@ class ServiceItem(TimeStampedModel):
         return reverse("services:serviceitem_list")
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+        return in_force(self.valid_from, self.valid_to, day)
 
     @classmethod
     def current(cls, day: datetime.date | None = None) -> models.QuerySet[ServiceItem]:
-        return cls.objects.filter(_valid_on(day or timezone.localdate()))
+        return cls.objects.filter(in_force_q(day or timezone.localdate()))
 
 
 class Provider(TimeStampedModel):
@@ -171,7 +168,7 @@ class ServiceAgreement(TimeStampedModel):
         return f"{self.number} · {self.provider}"
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+        return in_force(self.valid_from, self.valid_to, day)
 
 
 class AgreementItem(models.Model):

@@ -555,3 +555,17 @@ def test_id_number_round_trip(world: World) -> None:
     assert parse_id_number(elder.id_number).value == elder.id_number
     assert elder.id_number_enc.startswith("v1:")
     assert elder.id_number not in elder.id_number_enc
+
+
+def test_certification_queryset_keeps_both_current_and_scoping(world: World) -> None:
+    """ScopedManager.from_queryset must keep the custom queryset's methods (it once silently did not)."""
+    elder = ElderFactory.create(area=world.areas.community_a1)
+    lapsed = CertificationFactory.create(
+        elder=elder, category="dibao", valid_from=TODAY() - datetime.timedelta(days=60)
+    )
+    lapsed.valid_to = TODAY() - datetime.timedelta(days=1)
+    lapsed.save()
+    current = CertificationFactory.create(elder=elder, category="tekun", valid_from=TODAY())
+    assert list(elder.certifications.current(TODAY())) == [current]
+    assert list(Certification.objects.for_user(world.carol).current(TODAY())) == []
+    assert list(Certification.objects.for_user(world.bob).current(TODAY())) == [current]
