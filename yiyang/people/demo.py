@@ -40,6 +40,7 @@ from yiyang.accounts.roles import Role
 from yiyang.areas import loader
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core import audit, crypto
+from yiyang.core.bulkload import BulkLoadMode
 from yiyang.core.idnumber import check_char, make_id_number, mask_id_number
 from yiyang.people import stats
 from yiyang.people.models import Certification, Elder, ElderContact, ElderStat, ElderStatState, SavedFilter
@@ -986,53 +987,6 @@ class Writer:
                     cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-class _BulkLoadMode:
-    """PostgreSQL: drop secondary indexes, unique and foreign-key constraints; recreate on exit.
-
-    Must run inside the load's transaction, so that a failure restores the schema by rollback.
-    """
-
-    def __init__(self, tables: Sequence[str]) -> None:
-        self.tables = list(tables)
-        self.indexes: list[str] = []
-        self.constraints: list[tuple[str, str, str]] = []
-
-    def __enter__(self) -> _BulkLoadMode:
-        if connection.vendor != "postgresql" or not self.tables:
-            return self
-        with connection.cursor() as cur:
-            cur.execute(
-                """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
-                   FROM pg_constraint c WHERE c.contype IN ('u', 'f') AND c.conrelid::regclass::text = ANY(%s)
-                   ORDER BY c.contype DESC""",  # unique before foreign keys on the way back
-                [self.tables],
-            )
-            self.constraints = list(cur.fetchall())
-            cur.execute(
-                """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-                   WHERE i.indrelid::regclass::text = ANY(%s)
-                   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
-                [self.tables],
-            )
-            index_rows = cur.fetchall()
-            self.indexes = [definition for _, definition in index_rows]
-            for table, name, _ in reversed(self.constraints):
-                cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            for name, _ in index_rows:
-                cur.execute(f"DROP INDEX {name}")
-        return self
-
-    def __exit__(self, exc_type: Any, *args: Any) -> None:
-        if exc_type is not None or not (self.indexes or self.constraints):
-            return  # the transaction rolls back, indexes and constraints included
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            for definition in self.indexes:
-                cur.execute(definition)
-            for table, name, definition in self.constraints:
-                cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-
-
 @dataclass
 class LoadResult:
     elders: int = 0
@@ -1119,7 +1073,7 @@ def load_elders(
         pool = multiprocessing.get_context("fork").Pool(workers)
     try:
         with transaction.atomic():
-            with _BulkLoadMode(tables if n >= 50_000 else []):
+            with BulkLoadMode(tables if n >= 50_000 else []):
                 for chunk in _chunks(generator, n, chunk_size, first_id, pool, window=workers + 2):
                     writer.write(chunk)
                     result.elders += len(chunk.elders)

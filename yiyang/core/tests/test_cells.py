@@ -70,6 +70,14 @@ def test_clean_text(raw: object, expected: str | None) -> None:
     assert clean_text(raw) == expected
 
 
+@given(st.text())
+def test_clean_text_fast_path_agrees_with_the_full_fold(raw: str) -> None:
+    # The fast path skips strings with nothing to fold; it must never change the outcome.
+    from yiyang.core.cells import _TEXT_TRANSLATION
+
+    assert clean_text(raw) == (" ".join(raw.translate(_TEXT_TRANSLATION).split()) or None)
+
+
 # ------------------------------------------------------------------ parse_sex
 
 
