@@ -13,6 +13,7 @@ from yiyang.core import crypto
 from yiyang.core.dated import in_force, in_force_q
 from yiyang.core.idnumber import IdNumber
 from yiyang.core.models import TimeStampedModel
+from yiyang.core.pagination import LateRowsQuerySet
 from yiyang.core.scoping import ScopedManager, ScopedQuerySet
 from yiyang.people.choices import (
     AgeBracket,
@@ -39,9 +40,9 @@ class Elder(TimeStampedModel):
     """
 
     id_number_enc = models.TextField("身份证号（密文）")
-    id_number_hash = models.CharField("身份证号摘要", max_length=32, unique=True)
+    id_number_hash = models.CharField("身份证号摘要", max_length=32)
     id_number_masked = models.CharField("身份证号", max_length=18)
-    id_tail = models.CharField("身份证号后四位", max_length=4, db_index=True)
+    id_tail = models.CharField("身份证号后四位", max_length=4)
     name = models.CharField("姓名", max_length=50)
     name_pinyin = models.CharField("姓名拼音", max_length=120, blank=True)
     name_initials = models.CharField("拼音首字母", max_length=20, blank=True)
@@ -49,9 +50,9 @@ class Elder(TimeStampedModel):
     birth_date = models.DateField("出生日期", db_index=True)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     phone_enc = models.TextField("联系电话（密文）", blank=True)
-    phone_hash = models.CharField("联系电话摘要", max_length=32, blank=True, db_index=True)
+    phone_hash = models.CharField("联系电话摘要", max_length=32, blank=True)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
-    phone_tail = models.CharField("电话后四位", max_length=4, blank=True, db_index=True)
+    phone_tail = models.CharField("电话后四位", max_length=4, blank=True)
     address = models.CharField("居住地址", max_length=200, blank=True)
     # Home location (WGS-84) for visit check-in radius and service coverage. Without a geocoder on
     # an isolated network it is set from the grid/community centre unless a worker records it.
@@ -82,7 +83,7 @@ class Elder(TimeStampedModel):
         "core.ImportBatch", verbose_name="导入批次", null=True, blank=True, on_delete=models.SET_NULL
     )
 
-    objects = ScopedManager()
+    objects = ScopedManager.from_queryset(LateRowsQuerySet)()
     scope_path = "area_path"
     audit_masked_fields = {
         "id_number_enc": "id_number_masked",
@@ -110,10 +111,34 @@ class Elder(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["area_path"], opclasses=_PATTERN, name="elder_area_path_idx"),
-            models.Index(fields=["name_initials"], opclasses=_PATTERN, name="elder_initials_idx"),
-            models.Index(fields=["name_pinyin"], opclasses=_PATTERN, name="elder_pinyin_idx"),
-            models.Index(fields=["name"], opclasses=_PATTERN, name="elder_name_idx"),
+            # The search indexes carry the scope and the list's sort columns, so a search page's
+            # keys come from an index-only scan (see core.pagination.LateRowsQuerySet).
+            models.Index(
+                fields=["name_initials"],
+                opclasses=_PATTERN,
+                include=["area_path", "name_pinyin", "id"],
+                name="elder_initials_idx",
+            ),
+            models.Index(
+                fields=["name_pinyin"],
+                opclasses=_PATTERN,
+                include=["area_path", "id"],
+                name="elder_pinyin_idx",
+            ),
+            models.Index(
+                fields=["name"],
+                opclasses=_PATTERN,
+                include=["area_path", "name_pinyin", "id"],
+                name="elder_name_idx",
+            ),
+            # Digests and tails are only ever compared for equality: plain indexes, without the
+            # extra LIKE-pattern copies Django adds for db_index/unique CharFields (each one is
+            # maintained on every insert of a city-wide import).
+            models.Index(fields=["id_tail"], name="elder_id_tail_idx"),
+            models.Index(fields=["phone_hash"], name="elder_phone_hash_idx"),
+            models.Index(fields=["phone_tail"], name="elder_phone_tail_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="elder_one_per_id_number")]
 
     def __str__(self) -> str:
         return self.name

@@ -75,6 +75,7 @@ def _char(ch: str) -> str:
     return lazy_pinyin(ch, style=Style.NORMAL, v_to_u=False)[0].replace("ü", "v").lower()
 
 
+@lru_cache(maxsize=262144)  # names repeat a great deal across a district; an import asks millions
 def name_pinyin(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a person's name, both lower-case ASCII without separators."""
     name = "".join(name.split()).replace("·", "").replace("•", "")
@@ -89,3 +90,34 @@ def name_pinyin(name: str) -> tuple[str, str]:
             syllables.append(_char(ch))
     syllables = [s for s in syllables if s]
     return "".join(syllables)[:120], "".join(s[0] for s in syllables)[:20]
+
+
+# Every syllable of Hanyu Pinyin is one of these initials followed by one of these finals (the
+# product is a superset of the real syllables, which is all a "could this be pinyin" test needs),
+# plus the interjections m, n, ng, hm, hng.
+_INITIALS: tuple[str, ...] = ("", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x")
+_INITIALS += ("zh", "ch", "sh", "r", "z", "c", "s", "y", "w")
+_FINALS: tuple[str, ...] = ("a", "o", "e", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er")
+_FINALS += ("i", "ia", "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong")
+_FINALS += ("u", "ua", "uo", "uai", "ui", "uan", "un", "uang", "ueng", "v", "ve", "van", "vn", "ue")
+_SYLLABLES = frozenset(i + f for i in _INITIALS for f in _FINALS) | {"m", "n", "ng", "hm", "hng"}
+_SYLLABLE_PREFIXES = frozenset(s[:k] for s in _SYLLABLES for k in range(1, len(s) + 1))
+_LONGEST = max(map(len, _SYLLABLES))
+
+
+@lru_cache(maxsize=4096)
+def could_be_pinyin(term: str) -> bool:
+    """Whether a lower-case ASCII term can begin some name's full pinyin (zhangs: yes; zs: no).
+
+    Initials such as "zs" or "wxy" cannot, so a search for them need not also scan the pinyin index.
+    """
+    reachable = {0}
+    for pos in range(len(term)):
+        if pos not in reachable:
+            continue
+        if term[pos:] in _SYLLABLE_PREFIXES:
+            return True
+        for size in range(1, _LONGEST + 1):
+            if term[pos : pos + size] in _SYLLABLES:
+                reachable.add(pos + size)
+    return len(term) in reachable

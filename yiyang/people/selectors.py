@@ -9,6 +9,7 @@ from django.db.models import Q
 from yiyang.core import crypto
 from yiyang.core.cells import clean_text
 from yiyang.core.idnumber import IdNumberError, normalize_id_text, parse_id_number
+from yiyang.people.pinyin import could_be_pinyin
 
 _LETTERS = re.compile(r"^[a-z]+$")
 _DIGITS = re.compile(r"^\d+[xX]?$")
@@ -27,6 +28,8 @@ def elder_search_q(text: str) -> Q:
         return Q()
     lower = term.lower()
     if _LETTERS.match(lower):
+        if not could_be_pinyin(lower):
+            return Q(name_initials__startswith=lower)  # one index range, no OR with an empty one
         return Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)
     if _DIGITS.match(term):
         term = term.upper()

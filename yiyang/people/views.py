@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views import View
 
+from yiyang.core.pagination import LateRowsQuerySet
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people import actions
 from yiyang.people.elder_page import actions_for
@@ -49,7 +50,10 @@ class ElderListView(ObjectListView):
     template_name = "people/elder_list.html"
 
     def get_queryset(self, action: str | None = None) -> Any:
-        return super().get_queryset(action).select_related("area", "area__parent")
+        # late_rows: a district-wide search matching thousands reads only the 50 rows it shows.
+        queryset = super().get_queryset(action)
+        assert isinstance(queryset, LateRowsQuerySet)
+        return queryset.select_related("area", "area__parent").late_rows()
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
