@@ -32,6 +32,12 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
         "import elders from a spreadsheet",
     ),
     (
+        ("import", "certifications"),
+        "import_certifications",
+        "导入经济类别认定名单（FILE [--dry-run] [--json] [--skip-invalid] [--as USER]）",
+        "import a civil-affairs certification list",
+    ),
+    (
         ("export", "elders"),
         "export_elders",
         "导出老年人信息（[--area CODE] [--query QS] [-o FILE] [--as USER]）",

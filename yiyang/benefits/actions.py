@@ -15,6 +15,7 @@ from django.utils import timezone
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.benefits import rolls
 from yiyang.benefits.choices import (
+    AdjustmentKind,
     ChangeType,
     MatchStatus,
     ProgrammeKind,
@@ -149,7 +150,10 @@ def payment_roll_generate(
         if roll.status != RollStatus.DRAFT:
             raise ValidationError("花名册已进入审核，不能重新生成；更正请在以后月份的花名册中增加调整")
         ArrearsMonth.objects.filter(line__roll=roll)._raw_delete(connection.alias)
-        RollLine.objects.filter(roll=roll)._raw_delete(connection.alias)
+        # Manual adjustments are a worker's decisions, not computed: they survive regeneration.
+        RollLine.objects.filter(roll=roll).exclude(change_type=ChangeType.ADJUSTMENT)._raw_delete(
+            connection.alias
+        )
         roll.reviews.all().delete()
     else:
         roll = PaymentRoll(programme=programme, area=area, month=month)
@@ -262,30 +266,112 @@ def roll_line_exclude(*, line: RollLine, reason: str, actor: Any) -> RollLine:
     return line
 
 
+def month_paid(*, elder: Elder, programme: Programme, month: datetime.date) -> tuple[Decimal, Decimal]:
+    """(paid by approved rolls, net of every adjustment already entered) for one person's month.
+
+    The first counts the month's own paying line and arrears paid for it later; the second adds the
+    adjustments that correct that month, in any roll (a draft's adjustment is already promised).
+    """
+    paid = RollLine.objects.filter(
+        elder=elder,
+        programme=programme,
+        month=month,
+        roll__status__in=rolls.LOCKED,
+        excluded=False,
+        base_amount__gt=0,
+    ).exclude(change_type__in=rolls.NOT_PAYING).aggregate(s=Sum("base_amount"))["s"] or Decimal(0)
+    paid += ArrearsMonth.objects.filter(
+        elder=elder, programme=programme, month=month, line__roll__status__in=rolls.LOCKED
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    adjusted = RollLine.objects.filter(
+        elder=elder,
+        programme=programme,
+        change_type=ChangeType.ADJUSTMENT,
+        corrects_month=month,
+        excluded=False,
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return paid, paid + adjusted
+
+
 @transaction.atomic
 def roll_adjustment_add(
-    *, roll: PaymentRoll, elder: Elder, amount: Decimal, reason: str, actor: Any
+    *,
+    roll: PaymentRoll,
+    elder: Elder,
+    kind: str,
+    corrects_month: datetime.date,
+    amount: Decimal,
+    reason: str,
+    actor: Any,
 ) -> RollLine:
-    """更正调整: a correction of an approved month, paid (or deducted) in a later draft roll."""
+    """更正调整: 补发 / 扣减 / 更正 of a month whose roll is approved, entered in a later draft roll.
+
+    An approved roll never changes; what it got wrong is put right here. ``amount`` is what the
+    worker types: positive for 补发 and 扣减 (a deduction is stored negative), signed for 更正.
+    A month's net payment may not go below zero, a deduction is taken from this roll's payment to
+    the same person (a bank cannot debit an account: more than that is a recovery), and 补发 is for
+    a month nobody paid.
+    """
     _require_model(actor, PaymentRoll, "change")
     _in_scope(actor, elder.area_path)
+    roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
     _editable(roll)
     if roll.status != RollStatus.DRAFT:
         raise ValidationError("只能在草稿花名册中增加调整")
     if not elder.area_path.startswith(roll.area_path):
         raise ValidationError("该老人不在本花名册的区域内")
-    if not reason.strip() or amount == 0:
-        raise ValidationError("请填写调整金额和原因")
+    if kind not in AdjustmentKind.values:
+        raise ValidationError({"kind": "调整类型无效"})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写调整原因"})
+    if amount == 0:
+        raise ValidationError({"amount": "调整金额不能为0"})
+    if kind != AdjustmentKind.CORRECTION and amount < 0:
+        raise ValidationError({"amount": "补发、扣减金额请填正数"})
+    corrects_month = first_of(corrects_month)
+    if corrects_month >= roll.month:
+        raise ValidationError({"corrects_month": "只能调整本花名册月份之前的月份"})
+    approved = [
+        r
+        for r in PaymentRoll.objects.filter(
+            programme=roll.programme, month=corrects_month, status__in=rolls.LOCKED
+        )
+        if elder.area_path.startswith(r.area_path)
+    ]
+    if not approved:
+        raise ValidationError(
+            {"corrects_month": f"{month_cn(corrects_month)}没有已审批的花名册，请在该月花名册中处理"}
+        )
+    signed = -amount if kind == AdjustmentKind.DEDUCTION else amount
+    paid, net = month_paid(elder=elder, programme=roll.programme, month=corrects_month)
+    label = month_cn(corrects_month)
+    if kind == AdjustmentKind.ARREARS and net > 0:
+        raise ValidationError(f"{label}已发放 {net} 元，不能补发；金额有误请用“更正”")
+    if kind == AdjustmentKind.CORRECTION and paid <= 0:
+        raise ValidationError(f"{label}未发放，无可更正的金额；漏发请用“补发”")
+    if net + signed < 0:
+        raise ValidationError(f"{label}实发 {net} 元，扣减后不能为负数")
+    if signed < 0:
+        here = RollLine.objects.filter(roll=roll, elder=elder, excluded=False).exclude(
+            change_type=ChangeType.STOPPED
+        ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        if here + signed < 0:
+            raise ValidationError(
+                f"本花名册中该老人可抵扣的金额为 {here} 元，不足扣减；超出部分请登记追回台账"
+            )
     line = RollLine.objects.create(
         roll=roll,
         programme=roll.programme,
         month=roll.month,
         elder=elder,
         base_amount=Decimal(0),
-        amount=amount,
+        amount=signed,
         months_covered=0,
         change_type=ChangeType.ADJUSTMENT,
-        reason=reason.strip()[:100],
+        adjustment_kind=kind,
+        corrects_month=corrects_month,
+        reason=f"{AdjustmentKind(kind).label}{label}：{reason}"[:100],
         fact_birth_date=elder.birth_date,
         fact_categories=elder.categories,
         fact_level=elder.capability_level,
@@ -300,9 +386,31 @@ def roll_adjustment_add(
         action=AuditEntry.Action.CREATE,
         verb="rollline.adjustment",
         after=audit.snapshot(line),
-        message=reason,
+        message=line.reason,
     )
     return line
+
+
+@transaction.atomic
+def roll_adjustment_delete(*, line: RollLine, actor: Any) -> None:
+    """撤销调整: only while its roll is a draft (afterwards it is paid and needs its own correction)."""
+    _require_model(actor, PaymentRoll, "change")
+    _in_scope(actor, line.area_path)
+    roll = PaymentRoll.objects.select_for_update().get(pk=line.roll_id)
+    _editable(roll)
+    if line.change_type != ChangeType.ADJUSTMENT:
+        raise ValidationError("只能撤销人工调整")
+    before = audit.snapshot(line)
+    audit.record_change(
+        actor=actor,
+        obj=line,
+        action=AuditEntry.Action.DELETE,
+        verb="rollline.adjustment_delete",
+        before=before,
+        message=line.reason,
+    )
+    line.delete()
+    _refresh_totals(roll)
 
 
 @transaction.atomic
@@ -562,6 +670,17 @@ def qualification_suspend_overdue(*, area: Area, on: datetime.date, actor: Any) 
     return total
 
 
+def _locked_month(elder: Elder, programme: Programme | None, from_month: datetime.date) -> PaymentRoll | None:
+    """The latest approved roll from ``from_month`` on that paid this elder (for the programme)."""
+    lines = RollLine.objects.filter(
+        elder=elder, month__gte=from_month, roll__status__in=rolls.LOCKED, amount__gt=0
+    )
+    if programme is not None:
+        lines = lines.filter(programme=programme)
+    line = lines.select_related("roll").order_by("-month").first()
+    return line.roll if line else None
+
+
 @transaction.atomic
 def suspension_create(
     *,
@@ -572,13 +691,37 @@ def suspension_create(
     notice: str,
     actor: Any,
 ) -> Suspension:
+    """人工暂停: stop paying ``elder`` (one programme, or all with ``programme=None``) from a month.
+
+    ``notice`` is the reason, printed on the notice to the elder. A month already paid by an
+    approved roll cannot be suspended after the fact: its money is recovered by a deduction.
+    """
     _require_model(actor, Suspension, "add")
     _in_scope(actor, elder.area_path)
+    notice = notice.strip()
+    if not notice:
+        raise ValidationError({"notice": "请填写暂停原因"})
+    if elder.status != "living":
+        raise ValidationError("该老人已登记死亡或迁出，发放已自动停止")
+    from_month = first_of(from_month)
+    paid = _locked_month(elder, programme, from_month)
+    if paid is not None:
+        raise ValidationError(
+            {
+                "from_month": f"{month_cn(paid.month)}花名册已审批并已发放，暂停只能从"
+                f"{month_cn(add_months(paid.month, 1))}起；已发月份请通过扣减调整更正"
+            }
+        )
+    overlapping = Suspension.objects.filter(elder=elder, resumed_month__isnull=True).filter(
+        Q(programme__isnull=True) | Q(programme=programme) if programme else Q()
+    )
+    if overlapping.exists():
+        raise ValidationError("该老人已有暂停中的记录（覆盖该项目），请先恢复或在原记录上处理")
     suspension = Suspension.objects.create(
         elder=elder,
         programme=programme,
         reason=SuspensionReason.MANUAL,
-        from_month=first_of(from_month),
+        from_month=from_month,
         pays_arrears=pays_arrears,
         notice=notice,
         created_by=actor,
@@ -595,13 +738,22 @@ def suspension_create(
 
 
 @transaction.atomic
-def suspension_resume(*, suspension: Suspension, month: datetime.date, actor: Any) -> Suspension:
+def suspension_resume(
+    *, suspension: Suspension, month: datetime.date, actor: Any, note: str = ""
+) -> Suspension:
+    """恢复发放 from ``month`` (a manual suspension; a lapsed check is lifted by certifying)."""
     _require_model(actor, Suspension, "change")
     _in_scope(actor, suspension.elder.area_path)
+    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
     if suspension.resumed_month is not None:
         raise ValidationError("该暂停已恢复")
+    if suspension.reason != SuspensionReason.MANUAL:
+        raise ValidationError("逾期未认证的暂停在资格认证后自动恢复，请办理资格认证")
+    month = first_of(month)
+    if month < suspension.from_month:
+        raise ValidationError({"month": "恢复月份不能早于暂停起始月"})
     before = audit.snapshot(suspension)
-    suspension.resumed_month = max(first_of(month), suspension.from_month)
+    suspension.resumed_month = month
     suspension.save(update_fields=["resumed_month", "updated_at"])
     audit.record_change(
         actor=actor,
@@ -610,6 +762,7 @@ def suspension_resume(*, suspension: Suspension, month: datetime.date, actor: An
         verb="suspension.resume",
         before=before,
         after=audit.snapshot(suspension),
+        message=note.strip(),
     )
     return suspension
 

@@ -31,6 +31,14 @@ class ChangeType(models.TextChoices):
     ADJUSTMENT = "adjustment", "更正调整"
 
 
+class AdjustmentKind(models.TextChoices):
+    """What a manual adjustment line does to a month already paid (or not paid) in an approved roll."""
+
+    ARREARS = "arrears", "补发"  # a month the elder qualified for but was not paid
+    DEDUCTION = "deduction", "扣减"  # money paid for a month that was not due (or too much)
+    CORRECTION = "correction", "更正"  # a wrong amount in an approved roll, either way
+
+
 class CheckChannel(models.TextChoices):
     HOME = "home", "网格员上门"
     OFFICE = "office", "窗口办理"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -161,18 +162,34 @@ def _bank_rows(roll: PaymentRoll) -> Iterator[list[Any]]:
             "elder_id", "bank_name", "holder_name", "account_enc"
         )
     }
+    # A bank cannot debit an account: deductions (negative adjustment lines, few) are netted into
+    # the same person's payments in this roll, which the adjustment action checked are enough.
+    owed: dict[int, Decimal] = {}
+    for elder_id, amount in RollLine.objects.filter(roll=roll, excluded=False, amount__lt=0).values_list(
+        "elder_id", "amount"
+    ):
+        owed[elder_id] = owed.get(elder_id, Decimal(0)) - amount
     lines = (
-        RollLine.objects.filter(roll=roll, excluded=False)
+        RollLine.objects.filter(roll=roll, excluded=False, amount__gt=0)
         .exclude(change_type=ChangeType.STOPPED)
-        .exclude(amount=0)
         .select_related("elder")
         .only("amount", "reason", "change_type", "elder__name", "elder__id_number_masked")
         .order_by("area_path", "id")
     )
     month = month_cn(roll.month)
-    for i, line in enumerate(lines.iterator(chunk_size=5000), 1):
+    i = 0
+    for line in lines.iterator(chunk_size=5000):
         account = accounts.get(line.elder_id)
         note = line.reason if line.change_type != ChangeType.CONTINUED else ""
+        amount = line.amount
+        deduct = min(owed.get(line.elder_id, Decimal(0)), amount)
+        if deduct > 0:
+            owed[line.elder_id] -= deduct
+            amount -= deduct
+            note = f"{note}；已扣减 {deduct:.2f}".lstrip("；")
+            if amount == 0:
+                continue
+        i += 1
         if account is None:
             note = ("无代发账户；" + note).rstrip("；")
         yield [
@@ -182,7 +199,7 @@ def _bank_rows(roll: PaymentRoll) -> Iterator[list[Any]]:
             account.bank_name if account else "",
             account.holder_name if account else "",
             crypto.decrypt(account.account_enc) if account else "",
-            f"{line.amount:.2f}",
+            f"{amount:.2f}",
             roll.programme.name,
             month,
             note,

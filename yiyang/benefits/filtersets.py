@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_filters
 
-from yiyang.benefits.choices import ChangeType, MatchStatus, RecoveryStatus, RollStatus
+from yiyang.benefits.choices import AdjustmentKind, ChangeType, MatchStatus, RecoveryStatus, RollStatus
 from yiyang.benefits.models import (
     Budget,
     ElderBankAccount,
@@ -35,6 +35,17 @@ class RollLineFilterSet(django_filters.FilterSet):
     class Meta:
         model = RollLine
         fields = ["roll", "elder", "month", "change_type", "flagged"]
+
+
+class AdjustmentFilterSet(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(label="项目", queryset=Programme.objects.all())
+    adjustment_kind = django_filters.ChoiceFilter(label="调整类型", choices=AdjustmentKind.choices)
+    roll = django_filters.NumberFilter(label="花名册")
+    name = django_filters.CharFilter(label="姓名", field_name="elder__name", lookup_expr="startswith")
+
+    class Meta:
+        model = RollLine
+        fields = ["programme", "adjustment_kind", "roll", "name"]
 
 
 class RecoveryFilterSet(django_filters.FilterSet):

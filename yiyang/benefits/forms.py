@@ -6,9 +6,9 @@ from typing import Any
 from django import forms
 
 from yiyang.areas.models import Area, AreaLevel
-from yiyang.benefits.choices import CheckChannel, LifeEventKind
+from yiyang.benefits.choices import AdjustmentKind, CheckChannel, LifeEventKind
 from yiyang.benefits.dates import parse_month
-from yiyang.benefits.models import Budget, Programme
+from yiyang.benefits.models import Budget, PaymentRoll, Programme
 
 
 def scoped_roll_areas(user: Any) -> Any:
@@ -82,8 +82,51 @@ class BudgetForm(forms.ModelForm):
 
 class SuspensionForm(forms.Form):
     programme = forms.ModelChoiceField(
-        label="项目", queryset=Programme.objects.all(), required=False, empty_label="全部项目"
+        label="项目", queryset=Programme.objects.filter(active=True), required=False, empty_label="全部项目"
     )
-    from_month = MonthField(label="暂停起始月", widget=forms.TextInput(attrs={"type": "month"}))
-    pays_arrears = forms.BooleanField(label="恢复后补发", required=False, initial=True)
-    notice = forms.CharField(label="告知内容", widget=forms.Textarea(attrs={"rows": 3}))
+    from_month = MonthField(
+        label="暂停起始月", help_text="如 2026-12", widget=forms.TextInput(attrs={"type": "month"})
+    )
+    pays_arrears = forms.BooleanField(label="恢复后补发暂停期间的补贴", required=False, initial=False)
+    notice = forms.CharField(
+        label="暂停原因",
+        help_text="将打印在暂停发放告知书上",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ResumeForm(forms.Form):
+    month = MonthField(
+        label="恢复发放月", help_text="自该月起恢复发放", widget=forms.TextInput(attrs={"type": "month"})
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class AdjustmentForm(forms.Form):
+    """补发 / 扣减 / 更正 in a draft roll. The elder is fixed by the page (from the elder's page or
+    a line of an approved roll) or found here by ID number."""
+
+    roll = forms.ModelChoiceField(label="记入花名册（草稿）", queryset=PaymentRoll.objects.none())
+    id_number = forms.CharField(label="身份证号", max_length=20, required=False)
+    kind = forms.ChoiceField(label="调整类型", choices=AdjustmentKind.choices)
+    corrects_month = MonthField(
+        label="所调整的月份",
+        help_text="该月花名册须已审批",
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    amount = forms.DecimalField(
+        label="金额（元）",
+        max_digits=12,
+        decimal_places=2,
+        help_text="补发、扣减填正数；更正可填负数（少发为正、多发为负）",
+    )
+    reason = forms.CharField(label="原因", max_length=80)
+
+    def __init__(self, *args: Any, rolls: Any, elder_fixed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roll"].queryset = rolls  # type: ignore[attr-defined]
+        if elder_fixed:
+            del self.fields["id_number"]
+        else:
+            self.fields["id_number"].required = True

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from yiyang.areas.models import Area
 from yiyang.benefits.choices import (
+    AdjustmentKind,
     ChangeType,
     CheckChannel,
     LifeEventKind,
@@ -420,6 +421,12 @@ class RollLine(models.Model):
     flagged = models.BooleanField("复核标记", default=False)
     flag_reason = models.CharField("复核说明", max_length=100, blank=True)
     excluded = models.BooleanField("已剔除", default=False)
+    # Manual adjustments only (change_type "adjustment"): what kind, and which earlier month they
+    # correct. Database defaults, because the roll generator's INSERT … SELECT never names them.
+    adjustment_kind = models.CharField(
+        "调整类型", max_length=12, choices=AdjustmentKind.choices, blank=True, default="", db_default=""
+    )
+    corrects_month = models.DateField("更正月份", null=True, blank=True)
 
     objects = ScopedManager()
     scope_path = "area_path"
@@ -556,7 +563,8 @@ class LifeEventRow(models.Model):
     row_number = models.IntegerField("行号")
     name = models.CharField("姓名", max_length=50, blank=True)
     id_masked = models.CharField("身份证号", max_length=18, blank=True)
-    id_hash = models.CharField("身份证号摘要", max_length=32, blank=True, db_index=True)
+    # Matched once, at import (``lifeevents.match_batch``); never looked up afterwards, so unindexed.
+    id_hash = models.CharField("身份证号摘要", max_length=32, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     event_date = models.DateField("死亡/迁出日期", null=True, blank=True)
     status = models.CharField(

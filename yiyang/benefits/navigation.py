@@ -1,4 +1,7 @@
+from django.urls import reverse
+
 from yiyang.core.navigation import MenuItem, register_menu
+from yiyang.people.elder_page import ElderAction, register_action
 
 register_menu(
     "津贴补贴",
@@ -11,10 +14,29 @@ register_menu(
             "资格认证", "benefits:qualification_due", "benefits.view_qualificationcheck", "person-check"
         ),
         MenuItem("暂停发放", "benefits:suspension_list", "benefits.view_suspension", "pause-circle"),
+        MenuItem("更正调整", "benefits:adjustment_list", "benefits.view_rollline", "pencil-square"),
         MenuItem("死亡/迁出名单", "benefits:lifeeventbatch_list", "benefits.view_lifeeventbatch", "person-x"),
         MenuItem("追回台账", "benefits:recovery_list", "benefits.view_recovery", "arrow-counterclockwise"),
         MenuItem("预算", "benefits:budget_list", "benefits.view_budget", "piggy-bank"),
         MenuItem("代发账户", "benefits:elderbankaccount_list", "benefits.view_elderbankaccount", "bank"),
         MenuItem("导入认定名单", "benefits:certification_import", "benefits.import_certification", "upload"),
     ],
+)
+
+# Buttons on the elder's page: the worker starts from the person, the pages fix the elder.
+register_action(
+    ElderAction(
+        "暂停发放",
+        lambda elder: reverse("benefits:suspension_add", args=[elder.pk]),
+        "benefits.add_suspension",
+        "pause-circle",
+    )
+)
+register_action(
+    ElderAction(
+        "补贴调整",
+        lambda elder: reverse("benefits:adjustment_add") + f"?elder={elder.pk}",
+        "benefits.change_paymentroll",
+        "pencil-square",
+    )
 )

@@ -6,8 +6,17 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from yiyang.benefits.choices import SuspensionReason
 from yiyang.benefits.dates import month_cn
-from yiyang.benefits.models import Budget, ElderBankAccount, LifeEventBatch, PaymentRoll, Recovery, Suspension
+from yiyang.benefits.models import (
+    Budget,
+    ElderBankAccount,
+    LifeEventBatch,
+    PaymentRoll,
+    Recovery,
+    RollLine,
+    Suspension,
+)
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -81,7 +90,53 @@ class SuspensionTable(tables.Table):
         return month_cn(value)
 
     def render_notice(self, record: Suspension) -> str:
-        return format_html('<a href="{}">告知书</a>', reverse("benefits:suspension_notice", args=[record.pk]))
+        notice = format_html(
+            '<a href="{}">告知书</a>', reverse("benefits:suspension_notice", args=[record.pk])
+        )
+        request = getattr(self, "request", None)
+        if (
+            record.is_open
+            and record.reason == SuspensionReason.MANUAL
+            and request is not None
+            and request.user.has_perm("benefits.change_suspension")
+        ):
+            url = reverse("benefits:suspension_resume", args=[record.pk])
+            return format_html('{} · <a href="{}">恢复发放</a>', notice, url)
+        return notice
+
+
+class AdjustmentTable(tables.Table):
+    elder = tables.Column("老年人", accessor="elder__name")
+    id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
+    roll = tables.Column("记入花名册", accessor="roll", orderable=False)
+    adjustment_kind = tables.Column("类型")
+    corrects_month = tables.Column("所调整月份")
+    amount = tables.Column("金额（元）")
+    reason = tables.Column("原因")
+
+    class Meta:
+        model = RollLine
+        fields = ()
+        sequence = ("elder", "id_number", "roll", "adjustment_kind", "corrects_month", "amount", "reason")
+        attrs = ATTRS
+        empty_text = "没有更正调整"
+
+    def render_elder(self, record: RollLine, value: str) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.elder_id]), value
+        )
+
+    def render_roll(self, record: RollLine) -> str:
+        roll = record.roll
+        return format_html(
+            '<a href="{}">{}</a> <span class="badge text-bg-light">{}</span>',
+            roll.get_absolute_url(),
+            str(roll),
+            roll.get_status_display(),
+        )
+
+    def render_corrects_month(self, value: Any) -> str:
+        return month_cn(value)
 
 
 class LifeEventBatchTable(tables.Table):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiyang.benefits import views
+from yiyang.benefits import views, views_manual
 from yiyang.core.importing.views import ImportView
 
 app_name = "benefits"
@@ -18,6 +18,11 @@ urlpatterns = [
     path("qualification/<int:elder_pk>/certify/", views.qualification_certify, name="qualification_certify"),
     path("suspensions/", views.SuspensionListView.as_view(), name="suspension_list"),
     path("suspensions/<int:pk>/notice/", views.suspension_notice, name="suspension_notice"),
+    path("suspensions/add/<int:elder_pk>/", views_manual.suspension_add, name="suspension_add"),
+    path("suspensions/<int:pk>/resume/", views_manual.suspension_resume, name="suspension_resume"),
+    path("adjustments/", views_manual.AdjustmentListView.as_view(), name="adjustment_list"),
+    path("adjustments/add/", views_manual.adjustment_add, name="adjustment_add"),
+    path("adjustments/<int:pk>/delete/", views_manual.adjustment_delete, name="adjustment_delete"),
     path("life-events/", views.LifeEventBatchListView.as_view(), name="lifeeventbatch_list"),
     path("life-events/upload/", views.life_event_upload, name="lifeeventbatch_upload"),
     path("life-events/<int:pk>/", views.LifeEventBatchDetailView.as_view(), name="lifeeventbatch_detail"),

@@ -172,6 +172,9 @@ class PaymentRollDetailView(ObjectDetailView):
             )
             and not obj.is_locked,
             can_regenerate=user.has_perm("benefits.add_paymentroll") and obj.status == RollStatus.DRAFT,
+            # Adjustments go into a draft roll; an approved roll's lines are corrected from a later one.
+            can_adjust=user.has_perm("benefits.change_paymentroll") and obj.status == RollStatus.DRAFT,
+            can_correct=user.has_perm("benefits.change_paymentroll") and obj.is_locked,
             month=month_cn(obj.month),
         )
         return context
