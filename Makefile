@@ -33,12 +33,16 @@ setup: $(VENV)/.installed node_modules/.installed
 
 # Debian packages the browser tests need (Chromium driven by Playwright; never a downloaded browser).
 .PHONY: system-packages
+DEBIAN_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+# Each package is checked, not just Chromium: a machine with Chromium but without the CJK fonts
+# would print PDFs with empty boxes for every Chinese character.
 system-packages:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    echo "Installing Chromium and CJK fonts from Debian…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
-	  else echo "Chromium is not installed and this is not root: browser tests will be skipped."; fi; \
+	    echo "Installing Chromium, CJK fonts and Pango from Debian…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	  else echo "Missing Debian packages ($(DEBIAN_PACKAGES)) and not root: browser and PDF tests may be skipped or fail."; fi; \
 	fi
 
 # --- run ---------------------------------------------------------------------------------
