@@ -85,7 +85,7 @@ def ours(d: dict[str, np.ndarray]) -> list[tuple]:
     return rows
 
 
-def median_of(fn: Callable[[], object], runs: int = 3) -> tuple[float, object]:
+def median_of(fn: Callable[[], object], runs: int = 5) -> tuple[float, object]:
     times, result = [], None
     for _ in range(runs):
         t = time.perf_counter()
@@ -151,13 +151,24 @@ def write_pg(rows: list[tuple]) -> Callable[[], None] | None:
 
 def main() -> None:
     print(
-        f"city: {N_ELDERS:,} elders, {N_POINTS:,} service points, {N_COMMUNITIES:,} communities; cores: {os.cpu_count()}"
+        f"city: {N_ELDERS:,} elders, {N_POINTS:,} service points, {N_COMMUNITIES:,} communities; "
+        f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.2f}"
     )
     d = city()
     d["exy"] = compute.project(d["lat"], d["lng"], ORIGIN)
     d["pxy"] = compute.project(d["plat"], d["plng"], ORIGIN)
-    t_base, _ = median_of(lambda: baseline(d))
-    t_ours, rows = median_of(lambda: ours(d))
+    # Interleaved, so that both see the same share of a shared machine.
+    bases: list[float] = []
+    ourses: list[float] = []
+    rows: object = None
+    for _ in range(5):
+        bases.append(median_of(lambda: baseline(d), runs=1)[0])
+        t, rows = median_of(lambda: ours(d), runs=1)
+        ourses.append(t)
+    print(
+        f"  runs: baseline {', '.join(f'{x:.2f}' for x in bases)}; ours {', '.join(f'{x:.2f}' for x in ourses)}"
+    )
+    t_base, t_ours = statistics.median(bases), statistics.median(ourses)
     assert isinstance(rows, list)
     print(f"baseline  bare cKDTree build+query          median {t_base:6.3f} s")
     print(

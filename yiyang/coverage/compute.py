@@ -1,6 +1,6 @@
 """The 15-minute service circle (一刻钟居家养老服务圈) as pure numpy/scipy functions.
 
-No ORM here: the loaders in :mod:`yiyang.coverage.jobs` read the coordinates into arrays, these
+No ORM here: the loaders in :mod:`yiyang.coverage.selectors` read the coordinates into arrays, these
 functions do the arithmetic, and the job writes the aggregates. Distances are straight lines on a
 local equirectangular projection (metres) multiplied by a detour factor, which the issue accepts for
 walking distance; within a city (< 100 km) the projection error is well under 1 %.
@@ -60,24 +60,50 @@ def unproject(xy: FloatArray, origin: tuple[float, float]) -> tuple[FloatArray, 
 def spatial_order(xy: FloatArray, cell: float = 500.0) -> IntArray:
     """A permutation that groups points by grid cell: KD-tree queries in this order hit the cache.
 
-    Elders read from the database in area order are already clustered; random input is not.
+    Elders read from the database in area order are already clustered; random input is not. The
+    grid is kept under 65,536 cells (coarser cells for a wider area), so the cell number fits 16 bits
+    and NumPy sorts it by radix in linear time: a third of the cost of sorting 64-bit keys.
     """
-    if xy.shape[0] == 0:
+    n = xy.shape[0]
+    if n == 0:
         return np.zeros(0, dtype=np.int64)
-    cx = np.floor((xy[:, 0] - xy[:, 0].min()) / cell).astype(np.int64)
-    cy = np.floor((xy[:, 1] - xy[:, 1].min()) / cell).astype(np.int64)
-    key = cy * (int(cx.max()) + 1) + cx
+    lo = xy.min(axis=0)
+    span = xy.max(axis=0) - lo
+    cell = max(cell, float(span.max()) / 255.0 + 1e-9)
+    cx = ((xy[:, 0] - lo[0]) / cell).astype(np.uint16)
+    cy = ((xy[:, 1] - lo[1]) / cell).astype(np.uint16)
+    key = cy * np.uint16(int(cx.max()) + 1) + cx
     return np.argsort(key, kind="stable").astype(np.int64)
 
 
-def nearest_distance(elders_xy: FloatArray, points_xy: FloatArray, *, workers: int = -1) -> FloatArray:
-    """Straight-line distance (m) from each elder to the nearest point; +inf when there are no points."""
+def nearest_distance(
+    elders_xy: FloatArray,
+    points_xy: FloatArray,
+    *,
+    workers: int = -1,
+    bound: float | None = None,
+) -> FloatArray:
+    """Straight-line distance (m) from each elder to the nearest point; +inf when there are no points.
+
+    The tree is the default balanced, compact one: for a few thousand points it builds in
+    milliseconds and answers queries a third faster than the sliding-midpoint tree. With ``bound``
+    the search first looks only that far (a bounded search prunes sooner), then searches again,
+    unbounded, for the few elders with nothing that close: the result is exact either way.
+    """
     n = elders_xy.shape[0]
     if points_xy.shape[0] == 0 or n == 0:
         return np.full(n, np.inf)
-    tree = cKDTree(points_xy, balanced_tree=False, compact_nodes=False)
-    dist, _ = tree.query(elders_xy, k=1, workers=workers)
-    return np.asarray(dist, dtype=np.float64)
+    tree = cKDTree(points_xy)
+    if bound is None:
+        dist, _ = tree.query(elders_xy, k=1, workers=workers)
+        return np.asarray(dist, dtype=np.float64)
+    dist, _ = tree.query(elders_xy, k=1, workers=workers, distance_upper_bound=bound)
+    dist = np.asarray(dist, dtype=np.float64)
+    far = np.flatnonzero(np.isinf(dist))
+    if far.size:
+        rest, _ = tree.query(elders_xy[far], k=1, workers=workers)
+        dist[far] = rest
+    return dist
 
 
 @dataclass
@@ -95,19 +121,23 @@ def elder_coverage(
     rule: CircleRule,
     *,
     any_kind: str | None = "any",
-    presorted: bool = False,
+    presorted: bool | None = None,
 ) -> dict[str, KindCoverage]:
     """Walking distance to the nearest point of each kind, and whether it is within the circle.
 
     ``any_kind`` adds a pseudo-kind "any service point" as the minimum over the kinds (no extra
     query). With ``presorted=False`` the elders are queried in spatial order and the results put back.
+    The default (``None``) sorts only for two kinds or more: the sort runs on one core and costs
+    about what it saves in one (parallel) query, so it pays from the second kind on.
     """
+    if presorted is None:
+        presorted = len(points_by_kind) < 2
     order = None if presorted else spatial_order(elders_xy)
     query_xy = elders_xy if order is None else elders_xy[order]
     out: dict[str, KindCoverage] = {}
     best: FloatArray | None = None
     for kind, pts in points_by_kind.items():
-        d = nearest_distance(query_xy, pts) * rule.detour_factor
+        d = nearest_distance(query_xy, pts, bound=2 * rule.radius) * rule.detour_factor
         if order is not None:
             back = np.empty_like(d)
             back[order] = d

@@ -73,3 +73,30 @@ def test_candidate_grid_covers_every_point(spacing: float) -> None:
     grid = compute.candidate_grid(xy, spacing)
     d, _ = __import__("scipy.spatial", fromlist=["cKDTree"]).cKDTree(grid).query(xy)
     assert (d <= spacing * math.sqrt(2) / 2 + 1e-9).all()
+
+
+def test_bounded_search_gives_the_exact_nearest_distance() -> None:
+    rng = np.random.default_rng(3)
+    elders = rng.uniform(-20_000, 20_000, size=(20_000, 2))
+    points = rng.uniform(-20_000, 20_000, size=(50, 2))  # sparse: many elders have nothing within the bound
+    exact = np.sqrt(((elders[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+    bounded = compute.nearest_distance(elders, points, bound=1000.0)
+    assert np.isinf(compute.nearest_distance(elders, points, bound=1.0)).sum() == 0
+    assert (exact > 1000).sum() > 1000 and np.allclose(bounded, exact)
+    assert np.allclose(compute.nearest_distance(elders, points), exact)
+
+
+def test_spatial_order_is_a_permutation_grouped_by_cell() -> None:
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 200_000, size=(50_000, 2))  # wide: cells grow to keep 16-bit cell numbers
+    order = compute.spatial_order(xy)
+    assert np.array_equal(np.sort(order), np.arange(len(xy)))
+    rows = np.floor(xy[order, 1] / (200_000 / 255)).astype(np.int64)
+    assert np.all(np.diff(rows) >= -1)  # row by row (a point on a cell edge may round either way)
+    assert compute.spatial_order(np.zeros((0, 2))).shape == (0,)
+    # Elder order must not change the answer.
+    pts = rng.uniform(0, 200_000, size=(300, 2))
+    rule = CircleRule()
+    in_order = compute.elder_coverage(xy, {"meal": pts}, rule, presorted=False)["meal"].distance
+    as_given = compute.elder_coverage(xy, {"meal": pts}, rule, presorted=True)["meal"].distance
+    assert np.array_equal(in_order, as_given)
