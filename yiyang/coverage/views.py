@@ -122,7 +122,12 @@ class SiteProposalListView(LoginRequiredMixin, View):
         return self.render(request)
 
     def render(self, request: HttpRequest, error: str = "") -> HttpResponse:
-        proposals = SiteProposal.objects.for_user(request.user).select_related("area", "created_by")[:50]
+        proposals = list(
+            SiteProposal.objects.for_user(request.user).select_related("area", "created_by")[:50]
+        )
+        labels = selectors.kind_labels()
+        for p in proposals:  # the list showed the kind's key ("station"), not its name
+            p.kind_label = labels.get(p.kind, p.kind)  # type: ignore[attr-defined]
         return render(
             request,
             "coverage/proposal_list.html",

@@ -373,3 +373,16 @@ def canteen_membership_add(*, canteen: Canteen, user: Any, actor: Any) -> Cantee
             message=f"新增工作人员：{user}",
         )  # fmt: skip
     return membership
+
+
+def canteen_membership_remove(*, membership: CanteenMembership, actor: Any) -> None:
+    """The account stops seeing and serving at the canteen (its past meal records stay)."""
+    canteen = membership.canteen
+    if actor is not None and not Canteen.objects.for_user(actor, "change").filter(pk=canteen.pk).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        audit.record_change(
+            actor=actor, obj=canteen, action=AuditEntry.Action.UPDATE, verb="canteen.member_remove",
+            message=f"移除工作人员：{membership.user}",
+        )  # fmt: skip
+        membership.delete()

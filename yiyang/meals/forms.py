@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 
+from yiyang.accounts.models import User
+from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area, AreaLevel
-from yiyang.meals.models import Canteen, Menu
+from yiyang.meals.models import Canteen, CanteenMembership, Menu
 
 
 class CanteenForm(forms.ModelForm):
@@ -40,3 +42,26 @@ class MenuForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         canteen_field: Any = self.fields["canteen"]
         canteen_field.queryset = Canteen.objects.for_user(user, "view")
+
+
+class CanteenMemberForm(forms.Form):
+    """An account added to a canteen's counter staff: only 服务商人员 accounts (no canteen-operator role)."""
+
+    user = forms.ModelChoiceField(label="账号", queryset=User.objects.none(), empty_label="请选择账号")
+
+    def __init__(self, *args: Any, canteen: Canteen | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.canteen = canteen
+        user: Any = self.fields["user"]
+        user.queryset = User.objects.filter(role=Role.PROVIDER_STAFF, is_active=True).order_by("username")
+        user.label_from_instance = lambda u: f"{u.username}（{u}）" if str(u) != u.username else u.username
+        user.error_messages["invalid_choice"] = "只能添加角色为“服务商人员”的有效账号"
+
+    def clean_user(self) -> Any:
+        user = self.cleaned_data["user"]
+        if (
+            self.canteen is not None
+            and CanteenMembership.objects.filter(canteen=self.canteen, user=user).exists()
+        ):
+            raise forms.ValidationError(f"{user} 已是 {self.canteen} 的工作人员")
+        return user

@@ -10,6 +10,12 @@ urlpatterns = [
     path("canteens/add/", views.CanteenEditView.as_view(), name="canteen_add"),
     path("canteens/<int:pk>/", views.CanteenDetailView.as_view(), name="canteen_detail"),
     path("canteens/<int:pk>/edit/", views.CanteenEditView.as_view(), name="canteen_edit"),
+    path("canteens/<int:pk>/members/", views.CanteenMemberView.as_view(), name="canteen_member_add"),
+    path(
+        "canteens/<int:pk>/members/<int:member>/remove/",
+        views.CanteenMemberView.as_view(),
+        name="canteen_member_remove",
+    ),
     path("menus/add/", views.MenuEditView.as_view(), name="menu_add"),
     path("menus/<int:pk>/edit/", views.MenuEditView.as_view(), name="menu_edit"),
     path("records/", views.MealRecordListView.as_view(), name="mealrecord_list"),

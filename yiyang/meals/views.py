@@ -27,7 +27,7 @@ from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from yiyang.meals import actions, selectors
 from yiyang.meals.choices import MealSlot
 from yiyang.meals.filtersets import CanteenFilterSet, DeliveryOrderFilterSet, MealRecordFilterSet
-from yiyang.meals.forms import CanteenForm, MenuForm
+from yiyang.meals.forms import CanteenForm, CanteenMemberForm, MenuForm
 from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord, Menu, SubsidyRule
 from yiyang.meals.tables import CanteenTable, DeliveryOrderTable, MealRecordTable
 from yiyang.people.models import Elder
@@ -68,11 +68,43 @@ class CanteenDetailView(ObjectDetailView):
             today=selectors.totals(
                 selectors.reconciliation(self.request.user, today, today, canteen_id=obj.pk)
             ),
-            members=obj.memberships.select_related("user"),
+            members=obj.memberships.select_related("user").order_by("user__username"),
+            member_form=getattr(self, "member_form", None) or CanteenMemberForm(canteen=obj),
             can_change=self.request.user.has_perm("meals.change_canteen"),
+            can_manage_members=Canteen.objects.for_user(self.request.user, "change")
+            .filter(pk=obj.pk)
+            .exists(),
             can_add_menu=self.request.user.has_perm("meals.add_menu"),
         )
         return context
+
+
+class CanteenMemberView(CanteenDetailView):
+    """助餐点工作人员: add a provider-staff account to the counter (POST), or remove one (…/remove/)."""
+
+    action = "change"
+
+    def post(self, request: HttpRequest, pk: int, member: int | None = None) -> HttpResponse:
+        self.check_permission()
+        canteen = self.get_object()
+        back = reverse("meals:canteen_detail", args=[canteen.pk]) + "#members"
+        if member is not None:
+            membership = canteen.memberships.filter(pk=member).select_related("user", "canteen").first()
+            if membership is None:
+                raise Http404
+            actions.canteen_membership_remove(membership=membership, actor=request.user)
+            messages.success(request, f"已移除：{membership.user}")
+            return HttpResponseRedirect(back)
+        form = CanteenMemberForm(request.POST, canteen=canteen)
+        if form.is_valid():
+            actions.canteen_membership_add(
+                canteen=canteen, user=form.cleaned_data["user"], actor=request.user
+            )
+            messages.success(request, f"已添加工作人员：{form.cleaned_data['user']}")
+            return HttpResponseRedirect(back)
+        self.member_form = form
+        self.action = "view"
+        return render(request, self.template_name, self.get_context(canteen))
 
 
 class CanteenEditView(ObjectEditView):

@@ -4,23 +4,31 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from yiyang.core.dated import in_force_q
 from yiyang.people.selectors import elder_search_q
 from yiyang.services.choices import (
+    EntitlementUnit,
     ExceptionKind,
     ExceptionStatus,
     OrderStatus,
+    PointKind,
     ServiceCategory,
     SettlementStatus,
     Urgency,
 )
 from yiyang.services.models import (
+    Entitlement,
     Provider,
     RecurringPlan,
     ReturnCall,
+    ServiceAgreement,
     ServiceException,
     ServiceItem,
+    ServicePoint,
     Settlement,
+    Worker,
     WorkOrder,
 )
 
@@ -103,3 +111,58 @@ class RecurringPlanFilterSet(django_filters.FilterSet):
     class Meta:
         model = RecurringPlan
         fields = ["provider", "is_active"]
+
+
+class ServiceAgreementFilterSet(django_filters.FilterSet):
+    number = django_filters.CharFilter(label="协议编号", lookup_expr="icontains")
+    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
+
+    class Meta:
+        model = ServiceAgreement
+        fields: list[str] = []
+
+
+class ServicePointFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="名称", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label="类型", choices=PointKind.choices)
+    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
+
+    class Meta:
+        model = ServicePoint
+        fields = ["is_active"]
+
+
+class WorkerFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="姓名", lookup_expr="contains")
+    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
+    category = django_filters.ChoiceFilter(
+        label="资质类别",
+        choices=ServiceCategory.choices,
+        field_name="qualifications__category",
+        distinct=True,
+    )
+
+    class Meta:
+        model = Worker
+        fields = ["is_active"]
+
+
+class EntitlementFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="老人（姓名/拼音/证件后四位）", method="filter_q")
+    unit = django_filters.ChoiceFilter(label="额度单位", choices=EntitlementUnit.choices)
+    current = django_filters.BooleanFilter(label="当前有效", method="filter_current")
+
+    class Meta:
+        model = Entitlement
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet[Entitlement], name: str, value: str) -> QuerySet[Entitlement]:
+        return qs.filter(_elder_q("elder", value.strip()))
+
+    def filter_current(
+        self, qs: QuerySet[Entitlement], name: str, value: bool | None
+    ) -> QuerySet[Entitlement]:
+        if value is None:
+            return qs
+        current = in_force_q(timezone.localdate())
+        return qs.filter(current) if value else qs.exclude(current)

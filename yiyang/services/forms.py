@@ -4,10 +4,32 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from yiyang.services.choices import ExceptionStatus, RequestSource, SignoffBy, Urgency, Weekday
-from yiyang.services.models import Provider, RecurringPlan, ServiceItem, Worker
+from yiyang.accounts.models import User
+from yiyang.accounts.roles import Role
+from yiyang.areas.models import Area, AreaLevel
+from yiyang.core.cells import CellError, parse_phone
+from yiyang.services.choices import (
+    ExceptionStatus,
+    RequestSource,
+    ServiceCategory,
+    SignoffBy,
+    Urgency,
+    Weekday,
+)
+from yiyang.services.models import (
+    Entitlement,
+    Provider,
+    ProviderMembership,
+    RecurringPlan,
+    ServiceAgreement,
+    ServiceItem,
+    ServicePoint,
+    Worker,
+)
+from yiyang.services.scoping import provider_ids
 
 
 class _UserForm(forms.ModelForm):
@@ -42,14 +64,6 @@ class ProviderForm(_UserForm):
     class Meta:
         model = Provider
         fields = ["name", "kind", "credit_code", "contact_name", "contact_phone", "address", "is_active"]
-
-
-class WorkerForm(_UserForm):
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
-
-    class Meta:
-        model = Worker
-        fields = ["provider", "name", "base_latitude", "base_longitude", "capacity_per_day", "is_active"]
 
 
 def _next_hour() -> datetime.datetime:
@@ -149,3 +163,251 @@ class RecurringPlanForm(_UserForm):
         self.instance.weekdays = ",".join(sorted(self.cleaned_data["weekday_set"]))
         plan: RecurringPlan = super().save(commit=commit)
         return plan
+
+
+# -- reference data: agreements, points, workers, entitlements, staff -----------------------------------
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+#: Mainland China lies inside these; a point outside is a typo or swapped coordinates.
+LAT_RANGE = (3.0, 54.0)
+LNG_RANGE = (73.0, 136.0)
+
+
+def check_coordinates(form: forms.BaseForm, lat_field: str, lng_field: str) -> None:
+    """Field errors for coordinates outside China, naming the likely cause (swapped lat/lng)."""
+    lat, lng = form.cleaned_data.get(lat_field), form.cleaned_data.get(lng_field)
+    if lat is None or lng is None:
+        return
+    if LNG_RANGE[0] <= lat <= LNG_RANGE[1] and LAT_RANGE[0] <= lng <= LAT_RANGE[1]:
+        form.add_error(lat_field, "纬度和经度可能填反了：纬度约为 32，经度约为 121（南通）")
+        return
+    if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
+        form.add_error(lat_field, f"纬度应在 {LAT_RANGE[0]:g}–{LAT_RANGE[1]:g} 之间（中国境内）")
+    if not LNG_RANGE[0] <= lng <= LNG_RANGE[1]:
+        form.add_error(lng_field, f"经度应在 {LNG_RANGE[0]:g}–{LNG_RANGE[1]:g} 之间（中国境内）")
+
+
+def check_dates(form: forms.BaseForm, start: str = "valid_from", end: str = "valid_to") -> None:
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and last < first:
+        form.add_error(end, "结束日期不能早于开始日期")
+
+
+def _own_providers(user: Any) -> Any:
+    """Provider staff choose only their own organisation; office staff any active provider."""
+    qs = Provider.objects.all()
+    if getattr(user, "role", "") == Role.PROVIDER_STAFF:
+        qs = qs.filter(pk__in=provider_ids(user))
+    return qs
+
+
+class ServiceAgreementForm(_UserForm):
+    class Meta:
+        model = ServiceAgreement
+        fields = ["provider", "number", "areas", "valid_from", "valid_to", "note"]
+        widgets = {"valid_from": _DATE, "valid_to": _DATE, "areas": forms.SelectMultiple(attrs={"size": 8})}
+        help_texts = {"areas": "可多选（按住 Ctrl）：选区县则覆盖全区，选街道则覆盖全街道"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        areas: Any = self.fields["areas"]
+        areas.queryset = Area.objects.for_user(self.user).filter(
+            level__in=[AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
+        )
+        areas.label_from_instance = lambda a: f"{'　' * (a.level - AreaLevel.DISTRICT)}{a.name}"
+        provider: Any = self.fields["provider"]
+        provider.queryset = _own_providers(self.user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_dates(self)
+        return data
+
+
+class AgreementItemForm(forms.Form):
+    item = forms.ModelChoiceField(label="服务项目", queryset=ServiceItem.objects.none())
+    price = forms.DecimalField(label="协议价（元）", max_digits=12, decimal_places=2, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        item: Any = self.fields["item"]
+        item.queryset = ServiceItem.objects.order_by("category", "code", "-valid_from")
+
+
+class _LinesFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict[str, Any]]:
+        """The filled, kept lines (blank extra rows validate to an empty dict)."""
+        return [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+class AgreementItemFormSetBase(_LinesFormSet):
+    """Each item once per agreement, and not priced by another agreement of the provider at the same time."""
+
+    agreement: ServiceAgreement | None = None
+    head: ServiceAgreementForm | None = None
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        from yiyang.services.actions import agreement_overlaps
+
+        seen: set[str] = set()
+        head = self.head.cleaned_data if self.head is not None and self.head.is_valid() else None
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            item = data["item"]
+            if item.code in seen:
+                form.add_error("item", "同一服务项目只能出现一次")
+            seen.add(item.code)
+            if head is not None:
+                clash = agreement_overlaps(
+                    provider=head["provider"], item=item, valid_from=head["valid_from"],
+                    valid_to=head.get("valid_to"), exclude_pk=self.agreement.pk if self.agreement else None,
+                )  # fmt: skip
+                if clash is not None:
+                    form.add_error("item", f"已在协议 {clash.number} 中定价，有效期重叠")
+        if not seen:
+            raise ValidationError("协议至少包含一个服务项目及其协议价")
+
+
+AgreementItemFormSet = forms.formset_factory(
+    AgreementItemForm, formset=AgreementItemFormSetBase, extra=3, can_delete=True
+)
+
+
+class ServicePointForm(_UserForm):
+    class Meta:
+        model = ServicePoint
+        fields = ["name", "kind", "provider", "area", "address", "latitude", "longitude", "is_active"]
+        help_texts = {"latitude": "如 32.0660（南通）", "longitude": "如 121.0730"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area: Any = self.fields["area"]
+        area.queryset = Area.objects.for_user(self.user).filter(level=AreaLevel.COMMUNITY)
+        provider: Any = self.fields["provider"]
+        provider.queryset = _own_providers(self.user)
+        provider.empty_label = "（社区自办，无服务商）"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_coordinates(self, "latitude", "longitude")
+        return data
+
+
+class WorkerForm(_UserForm):
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+
+    class Meta:
+        model = Worker
+        fields = [
+            "provider",
+            "name",
+            "user",
+            "base_latitude",
+            "base_longitude",
+            "capacity_per_day",
+            "is_active",
+        ]
+        help_texts = {
+            "user": "助老员用手机登录时使用的账号，须先在服务商页面加为工作人员",
+            "base_latitude": "派单按此计算距离，如 32.0660",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provider: Any = self.fields["provider"]
+        provider.queryset = _own_providers(self.user)
+        user: Any = self.fields["user"]
+        members = ProviderMembership.objects.filter(provider__in=provider.queryset).values("user_id")
+        user.queryset = User.objects.filter(pk__in=members).order_by("username")
+        user.label_from_instance = lambda u: f"{u.username}（{u}）" if str(u) != u.username else u.username
+        if self.instance.pk and self.instance.phone_masked:
+            self.fields["phone"].help_text = f"已登记 {self.instance.phone_masked}，留空则不修改"
+
+    def clean_phone(self) -> str | None:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return None if self.instance.pk else ""
+        try:
+            phone = parse_phone(raw)
+        except CellError as exc:
+            raise ValidationError(exc.message) from exc
+        return phone or ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_coordinates(self, "base_latitude", "base_longitude")
+        user, provider = data.get("user"), data.get("provider")
+        if user is not None and provider is not None:
+            if not ProviderMembership.objects.filter(user=user, provider=provider).exists():
+                self.add_error("user", "该账号不是所选服务商的工作人员")
+            elif Worker.objects.filter(user=user).exclude(pk=self.instance.pk).exists():
+                self.add_error("user", "该账号已绑定其他助老员")
+        return data
+
+
+class QualificationForm(forms.Form):
+    category = forms.ChoiceField(label="服务类别", choices=[("", "---------"), *ServiceCategory.choices])
+    certificate = forms.CharField(label="证书名称/编号", max_length=100, required=False)
+    valid_to = forms.DateField(label="有效期至", required=False, widget=_DATE)
+
+
+class QualificationFormSetBase(_LinesFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            category = data["category"]
+            if category in seen:
+                form.add_error("category", "同一服务类别只需登记一次")
+            seen.add(category)
+
+
+QualificationFormSet = forms.formset_factory(
+    QualificationForm, formset=QualificationFormSetBase, extra=2, can_delete=True
+)
+
+
+class EntitlementForm(_UserForm):
+    class Meta:
+        model = Entitlement
+        fields = ["programme", "unit", "monthly_quota", "copay_rate", "valid_from", "valid_to"]
+        widgets = {"valid_from": _DATE, "valid_to": _DATE}
+
+    def clean_monthly_quota(self) -> Any:
+        value = self.cleaned_data["monthly_quota"]
+        if value is not None and value < 0:
+            raise ValidationError("每月额度不能为负数")
+        return value
+
+    def clean_copay_rate(self) -> Any:
+        value = self.cleaned_data["copay_rate"]
+        if value is not None and not 0 <= value <= 1:
+            raise ValidationError("自付比例应在 0 到 1 之间，例如 0.1 表示自付 10%")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_dates(self)
+        return data
+
+
+class MemberForm(forms.Form):
+    """One account added to a provider's (or a canteen's) staff."""
+
+    user = forms.ModelChoiceField(label="账号", queryset=User.objects.none(), empty_label="请选择账号")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user: Any = self.fields["user"]
+        user.queryset = User.objects.filter(role=Role.PROVIDER_STAFF, is_active=True).order_by("username")
+        user.label_from_instance = lambda u: f"{u.username}（{u}）" if str(u) != u.username else u.username
+        user.error_messages["invalid_choice"] = "只能添加角色为“服务商人员”的有效账号"

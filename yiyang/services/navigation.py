@@ -1,4 +1,7 @@
+from django.urls import reverse
+
 from yiyang.core.navigation import MenuItem, register_menu
+from yiyang.people.elder_page import ElderAction, register_action
 
 register_menu(
     "居家社区服务",
@@ -19,7 +22,25 @@ register_menu(
         MenuItem("服务计划", "services:recurringplan_list", "services.view_recurringplan", "calendar-week"),
         MenuItem("服务结算", "services:settlement_list", "services.view_settlement", "cash-coin"),
         MenuItem("服务商评分", "services:scorecard", "services.view_provider", "bar-chart"),
+        MenuItem("服务额度", "services:entitlement_list", "services.view_entitlement", "wallet2"),
         MenuItem("服务商", "services:provider_list", "services.view_provider", "building"),
+        MenuItem(
+            "服务协议",
+            "services:serviceagreement_list",
+            "services.view_serviceagreement",
+            "file-earmark-text",
+        ),
+        MenuItem("服务网点", "services:servicepoint_list", "services.view_servicepoint", "pin-map"),
+        MenuItem("助老员", "services:worker_list", "services.view_worker", "person-badge"),
         MenuItem("服务项目", "services:serviceitem_list", "services.view_serviceitem", "list-check"),
     ],
+)
+
+register_action(
+    ElderAction(
+        "服务额度",
+        lambda elder: reverse("services:entitlement_add") + f"?elder={elder.pk}",
+        "services.add_entitlement",
+        "wallet2",
+    )
 )

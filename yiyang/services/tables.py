@@ -8,12 +8,16 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from yiyang.services.models import (
+    Entitlement,
     Provider,
     RecurringPlan,
     ReturnCall,
+    ServiceAgreement,
     ServiceException,
     ServiceItem,
+    ServicePoint,
     Settlement,
+    Worker,
     WorkOrder,
 )
 
@@ -200,3 +204,138 @@ class RecurringPlanTable(tables.Table):
         return format_html(
             '<a href="{}">{}</a>', reverse("services:recurringplan_edit", args=[record.pk]), value
         )
+
+
+def _edit_link(table: tables.Table, perm: str, url_name: str, pk: int) -> str:
+    request = getattr(table, "request", None)
+    if request is None or not request.user.has_perm(perm):
+        return ""
+    return format_html('<a href="{}">编辑</a>', reverse(url_name, args=[pk]))
+
+
+def _provider_link(record: Any) -> str:
+    if record.provider_id is None:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a>', reverse("services:provider_detail", args=[record.provider_id]), record.provider
+    )
+
+
+class ServiceAgreementTable(tables.Table):
+    number = tables.Column("协议编号")
+    provider = tables.Column("服务商", accessor="provider__name")
+    valid_from = tables.Column("生效日期")
+    valid_to = tables.Column("到期日期", default="长期")
+    areas = tables.Column("服务区域", empty_values=(), orderable=False)
+    items = tables.Column("项目与协议价", empty_values=(), orderable=False)
+    edit = tables.Column("", empty_values=(), orderable=False)
+
+    class Meta:
+        model = ServiceAgreement
+        fields = ()
+        attrs = {"class": "table table-sm table-hover mb-0"}
+
+    def render_provider(self, value: str, record: ServiceAgreement) -> str:
+        return _provider_link(record)
+
+    def render_areas(self, record: ServiceAgreement) -> str:
+        return "、".join(a.name for a in record.areas.all()) or "—"
+
+    def render_items(self, record: ServiceAgreement) -> str:
+        return "；".join(f"{i.item.name} ¥{i.price:.2f}" for i in record.items.all()) or "—"
+
+    def render_edit(self, record: ServiceAgreement) -> str:
+        return _edit_link(
+            self, "services.change_serviceagreement", "services:serviceagreement_edit", record.pk
+        )
+
+
+class ServicePointTable(tables.Table):
+    name = tables.Column("名称")
+    kind = tables.Column("类型")
+    provider = tables.Column("服务商", accessor="provider__name", default="—")
+    area = tables.Column("所在社区", accessor="area__name")
+    address = tables.Column("地址")
+    location = tables.Column("坐标", empty_values=(), orderable=False)
+    is_active = tables.BooleanColumn("有效")
+    edit = tables.Column("", empty_values=(), orderable=False)
+
+    class Meta:
+        model = ServicePoint
+        fields = ()
+        attrs = {"class": "table table-sm table-hover mb-0"}
+
+    def render_provider(self, value: str, record: ServicePoint) -> str:
+        return _provider_link(record)
+
+    def render_location(self, record: ServicePoint) -> str:
+        return f"{record.latitude:.5f}, {record.longitude:.5f}"
+
+    def render_edit(self, record: ServicePoint) -> str:
+        return _edit_link(self, "services.change_servicepoint", "services:servicepoint_edit", record.pk)
+
+
+class WorkerTable(tables.Table):
+    name = tables.Column("姓名")
+    provider = tables.Column("服务商", accessor="provider__name")
+    phone_masked = tables.Column("手机号")
+    qualifications = tables.Column("资质", empty_values=(), orderable=False)
+    capacity_per_day = tables.Column("每日可接单")
+    account = tables.Column("登录账号", accessor="user__username", default="—")
+    is_active = tables.BooleanColumn("在岗")
+    edit = tables.Column("", empty_values=(), orderable=False)
+
+    class Meta:
+        model = Worker
+        fields = ()
+        attrs = {"class": "table table-sm table-hover mb-0"}
+
+    def render_provider(self, value: str, record: Worker) -> str:
+        return _provider_link(record)
+
+    def render_qualifications(self, record: Worker) -> str:
+        today = timezone.localdate()
+        parts = []
+        for q in record.qualifications.all():
+            lapsed = q.valid_to is not None and q.valid_to < today
+            label = q.get_category_display() + (f"（至{q.valid_to:%Y-%m-%d}）" if q.valid_to else "")
+            parts.append(
+                format_html('<span class="text-decoration-line-through">{}</span>', label)
+                if lapsed
+                else label
+            )
+        return format_html("、".join(["{}"] * len(parts)), *parts) if parts else "—"
+
+    def render_edit(self, record: Worker) -> str:
+        return _edit_link(self, "services.change_worker", "services:worker_edit", record.pk)
+
+
+class EntitlementTable(tables.Table):
+    elder = tables.Column("老年人", accessor="elder__name", order_by=("elder__name_pinyin",))
+    id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
+    area = tables.Column("社区", accessor="elder__area__name", orderable=False)
+    programme = tables.Column("项目名称")
+    quota = tables.Column("每月额度", accessor="monthly_quota")
+    copay_rate = tables.Column("个人自付比例")
+    valid_from = tables.Column("生效日期")
+    valid_to = tables.Column("终止日期", default="长期")
+    edit = tables.Column("", empty_values=(), orderable=False)
+
+    class Meta:
+        model = Entitlement
+        fields = ()
+        attrs = {"class": "table table-sm table-hover mb-0"}
+
+    def render_elder(self, value: str, record: Entitlement) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.elder_id]), value
+        )
+
+    def render_quota(self, value: Any, record: Entitlement) -> str:
+        return f"{value:.2f} {'小时' if record.unit == 'hours' else '元'}"
+
+    def render_copay_rate(self, value: Any) -> str:
+        return f"{value * 100:.0f}%"
+
+    def render_edit(self, record: Entitlement) -> str:
+        return _edit_link(self, "services.change_entitlement", "services:entitlement_edit", record.pk)
