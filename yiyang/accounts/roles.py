@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     HOTLINE_OPERATOR = "hotline_operator", "热线坐席"
     PROVIDER_STAFF = "provider_staff", "服务商人员"
     AUDITOR = "auditor", "审计人员"
+    # A machine account of a device vendor's platform that pushes device events over HTTP (token
+    # auth) for the devices in its areas; granted nothing else (yiyang/safety/permissions.py).
+    DEVICE_PLATFORM = "device_platform", "设备平台"
 
 
 _grants: dict[str, set[str]] = {role.value: set() for role in Role}

@@ -32,6 +32,7 @@ class EventType(models.TextChoices):
     BATTERY = "battery", "电量"
     TEST = "test", "测试"
     GEOFENCE_EXIT = "geofence_exit", "离开安全区域"
+    LOCATION = "location", "位置"
     CHECKIN = "checkin", "平安签到"
 
 
@@ -91,7 +92,7 @@ class CalleeKind(models.TextChoices):
 class MaintenanceKind(models.TextChoices):
     SILENT = "silent", "设备离线"
     LOW_BATTERY = "low_battery", "电量低"
-    TEST_DUE = "test_due", "本月未测试"
+    TEST_DUE = "test_due", "超过一个月未测试"
     FAULT = "fault", "设备故障"
 
 

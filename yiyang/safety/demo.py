@@ -45,12 +45,43 @@ MODELS = {
 }
 
 
+PLATFORM_USERNAME = "shebei"
+
+
 @dataclass
 class SafetyDemoResult:
     homes: int = 0
     devices: int = 0
     history_alarms: int = 0
     live_alarms: int = 0
+    platform_token: str = ""
+
+
+def ensure_device_platform() -> str:
+    """The demo's device platform account (设备平台, district-wide), returning its API token.
+
+    It has no usable password: a platform signs in with its token only, never on the web pages.
+    Re-running keeps the account and its token.
+    """
+    from rest_framework.authtoken.models import Token
+
+    from yiyang.accounts.models import AreaAssignment, User
+    from yiyang.accounts.roles import Role
+    from yiyang.areas.models import Area, AreaLevel
+
+    user = User.objects.filter(username=PLATFORM_USERNAME).first()
+    if user is None:
+        user = User(
+            username=PLATFORM_USERNAME, last_name="设备平台", organisation="智慧养老设备厂商云平台（演示）"
+        )
+        user.set_unusable_password()
+    user.role = Role.DEVICE_PLATFORM
+    user.is_active = True
+    user.save()
+    district = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("code").first()
+    if district is not None:
+        AreaAssignment.objects.get_or_create(user=user, area=district)
+    return str(Token.objects.get_or_create(user=user)[0].key)
 
 
 def candidate_elders(limit: int) -> list[Elder]:
@@ -235,4 +266,5 @@ def run_safety_demo(*, homes: int, history_days: int, live: int) -> SafetyDemoRe
         result.history_alarms = history(devices, days=history_days)
     rules.check_devices()
     result.live_alarms = live_alarms(live)
+    result.platform_token = ensure_device_platform()
     return result

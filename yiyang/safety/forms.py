@@ -23,9 +23,12 @@ class DeviceForm(forms.ModelForm):
             "installed_on",
             "status",
             "geofence_radius_m",
+            "geofence_latitude",
+            "geofence_longitude",
             "note",
         ]
         widgets = {"installed_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"geofence_latitude": "留空则以老人住址为围栏中心（WGS-84）"}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,7 +46,23 @@ class DeviceForm(forms.ModelForm):
         data = super().clean() or {}
         if data.get("kind") == "wristband" and not data.get("geofence_radius_m"):
             self.add_error("geofence_radius_m", "手环须设置电子围栏半径")
+        for error in fence_centre_errors(data.get("geofence_latitude"), data.get("geofence_longitude")):
+            self.add_error(error[0], error[1])
         return data
+
+
+def fence_centre_errors(lat: float | None, lng: float | None) -> list[tuple[str, str]]:
+    """A fence centre is both coordinates or neither, within WGS-84 ranges."""
+    if (lat is None) != (lng is None):
+        return [
+            ("geofence_latitude" if lat is None else "geofence_longitude", "围栏中心须同时填写纬度和经度")
+        ]
+    errors = []
+    if lat is not None and not -90 <= lat <= 90:
+        errors.append(("geofence_latitude", "纬度须在 −90…90 之间"))
+    if lng is not None and not -180 <= lng <= 180:
+        errors.append(("geofence_longitude", "经度须在 −180…180 之间"))
+    return errors
 
 
 class DeviceTestForm(forms.Form):

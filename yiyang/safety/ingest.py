@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from yiyang.safety import rules
+from yiyang.core.scoping import path_in_scope
+from yiyang.safety import pg, rules
 from yiyang.safety.choices import DeviceStatus, EventType
-from yiyang.safety.models import Device, DeviceEvent, RejectedMessage
+from yiyang.safety.directory import DeviceDirectory, DeviceRef
+from yiyang.safety.directory import lookup as directory_lookup
+from yiyang.safety.models import DeviceEvent, RejectedMessage
 
 TOPIC_RE = re.compile(r"^yiyang/devices/([^/]+)/events$")
 MAX_RAW = 16_000  # characters of a payload kept; a device never sends more
@@ -64,7 +68,24 @@ class Invalid(ValueError):
 
 
 def _text(raw: bytes) -> str:
-    return raw[:MAX_RAW].decode("utf-8", errors="replace")
+    # PostgreSQL text cannot hold NUL: a device sending one must not stop the listener's batch.
+    return raw[:MAX_RAW].decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+
+
+def _number(x: Any) -> TypeGuard[float]:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _location(value: Any) -> None:
+    """A location report's value: ``{"lat": …, "lng": …}`` in WGS-84, optional ``accuracy`` in metres."""
+    if not isinstance(value, dict):
+        raise Invalid('location 事件的 value 须为 {"lat": 纬度, "lng": 经度}')
+    lat, lng, accuracy = value.get("lat"), value.get("lng"), value.get("accuracy")
+
+    if not (_number(lat) and _number(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+        raise Invalid("location 事件的纬度 lat 须在 −90…90、经度 lng 须在 −180…180")
+    if accuracy is not None and not (_number(accuracy) and accuracy >= 0):
+        raise Invalid("location 事件的精度 accuracy 须为非负的米数")
 
 
 def parse(payload: bytes, topic: str = "") -> Message:
@@ -75,6 +96,8 @@ def parse(payload: bytes, topic: str = "") -> Message:
         raise Invalid("报文不是合法的 JSON") from None
     if not isinstance(data, dict):
         raise Invalid("报文必须是 JSON 对象")
+    if b"\\u0000" in payload:  # valid JSON, but PostgreSQL's jsonb and text cannot store it
+        raise Invalid("报文含有 NUL 字符（\\u0000）")
     message_id, serial, kind, ts_text = (data.get(k) for k in ("id", "serial", "type", "ts"))
     if not isinstance(message_id, str) or not 1 <= len(message_id) <= 64:
         raise Invalid("缺少消息编号 id（1–64 个字符的字符串）")
@@ -86,12 +109,14 @@ def parse(payload: bytes, topic: str = "") -> Message:
         raise Invalid("缺少事件时间 ts（ISO-8601）")
     try:
         ts = parse_datetime(ts_text)
-    except ValueError:
+        if ts is not None and timezone.is_naive(ts):
+            ts = timezone.make_aware(ts)
+        if ts is not None:
+            ts.astimezone(datetime.UTC)  # year 1 at +14:00 parses, but cannot be stored
+    except (ValueError, OverflowError):
         ts = None
     if ts is None:
         raise Invalid("事件时间 ts 不是 ISO-8601 时间")
-    if timezone.is_naive(ts):
-        ts = timezone.make_aware(ts)
     battery = data.get("battery")
     if battery is not None and (
         isinstance(battery, bool) or not isinstance(battery, int) or not 0 <= battery <= 100
@@ -103,6 +128,8 @@ def parse(payload: bytes, topic: str = "") -> Message:
             battery = value
         else:
             raise Invalid("battery 事件须给出 0–100 的电量")
+    if kind == EventType.LOCATION:
+        _location(value)
     if topic:
         match = TOPIC_RE.match(topic)
         if match and match.group(1) != serial:
@@ -110,17 +137,16 @@ def parse(payload: bytes, topic: str = "") -> Message:
     return Message(message_id, serial, kind, ts, value, battery, _text(payload))
 
 
-def _reject(
+def _rejected(
     payload: bytes, topic: str, received_at: datetime.datetime, reason: str, serial: str = ""
-) -> IngestResult:
-    RejectedMessage.objects.create(
+) -> RejectedMessage:
+    return RejectedMessage(
         received_at=received_at,
         topic=topic[:200],
         serial=serial[:64],
         reason=reason[:200],
         raw=_text(payload),
     )
-    return IngestResult("rejected", reason)
 
 
 def ingest(
@@ -135,49 +161,77 @@ def ingest_batch(
     received_at: datetime.datetime | None = None,
     *,
     actor: Any = None,
+    directory: DeviceDirectory | None = None,
 ) -> list[IngestResult]:
     """Store many messages in one transaction: committed together, then acknowledged together.
 
-    Heartbeats and readings cost one look-up of the devices, one check of the message ids and one
-    insert for the whole batch; only the rare alarm events take the per-event path of the rules.
+    Whatever the size of the batch it costs a fixed handful of statements: the devices (none when
+    the listener's ``directory`` knows them), one insert of the rejected messages, one insert of
+    the events that also drops the ones already stored, one update of the devices, and the rules
+    (:func:`rules.apply_batch`: one statement per kind of consequence, one raise-or-fold per alarm).
     ``actor`` (an HTTP platform account) may only send for devices inside its areas.
     """
     now = received_at or timezone.now()
     results: list[IngestResult | None] = [None] * len(messages)
+    rejects: list[RejectedMessage] = []
+
+    def reject(i: int, reason: str, serial: str) -> None:
+        payload, topic = messages[i]
+        rejects.append(_rejected(payload, topic, now, reason, serial))
+        results[i] = IngestResult("rejected", reason)
+
     parsed: list[tuple[int, Message]] = []
+    for i, (payload, topic) in enumerate(messages):
+        try:
+            parsed.append((i, parse(payload, topic)))
+        except Invalid as exc:
+            reject(i, str(exc), _serial_hint(payload))
     with transaction.atomic():
-        for i, (payload, topic) in enumerate(messages):
-            try:
-                parsed.append((i, parse(payload, topic)))
-            except Invalid as exc:
-                results[i] = _reject(payload, topic, now, str(exc), _serial_hint(payload))
         serials = {m.serial for _, m in parsed}
-        devices = {d.serial: d for d in Device.objects.filter(serial__in=serials).select_related("elder")}
-        ids = [m.message_id for _, m in parsed]
-        seen = set(DeviceEvent.objects.filter(message_id__in=ids).values_list("message_id", flat=True))
-        fresh: list[tuple[int, Message, Device]] = []
+        devices = directory.resolve(serials) if directory is not None else directory_lookup(serials)
+        fresh: list[tuple[int, Message, DeviceRef]] = []
+        in_batch: set[str] = set()
         for i, m in parsed:
-            payload, topic = messages[i]
             device = devices.get(m.serial)
-            if m.message_id in seen:
-                results[i] = IngestResult("duplicate", "重复消息（已存储）", message_id=m.message_id)
+            if m.message_id in in_batch:  # a batch may carry the same message twice
+                results[i] = IngestResult("duplicate", DUPLICATE, message_id=m.message_id)
             elif device is None:
-                results[i] = _reject(payload, topic, now, "未登记的设备", m.serial)
+                reject(i, "未登记的设备", m.serial)
             elif device.status == DeviceStatus.REMOVED:
-                results[i] = _reject(payload, topic, now, "设备已拆除", m.serial)
-            elif actor is not None and not _actor_covers(actor, device):
-                results[i] = _reject(payload, topic, now, "设备不在推送账号的辖区内", m.serial)
+                reject(i, "设备已拆除", m.serial)
+            elif actor is not None and not path_in_scope(actor, device.area_path):
+                reject(i, "设备不在推送账号的辖区内", m.serial)
             else:
-                seen.add(m.message_id)  # a batch may carry the same message twice
+                in_batch.add(m.message_id)
                 fresh.append((i, m, device))
-        _store(fresh, messages, now, results)
+        if rejects:
+            RejectedMessage.objects.bulk_create(rejects)
+        ids = store_events([(m, device, messages[i][1]) for i, m, device in fresh], now)
+        stored: list[rules.StoredEvent] = []
+        for i, m, device in fresh:
+            event_id = ids.get(m.message_id)
+            if event_id is None:
+                results[i] = IngestResult("duplicate", DUPLICATE, message_id=m.message_id)
+            else:
+                stored.append(rules.StoredEvent(event_id, device, m))
+        rules.update_devices(stored, now)
+        outcomes = rules.apply_batch(stored, now)
+    for i, m, _device in fresh:
+        event_id = ids.get(m.message_id)
+        if event_id is not None:
+            outcome = outcomes.get(event_id, NO_OUTCOME)
+            results[i] = IngestResult(
+                "stored",
+                event_id=event_id,
+                alarm_id=outcome.alarm_id,
+                alarm_created=outcome.alarm_created,
+                message_id=m.message_id,
+            )
     return [r if r is not None else IngestResult("rejected", "内部错误") for r in results]
 
 
-def _actor_covers(actor: Any, device: Device) -> bool:
-    from yiyang.core.scoping import path_in_scope
-
-    return path_in_scope(actor, device.elder.area_path)
+DUPLICATE = "重复消息（已存储）"
+NO_OUTCOME = rules.Outcome()
 
 
 def _serial_hint(payload: bytes) -> str:
@@ -189,63 +243,81 @@ def _serial_hint(payload: bytes) -> str:
     return serial if isinstance(serial, str) else ""
 
 
-def _store(
-    fresh: list[tuple[int, Message, Device]],
-    messages: Sequence[tuple[bytes, str]],
-    now: datetime.datetime,
-    results: list[IngestResult | None],
-) -> None:
+def store_events(rows: Sequence[tuple[Message, DeviceRef, str]], now: datetime.datetime) -> dict[str, int]:
+    """Insert the events, skipping message ids already stored; returns message id → event id of
+    the rows this call inserted (a message id missing from the answer was a duplicate)."""
+    if not rows:
+        return {}
+    if connection.vendor == "postgresql":
+        return _store_events_pg(rows, now)
+    return _store_events_orm(rows, now)
+
+
+def _store_events_pg(
+    rows: Sequence[tuple[Message, DeviceRef, str]], now: datetime.datetime
+) -> dict[str, int]:
+    # One INSERT … SELECT FROM unnest(arrays) per batch: a single statement whatever the batch size,
+    # no model instances, and ON CONFLICT drops what a redelivery or another listener already stored
+    # (it waits for that listener's transaction, so the answer is never a false "new").
+    table = DeviceEvent._meta.db_table
+    sql = f"""
+        INSERT INTO {table} (message_id, device_id, elder_id, type, ts, received_at, value, battery, topic, raw)
+        SELECT m, d, e, t, ts, %s, v::jsonb, b, tp, r
+        FROM unnest(%b::varchar[], %b::bigint[], %b::bigint[], %b::varchar[], %b::timestamptz[],
+                    %b::text[], %b::int[], %b::varchar[], %b::text[])
+             AS x(m, d, e, t, ts, v, b, tp, r)
+        ON CONFLICT (message_id) DO NOTHING
+        RETURNING message_id, id
+    """
+    columns: list[list[Any]] = [[] for _ in range(9)]
+    for m, device, topic in rows:
+        value = None if m.value is None else json.dumps(m.value, ensure_ascii=False)
+        row = (m.message_id, device.id, device.elder_id, m.type, m.ts, value, m.battery, topic[:200], m.raw)
+        for column, item in zip(columns, row, strict=True):
+            column.append(item)
+    return dict(pg.execute(sql, [now, *columns], returning=True))
+
+
+def _store_events_orm(
+    rows: Sequence[tuple[Message, DeviceRef, str]], now: datetime.datetime
+) -> dict[str, int]:
+    """The same for SQLite (development and tests): look up the ids, then insert the rest."""
+    ids = [m.message_id for m, _d, _t in rows]
+    seen = set(DeviceEvent.objects.filter(message_id__in=ids).values_list("message_id", flat=True))
     events = [
         DeviceEvent(
             message_id=m.message_id,
-            device=device,
+            device_id=device.id,
             elder_id=device.elder_id,
             type=m.type,
             ts=m.ts,
             received_at=now,
             value=m.value,
             battery=m.battery,
-            topic=messages[i][1][:200],
+            topic=topic[:200],
             raw=m.raw,
         )
-        for i, m, device in fresh
+        for m, device, topic in rows
+        if m.message_id not in seen
     ]
     try:
         with transaction.atomic():
             DeviceEvent.objects.bulk_create(events, batch_size=500)
     except IntegrityError:
-        # Another listener stored some of these in the meantime: fall back to one by one.
-        events = _store_one_by_one(events, results, fresh)
-    stored = {e.message_id: e for e in events if e.pk is not None}
-    if not stored:
-        # SQLite and old backends do not return ids from bulk_create.
-        stored = {
-            e.message_id: e for e in DeviceEvent.objects.filter(message_id__in=[e.message_id for e in events])
-        }
-    rules.update_devices([(device, m) for _, m, device in fresh if m.message_id in stored], now)
-    for i, m, device in fresh:
-        event = stored.get(m.message_id)
-        if event is None:
-            continue
-        outcome = rules.on_event(device, event, now)
-        results[i] = IngestResult(
-            "stored",
-            event_id=event.pk,
-            alarm_id=outcome.alarm_id,
-            alarm_created=outcome.alarm_created,
-            message_id=m.message_id,
+        # Another process stored some of these in the meantime: one by one, skipping those.
+        kept = []
+        for event in events:
+            try:
+                with transaction.atomic():
+                    event.save()
+                kept.append(event)
+            except IntegrityError:
+                pass
+        events = kept
+    if any(e.pk is None for e in events):  # old SQLite returns no ids from a bulk insert
+        return dict(
+            DeviceEvent.objects.filter(message_id__in=[e.message_id for e in events]).values_list(
+                "message_id", "id"
+            )
         )
-
-
-def _store_one_by_one(
-    events: list[DeviceEvent], results: list[IngestResult | None], fresh: list[tuple[int, Message, Device]]
-) -> list[DeviceEvent]:
-    kept: list[DeviceEvent] = []
-    for (i, m, _device), event in zip(fresh, events, strict=True):
-        try:
-            with transaction.atomic():
-                event.save()
-            kept.append(event)
-        except IntegrityError:
-            results[i] = IngestResult("duplicate", "重复消息（已存储）", message_id=m.message_id)
-    return kept
+    return {e.message_id: e.pk for e in events}

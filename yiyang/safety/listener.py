@@ -9,8 +9,14 @@ Delivery guarantee: at least once from the broker, exactly once in the database.
   committed. Killed in between, the broker redelivers it, and the unique message id makes the second
   copy a no-op. Nothing is lost, nothing is counted twice.
 * paho's network thread reconnects with a growing delay (1 s … 30 s) when the broker restarts.
-* Messages wait in a bounded queue and are stored in batches of up to ``batch_size`` per transaction;
-  no list grows with the number of messages, so memory stays flat however long it runs.
+* Messages wait in a bounded queue and are stored in batches: up to ``batch_size`` messages, or what
+  arrived within ``batch_wait`` seconds of the first, per transaction. A batch costs a fixed handful
+  of statements (``ingest.ingest_batch``), so throughput grows with load while the wait bounds the
+  latency. No list grows with the number of messages and the device cache is bounded
+  (``directory.DeviceDirectory``), so memory stays flat however long it runs.
+* A batch that fails for its data rather than for a database outage is stored message by message,
+  and a message that still fails is kept as a rejected message: one poison message never blocks the
+  session (it would be redelivered for ever).
 """
 
 from __future__ import annotations
@@ -24,7 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections, connection, reset_queries
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    reset_queries,
+    transaction,
+)
 from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
@@ -32,7 +45,9 @@ from paho.mqtt.properties import Properties
 
 from yiyang.core.context import unit_of_work
 from yiyang.safety import rules
-from yiyang.safety.ingest import ingest_batch
+from yiyang.safety.directory import DeviceDirectory
+from yiyang.safety.ingest import MAX_RAW, IngestResult, ingest_batch
+from yiyang.safety.models import RejectedMessage
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +55,16 @@ SESSION_EXPIRY = 7 * 24 * 3600  # the broker keeps a stopped listener's messages
 RECEIVE_MAXIMUM = 1000  # unacknowledged messages the broker may have in flight to us (MQTT 5)
 
 
+def _outage(exc: BaseException) -> bool:
+    """The database is unreachable or the transaction lost a race (deadlock, serialization): worth
+    retrying the same batch. Anything else is about the data."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 @dataclass
 class Stats:
+    received: int = 0
+    acked: int = 0
     stored: int = 0
     duplicate: int = 0
     rejected: int = 0
@@ -54,6 +77,7 @@ class Stats:
 
     def line(self) -> str:
         return (
+            f"收到 {self.received}，已确认 {self.acked}；"
             f"已存储 {self.stored}，重复 {self.duplicate}，拒收 {self.rejected}，新告警 {self.alarms}，"
             f"批次 {self.batches}，连接 {self.connects} 次，断开 {self.disconnects} 次"
         )
@@ -79,8 +103,8 @@ class Listener:
         protocol: str = "5",
         username: str = "",
         password: str = "",
-        batch_size: int = 200,
-        batch_wait: float = 0.0,
+        batch_size: int = 500,
+        batch_wait: float = 0.05,
         checks_every: float = 5.0,
         full_checks_every: float = 60.0,
         report: Callable[[str], None] = print,
@@ -91,6 +115,7 @@ class Listener:
         self.checks_every, self.full_checks_every = checks_every, full_checks_every
         self.report, self.report_every = report, report_every
         self.stats = Stats()
+        self.directory = DeviceDirectory()
         self.stop = threading.Event()
         self.connected = threading.Event()
         self.subscribed = threading.Event()
@@ -127,6 +152,7 @@ class Listener:
 
     def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any, props: Any) -> None:
         self.subscribed.set()
+        self.report(f"已订阅 {self.topic}")
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
         self.connected.clear()
@@ -136,6 +162,7 @@ class Listener:
             self.report(f"与 MQTT 代理断开（{reason}），将自动重连")
 
     def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        self.stats.received += 1
         item = Item(self.generation, msg.mid, msg.qos, bytes(msg.payload), msg.topic)
         while not self.stop.is_set():
             try:
@@ -174,16 +201,24 @@ class Listener:
 
     def _store(self, batch: list[Item]) -> None:
         delay = 0.5
+        one_by_one = False
         while True:
             try:
-                with unit_of_work():
-                    results = ingest_batch([(i.payload, i.topic) for i in batch], timezone.now())
+                results = [self._one(item) for item in batch] if one_by_one else self._ingest(batch)
                 break
-            except Exception:  # the database went away: keep the batch, retry, never ack
+            except Exception as exc:
                 self.stats.errors += 1
+                self.directory.clear()  # e.g. a device deleted under the cache fails the insert: re-read
+                connection.close()
+                if not _outage(exc) and not one_by_one:
+                    # Not the database going away but something in the data: store the batch one
+                    # message at a time, so that one bad message cannot hold up the rest for ever.
+                    log.exception("a batch of %d messages failed; storing them one by one", len(batch))
+                    one_by_one = True
+                    continue
+                # The database went away: keep the batch, retry, acknowledge nothing meanwhile.
                 log.exception("storing a batch of %d messages failed; retrying", len(batch))
                 self.report(f"数据库写入失败，{delay:.1f} 秒后重试")
-                connection.close()
                 if self.stop.wait(delay):
                     return
                 delay = min(delay * 2, 30)
@@ -202,6 +237,31 @@ class Listener:
             # recognised as a duplicate); acknowledging its old packet id here could hit another.
             if item.qos > 0 and item.generation == generation:
                 self.client.ack(item.mid, item.qos)
+                self.stats.acked += 1
+
+    def _ingest(self, batch: list[Item]) -> list[IngestResult]:
+        with unit_of_work():
+            return ingest_batch(
+                [(i.payload, i.topic) for i in batch], timezone.now(), directory=self.directory
+            )
+
+    def _one(self, item: Item) -> IngestResult:
+        """One message on its own; if even that fails for its data, it is kept as rejected (raw text
+        and the error) rather than redelivered for ever. A database outage still raises: retry later."""
+        try:
+            return self._ingest([item])[0]
+        except Exception as exc:
+            if _outage(exc):
+                raise
+            log.exception("a message failed on its own; keeping it as rejected")
+            connection.close()
+            with unit_of_work(), transaction.atomic():
+                RejectedMessage.objects.create(
+                    topic=item.topic[:200],
+                    reason=f"入库失败：{type(exc).__name__}"[:200],
+                    raw=item.payload[:MAX_RAW].decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+                )
+            return IngestResult("rejected", "入库失败")
 
     def _checks_loop(self) -> None:
         """Escalation every few seconds, the other checks every minute, in a thread of their own so

@@ -2,14 +2,17 @@
 
 The hotline handles alarms; street and community workers install devices, log check-ins and record
 a grid worker's arrival; auditors read. Pushing device events over HTTP needs
-``safety.add_deviceevent``: a device platform's account is a hotline (or district) account whose
-areas bound the devices it may report for.
+``safety.add_deviceevent``. A device vendor's platform gets an account of its own role, 设备平台,
+which may do that and nothing else: it reads no elder, device, event or alarm (least privilege for
+a machine credential that lives on someone else's server); its areas bound the devices it may
+report for.
 """
 
 from yiyang.accounts.roles import Role, grant
 
 ADMIN, STREET, COMMUNITY = Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER
 HOTLINE, AUDITOR = Role.HOTLINE_OPERATOR, Role.AUDITOR
+PLATFORM = Role.DEVICE_PLATFORM
 STAFF = [ADMIN, STREET, COMMUNITY]
 READERS = [ADMIN, STREET, COMMUNITY, HOTLINE, AUDITOR]
 
@@ -42,4 +45,4 @@ grant(
 )
 grant([ADMIN, STREET, HOTLINE, AUDITOR], ["safety.export_alarm"])
 grant([ADMIN, HOTLINE, AUDITOR], ["safety.view_rejectedmessage"])
-grant([ADMIN, HOTLINE], ["safety.add_deviceevent"])
+grant([ADMIN, HOTLINE, PLATFORM], ["safety.add_deviceevent"])

@@ -9,7 +9,6 @@ of its own; the sinks send to an MQTT broker, to the HTTP endpoint, or straight 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import random
@@ -230,18 +229,25 @@ class MqttSink:
         )
         self.client.max_inflight_messages_set(1000)
         self.client.max_queued_messages_set(0)
+        self.client.on_publish = self._on_publish
         self.client.connect(host, port, keepalive=30)
         self.client.loop_start()
-        self.last: Any = None
+        self.published = 0
+        self.acked = 0  # PUBACKs from the broker: the messages it has taken responsibility for
+
+    def _on_publish(self, client: Any, userdata: Any, mid: int, reason: Any, props: Any) -> None:
+        self.acked += 1
 
     def __call__(self, batch: list[tuple[str, bytes]]) -> None:
         for topic, body in batch:
-            self.last = self.client.publish(topic, body, qos=1)
+            self.client.publish(topic, body, qos=1)
+            self.published += 1
 
     def close(self, timeout: float = 10) -> None:
-        if self.last is not None:
-            with contextlib.suppress(RuntimeError, ValueError):
-                self.last.wait_for_publish(timeout)
+        """Wait until the broker has acknowledged everything published (or ``timeout``), then leave."""
+        deadline = time.monotonic() + timeout
+        while self.acked < self.published and time.monotonic() < deadline:
+            time.sleep(0.05)
         self.client.disconnect()
         self.client.loop_stop()
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from yiyang.core.scoping import path_in_scope
 from yiyang.people.models import Elder
 from yiyang.safety.choices import AlarmOutcome, CallOutcome, DispatchTarget
+from yiyang.safety.forms import fence_centre_errors
 from yiyang.safety.models import Alarm, AlarmCall, Device, DeviceEvent
 
 
@@ -31,6 +32,8 @@ class DeviceSerializer(serializers.ModelSerializer):
             "last_tested_on",
             "status",
             "geofence_radius_m",
+            "geofence_latitude",
+            "geofence_longitude",
             "note",
         ]
         read_only_fields = ["battery", "last_seen_at", "last_activity_at", "last_tested_on"]
@@ -44,6 +47,13 @@ class DeviceSerializer(serializers.ModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("kind") == "wristband" and not attrs.get("geofence_radius_m"):
             raise serializers.ValidationError({"geofence_radius_m": "手环须设置电子围栏半径"})
+        # A PATCH may send one coordinate: the other is the device's current one.
+        lat, lng = (
+            attrs.get(k, getattr(self.instance, k, None)) for k in ("geofence_latitude", "geofence_longitude")
+        )
+        errors = fence_centre_errors(lat, lng)
+        if errors:
+            raise serializers.ValidationError(dict(errors))
         return attrs
 
 

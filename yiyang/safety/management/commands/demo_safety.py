@@ -29,3 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "告警看板：/safety/board/（热线账号 hotline）；更多实时流量：manage.py devices_simulate --inprocess"
         )
+        self.stdout.write(
+            f"设备平台账号 shebei（只能推送设备事件）：manage.py devices_simulate --http http://127.0.0.1:8000 "
+            f"--token {r.platform_token}"
+        )

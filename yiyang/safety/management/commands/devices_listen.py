@@ -25,12 +25,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--topic", default=settings.SAFETY_MQTT_TOPIC)
         parser.add_argument("--protocol", choices=["5", "3.1.1"], default="5")
-        parser.add_argument("--batch-size", type=int, default=200, help="messages per transaction")
+        parser.add_argument("--batch-size", type=int, default=500, help="most messages per transaction")
         parser.add_argument(
             "--batch-wait",
             type=float,
-            default=0.0,
-            help="seconds to wait for a fuller batch (0: store what has arrived; the broker's in-flight window is small)",
+            default=0.05,
+            help="seconds to wait for a fuller batch after its first message (bounds the added latency)",
         )
         parser.add_argument(
             "--checks-every",

@@ -10,9 +10,7 @@ from yiyang.safety import rules
 
 
 class Command(BaseCommand):
-    help = (
-        "安全监护定时检查：长时间无用水/未开门告警；加 --all 同时检查超时未接警、未平安签到、设备离线和低电量"
-    )
+    help = "安全监护定时检查：长时间无用水/未开门告警；加 --all 同时检查超时未接警、未平安签到、设备离线、低电量和超过一个月未测试"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="run every periodic safety check")
