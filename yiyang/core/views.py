@@ -87,7 +87,9 @@ class ObjectListView(ScopedViewMixin, View):
         fs, qs = self.filtered()
         if request.GET.get("export") == "xlsx":
             return self.export(qs)
-        table = self.table(qs, request=request)
+        # Not Table(qs, request=…): that paginates once with the table's default page size, and
+        # RequestConfig below paginates again, running the page's query twice.
+        table = self.table(qs)
         tables.RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
         htmx = getattr(request, "htmx", None)
         template = "generic/_table.html" if htmx and htmx.target == "results" else self.template_name

@@ -254,8 +254,10 @@ class ElderImporter(Importer):
         # nothing more, and saves a cipher call per row.
         self._health_memo: dict[str, tuple[str, str]] = {}
         self._area_memo: dict[tuple[Any, Any, Any], tuple[Area | None, list[tuple[str, str]]]] = {}
-        areas = Area.objects.for_user(actor).filter(
-            level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID]
+        areas = (
+            Area.objects.for_user(actor)
+            .filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID])
+            .select_related("parent")  # grid aliases name their community: one query, not one per grid
         )
         self.by_code: dict[str, Area] = {}
         self.communities_by_name: dict[str, list[Area]] = defaultdict(list)

@@ -111,24 +111,25 @@ class Elder(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["area_path"], opclasses=_PATTERN, name="elder_area_path_idx"),
-            # The search indexes carry the scope and the list's sort columns, so a search page's
-            # keys come from an index-only scan (see core.pagination.LateRowsQuerySet).
+            # The search indexes carry the scope, the list's default filter (status) and its sort
+            # columns, so a search page's keys and count come from index-only scans (see
+            # core.pagination.LateRowsQuerySet).
             models.Index(
                 fields=["name_initials"],
                 opclasses=_PATTERN,
-                include=["area_path", "name_pinyin", "id"],
+                include=["area_path", "name_pinyin", "status", "id"],
                 name="elder_initials_idx",
             ),
             models.Index(
                 fields=["name_pinyin"],
                 opclasses=_PATTERN,
-                include=["area_path", "id"],
+                include=["area_path", "status", "id"],
                 name="elder_pinyin_idx",
             ),
             models.Index(
                 fields=["name"],
                 opclasses=_PATTERN,
-                include=["area_path", "name_pinyin", "id"],
+                include=["area_path", "name_pinyin", "status", "id"],
                 name="elder_name_idx",
             ),
             # Digests and tails are only ever compared for equality: plain indexes, without the
