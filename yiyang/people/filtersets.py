@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from yiyang.areas.models import Area, AreaLevel
+from yiyang.core.widgets import LongSelect
 from yiyang.people.choices import AgeBracket, EconomicCategory, ElderStatus, LivingSituation, Sex
 from yiyang.people.models import Elder
 from yiyang.people.selectors import elder_search_q
@@ -18,7 +19,11 @@ class ElderFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="搜索", method="filter_q")
     area = django_filters.ModelChoiceFilter(
-        label="区域", queryset=Area.objects.none(), method="filter_area", to_field_name="path"
+        label="区域",
+        queryset=Area.objects.none(),
+        method="filter_area",
+        to_field_name="path",
+        widget=LongSelect,
     )
     sex = django_filters.ChoiceFilter(label="性别", choices=Sex.choices)
     age_bracket = django_filters.ChoiceFilter(
