@@ -1,68 +1,11 @@
+"""``yiyang import elders FILE [--dry-run] [--json] [--skip-invalid]``: the elder registry from a spreadsheet."""
+
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-from typing import Any
-
-from django.core.files import File
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from yiyang.core.context import unit_of_work
-from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create, import_batch_start
-from yiyang.core.management.base import add_actor_argument, resolve_actor
-from yiyang.core.models import ImportBatch
+from yiyang.core.management.importing import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "导入老年人信息（.xlsx/.xls/.csv）：按身份证号更新或新增，有错误行时默认不导入任何数据"
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
-        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-        parser.add_argument(
-            "--skip-invalid", action="store_true", help="import the valid rows, skip bad ones"
-        )
-        add_actor_argument(parser)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"找不到文件 {path}")
-        if not path.name.lower().endswith(ALLOWED_SUFFIXES):
-            raise CommandError("仅支持 .xlsx、.xls、.csv 文件")
-        actor = resolve_actor(options["actor"])
-        if not actor.has_perm("people.import_elder"):
-            raise CommandError(f"用户 {actor.username} 没有导入权限")
-        with unit_of_work(), path.open("rb") as fh:
-            batch = import_batch_create(
-                kind="people.elder",
-                upload=File(fh),
-                filename=path.name,
-                actor=actor,
-                dry_run=options["dry_run"],
-                skip_invalid=options["skip_invalid"],
-            )
-            result = import_batch_start(batch, background=False)
-        assert result is not None
-        summary = result.summary()
-        if options["json"]:
-            data = {k: summary[k] for k in ("rows", "created", "updated", "unchanged", "errors")}
-            data |= {"rejected": summary["rejected"], "applied": summary["applied"], "batch": batch.pk}
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
-        else:
-            self.stdout.write(
-                f"批次 #{batch.pk} {batch.get_status_display()}：共 {batch.total_rows} 行，"
-                f"新增 {batch.created}，更新 {batch.updated}，未变化 {batch.unchanged}，错误行 {batch.rejected}"
-            )
-            for issue in result.issues[:50]:
-                self.stdout.write(f"  第{issue.row}行 [{issue.column}] {issue.value!r}：{issue.message}")
-            if len(result.issues) > 50:
-                self.stdout.write(
-                    f"  …共 {len(result.issues)} 处错误，见错误标注文件 {batch.annotated_file.path}"
-                )
-            if batch.message:
-                self.stdout.write(batch.message)
-        if batch.status in (ImportBatch.Status.INVALID, ImportBatch.Status.CRASHED) or batch.rejected:
-            sys.exit(1)
+    kind = "people.elder"
+    what = "老年人信息"
