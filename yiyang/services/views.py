@@ -438,6 +438,16 @@ class EntitlementListView(ObjectListView):
         return ""  # an entitlement is added from the elder's page
 
 
+def elder_from_query(request: HttpRequest) -> Elder:
+    """The elder a new record is for, from ``?elder=<pk>`` (pages link here from the elder's page);
+    another area's elder is a 404 like any other."""
+    pk = request.GET.get("elder") or ""
+    if not pk.isdigit():
+        raise Http404
+    elder: Elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=int(pk))
+    return elder
+
+
 class EntitlementEditView(ObjectEditView):
     """One elder's entitlement: created from the elder's page (``?elder=``), saved by ``entitlement_save``."""
 
@@ -447,12 +457,7 @@ class EntitlementEditView(ObjectEditView):
     def get_form(self, data: Any = None, files: Any = None) -> BaseForm:
         form = super().get_form(data, files)
         if self.creating:
-            pk = self.request.GET.get("elder") or ""
-            if not pk.isdigit():
-                raise Http404
-            form.instance.elder = Elder.objects.get_for_user_or_404(  # type: ignore[attr-defined]
-                self.request.user, "view", pk=int(pk)
-            )
+            form.instance.elder = elder_from_query(self.request)  # type: ignore[attr-defined]
         self.elder = form.instance.elder  # type: ignore[attr-defined]
         return form
 
@@ -1000,12 +1005,7 @@ class RecurringPlanEditView(ObjectEditView):
     def get_form(self, data: Any = None, files: Any = None) -> BaseForm:
         form = super().get_form(data, files)
         if self.creating:
-            pk = self.request.GET.get("elder") or ""
-            if not pk.isdigit():
-                raise Http404
-            form.instance.elder = Elder.objects.get_for_user_or_404(  # type: ignore[attr-defined]
-                self.request.user, "view", pk=int(pk)
-            )
+            form.instance.elder = elder_from_query(self.request)  # type: ignore[attr-defined]
         return form
 
     def success_url(self, obj: Any) -> str:
