@@ -1,9 +1,10 @@
-from django.shortcuts import redirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from yiyang.core.views import home
+
 urlpatterns = [
-    path("", lambda request: redirect("reports:dashboard"), name="home"),
+    path("", home, name="home"),
     path("accounts/", include("yiyang.accounts.urls")),
     path("people/", include("yiyang.people.urls")),
     path("benefits/", include("yiyang.benefits.urls")),

@@ -12,6 +12,7 @@ class MenuItem:
     url_name: str
     permission: str = ""
     icon: str = "circle"
+    landing: bool = False  # preferred first page after login, for those who may see it
 
 
 @dataclass
@@ -37,3 +38,12 @@ def menu_for(user: Any) -> list[MenuGroup]:
         if items:
             visible.append(MenuGroup(group.label, group.icon, group.order, items))
     return visible
+
+
+def landing_url_name(user: Any) -> str:
+    """Where "/" sends a user: the first landing page they may see, else their first menu entry.
+
+    A fixed home page would be a 403 for roles without it (provider staff, care workers)."""
+    items = [item for group in menu_for(user) for item in group.items]
+    chosen = next((i for i in items if i.landing), None) or (items[0] if items else None)
+    return chosen.url_name if chosen else "accounts:my_account"

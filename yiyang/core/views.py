@@ -14,18 +14,20 @@ from urllib.parse import urlencode
 import django_filters
 import django_tables2 as tables
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from yiyang.core import audit
 from yiyang.core.exporting import export_response
 from yiyang.core.models import AccessLog, AuditEntry
+from yiyang.core.navigation import landing_url_name
 from yiyang.core.scoping import ScopedManager, is_in_scope, permission_name
 
 
@@ -238,3 +240,8 @@ def _add_errors(form: BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(landing_url_name(request.user))

@@ -13,5 +13,9 @@ class ReportsConfig(AppConfig):
             "统计分析",
             "graph-up",
             90,
-            [MenuItem("数据看板", "reports:dashboard", "people.view_elderstat", "speedometer2")],
+            [
+                MenuItem(
+                    "数据看板", "reports:dashboard", "people.view_elderstat", "speedometer2", landing=True
+                )
+            ],
         )
