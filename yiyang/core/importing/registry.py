@@ -17,3 +17,9 @@ def importer_for(kind: str) -> type[Importer]:
         return _importers[kind]
     except KeyError:
         raise LookupError(f"no importer registered for {kind!r}") from None
+
+
+def import_permission(kind: str) -> str:
+    """Who may import a kind, on the page or the CLI: people.elder -> people.import_elder."""
+    app, model = kind.split(".")
+    return f"{app}.import_{model}"

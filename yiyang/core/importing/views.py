@@ -23,14 +23,9 @@ from django.views import View
 from yiyang.core import audit
 from yiyang.core.exporting import XLSX_TYPE
 from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create, import_batch_start
-from yiyang.core.importing.registry import importer_for
+from yiyang.core.importing.registry import import_permission, importer_for
 from yiyang.core.importing.writer import write_template
 from yiyang.core.models import AccessLog, ImportBatch
-
-
-def import_permission(kind: str) -> str:
-    app, model = kind.split(".")
-    return f"{app}.import_{model}"
 
 
 class UploadForm(forms.Form):

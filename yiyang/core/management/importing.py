@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yiyang.core.context import unit_of_work
 from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create, import_batch_start
-from yiyang.core.importing.views import import_permission
+from yiyang.core.importing.registry import import_permission
 from yiyang.core.management.base import add_actor_argument, resolve_actor
 from yiyang.core.models import ImportBatch
 
