@@ -30,6 +30,7 @@ from yiyang.benefits.choices import (
     SuspensionReason,
 )
 from yiyang.core import crypto
+from yiyang.core.indexes import BlockRangeIndex
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
 from yiyang.people.models import Elder, ElderRecord
@@ -373,7 +374,7 @@ class RollLine(models.Model):
         on_delete=models.CASCADE,
         related_name="lines",
         db_constraint=False,
-        db_index=False,  # the (roll, change_type) index serves
+        db_index=False,  # the block-range index below serves
     )
     programme = models.ForeignKey(
         Programme,
@@ -443,7 +444,8 @@ class RollLine(models.Model):
                 name="unique_line_elder_programme_month",
             ),
         ]
-        indexes = [models.Index(fields=["roll", "change_type"], name="rollline_roll_change_idx")]
+        # A roll's lines are written together, so a block-range index finds them (see BlockRangeIndex).
+        indexes = [BlockRangeIndex(fields=["roll"], name="rollline_roll_brin")]
 
     def __str__(self) -> str:
         return f"{self.elder_id} {month_label(self.month)} {self.amount}"

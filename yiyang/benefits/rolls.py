@@ -22,9 +22,11 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
@@ -51,6 +53,7 @@ ROLL = PaymentRoll._meta.db_table
 SUSP = Suspension._meta.db_table
 CERT = Certification._meta.db_table
 ARREARS = ArrearsMonth._meta.db_table
+LINE_ROLL_INDEX = "rollline_roll_brin"
 
 KIND_CHANGE_REASON = {
     ProgrammeKind.AGE_TIER: "年龄档变化",
@@ -83,13 +86,19 @@ def _p(kind: str) -> str:
     return "%s"
 
 
-def age_sql(ref_param: str = "%s") -> str:
-    """Completed years on the referenced date (周岁)."""
+def age_sql(ref: datetime.date) -> str:
+    """Completed years on ``ref`` (周岁): the difference of the years, less one if the birthday
+    (month and day) falls after ``ref``'s. Plain arithmetic on date parts: PostgreSQL's
+    ``AGE()`` builds an interval per row, a tenth of a two-million-elder roll."""
+    mmdd = ref.month * 100 + ref.day
     if _pg():
-        return f"EXTRACT(YEAR FROM AGE({ref_param}::date, e.birth_date))::integer"
+        return (
+            f"({ref.year} - DATE_PART('year', e.birth_date)::integer - "
+            f"(DATE_PART('month', e.birth_date) * 100 + DATE_PART('day', e.birth_date) > {mmdd})::integer)"
+        )
     return (
-        f"((CAST(strftime('%%Y%%m%%d', {ref_param}) AS INTEGER) "
-        f"- CAST(strftime('%%Y%%m%%d', e.birth_date) AS INTEGER)) / 10000)"
+        f"({ref.year} - CAST(strftime('%%Y', e.birth_date) AS INTEGER) - "
+        f"(CAST(strftime('%%m%%d', e.birth_date) AS INTEGER) > {mmdd}))"
     )
 
 
@@ -165,20 +174,39 @@ def tiers_for(programme: Programme, months: Sequence[datetime.date]) -> list[Tie
                     ref_end,
                 )
             )
+    if programme.kind == ProgrammeKind.AGE_TIER:
+        _refuse_overlapping_ages(out)
     return out
 
 
+def _refuse_overlapping_ages(tiers: Sequence[Tier]) -> None:
+    """Two age tiers in force in one month that share an age would pay a person twice; the roll
+    picks a tier by birth date alone, so such rules are refused here with their names."""
+    by_month: dict[datetime.date, list[Tier]] = {}
+    for t in tiers:
+        by_month.setdefault(t.month, []).append(t)
+    for month, group in by_month.items():
+        for older, younger in pairwise(sorted(group, key=lambda t: t.lo)):
+            if older.hi > younger.lo:
+                raise ValidationError(
+                    f"{month:%Y年%m月}有两条年龄档发放标准重叠（{older.basis} 与 {younger.basis} 周岁），"
+                    "请先调整发放标准"
+                )
+
+
 def tiers_cte(tiers: Sequence[Tier]) -> tuple[str, list[Any]]:
+    """The tiers as a VALUES table; ``no`` is a tier's position in ``tiers`` (from 1)."""
     if not tiers:
         # An empty VALUES list is not SQL; a row that matches nobody keeps the statements valid.
         tiers = [Tier(EARLIEST, 0, Decimal(0), LATEST, EARLIEST, "", -2, "", EARLIEST, EARLIEST)]
     row = (
-        f"({_p('date')}, {_p('int')}, {_p('num')}, {_p('date')}, {_p('date')}, {_p('text')}, "
+        f"({_p('int')}, {_p('date')}, {_p('int')}, {_p('num')}, {_p('date')}, {_p('date')}, {_p('text')}, "
         f"{_p('int')}, {_p('text')}, {_p('date')}, {_p('date')})"
     )
     params: list[Any] = []
-    for t in tiers:
+    for no, t in enumerate(tiers, start=1):
         params += [
+            no,
             t.month,
             t.rule_id,
             t.amount,
@@ -191,7 +219,7 @@ def tiers_cte(tiers: Sequence[Tier]) -> tuple[str, list[Any]]:
             t.ref_end,
         ]
     sql = (
-        "tiers(month, rule_id, amount, lo, hi, category, level, basis, rule_from, ref_end) AS (VALUES "
+        "tiers(no, month, rule_id, amount, lo, hi, category, level, basis, rule_from, ref_end) AS (VALUES "
         + ", ".join([row] * len(tiers))
         + ")"
     )
@@ -202,11 +230,20 @@ def tiers_cte(tiers: Sequence[Tier]) -> tuple[str, list[Any]]:
 
 
 def source_sql(
-    programme: Programme, *, elder_where: str = "", params: Sequence[Any] = ()
+    programme: Programme, tiers: Sequence[Tier], *, elder_where: str = "", params: Sequence[Any] = ()
 ) -> tuple[str, list[Any]]:
     """FROM clause giving ``e`` (the elder) and ``t`` (month, rule_id, amount, basis, rule_from)."""
     where = f"WHERE {elder_where}" if elder_where else ""
     if programme.kind == ProgrammeKind.AGE_TIER:
+        if tiers and len({t.month for t in tiers}) == 1:
+            # One month's tiers do not overlap, so a CASE on the birth date names the tier and a
+            # hash join fetches it: a third of the cost of testing every elder against every tier.
+            whens = " ".join(
+                f"WHEN e.birth_date >= {_p('date')} AND e.birth_date < {_p('date')} THEN {no}"
+                for no in range(1, len(tiers) + 1)
+            )
+            bounds = [d for t in tiers for d in (t.lo, t.hi)]
+            return f"{ELDER} e JOIN tiers t ON t.no = (CASE {whens} END)", bounds
         sql = f"{ELDER} e JOIN tiers t ON e.birth_date >= t.lo AND e.birth_date < t.hi"
         return sql, []
     if programme.kind == ProgrammeKind.CATEGORY:
@@ -279,11 +316,20 @@ def _prepare(cur: Any, *, analyze: bool = True) -> None:
             cur.execute("SET LOCAL default_statistics_target = 10")
             cur.execute(f"ANALYZE {LINE}")
             cur.execute("RESET default_statistics_target")
+            _summarize_new_lines(cur)
+
+
+def _summarize_new_lines(cur: Any) -> None:
+    """Summarise the pages just written into the roll index: a block-range index reads every page
+    it holds no summary for, so until autovacuum gets round to it each look-up of any roll would
+    read every line written since (measured: a twelfth month's page took 1.2 s instead of 0.1)."""
+    if _pg():
+        cur.execute("SELECT brin_summarize_new_values(%s::regclass)", [LINE_ROLL_INDEX])
 
 
 def rolls_of(programme_param: str = "%s", month_param: str = "%s") -> str:
-    """Ids of the programme's rolls for a month: lines are reached through the (roll, change type)
-    index, so a month costs the same after years of history."""
+    """Ids of the programme's rolls for a month: lines are reached through the roll index, so a
+    month costs the same after years of history."""
     return f"(SELECT r.id FROM {ROLL} r WHERE r.programme_id = {programme_param} AND r.month = {month_param})"
 
 
@@ -328,7 +374,7 @@ def generate_lines(roll: PaymentRoll) -> GenerationResult:
         _prepare(cur, analyze=False)
         tiers = tiers_for(programme, [month])
         cte, cte_params = tiers_cte(tiers)
-        source, source_params = source_sql(programme)
+        source, source_params = source_sql(programme, tiers)
         cond, cond_params = conditions_sql(programme, prefix=prefix)
         bounds, bounds_params = birth_bounds(programme, tiers)
         reason_change = KIND_CHANGE_REASON[ProgrammeKind(programme.kind)]
@@ -352,7 +398,7 @@ def generate_lines(roll: PaymentRoll) -> GenerationResult:
                     (CASE WHEN pl.rate_rule_id <> t.rule_id AND t.rule_from > pl.month THEN '发放标准调整'
                           ELSE %s END)
                  ELSE '' END,
-            t.basis, {age_sql()}, e.birth_date, e.categories, e.capability_level, e.hukou_local, e.status,
+            t.basis, {age_sql(age_ref)}, e.birth_date, e.categories, e.capability_level, e.hukou_local, e.status,
             e.area_path, {false()}, '', {false()}
         FROM {source}
         LEFT JOIN prev pl ON pl.elder_id = e.id
@@ -368,7 +414,6 @@ def generate_lines(roll: PaymentRoll) -> GenerationResult:
             roll.pk,
             programme.pk,
             reason_change,
-            age_ref,
             *source_params,
             *cond_params,
             *bounds_params,
@@ -376,9 +421,12 @@ def generate_lines(roll: PaymentRoll) -> GenerationResult:
         cur.execute(sql, params)
         result.inserted = cur.rowcount
         _prepare(cur)
+        if not PaymentRoll.objects.filter(programme=programme, month__lt=month).exists():
+            return result  # the programme's first month: no comebacks, arrears or stops to find
         _comebacks(cur, roll)
         result.arrears_lines = _arrears(cur, roll)
         result.stopped = _stopped(cur, roll, prev, age_ref)
+        _summarize_new_lines(cur)
     return result
 
 
@@ -418,9 +466,10 @@ def _arrears(cur: Any, roll: PaymentRoll) -> int:
     )
     if not months:
         return 0
-    cte, cte_params = tiers_cte(tiers_for(programme, months))
+    tiers = tiers_for(programme, months)
+    cte, cte_params = tiers_cte(tiers)
     cand = f"e.id IN (SELECT elder_id FROM {LINE} WHERE roll_id = %s AND change_type = 'new')"
-    source, source_params = source_sql(programme, elder_where=cand, params=[roll.pk])
+    source, source_params = source_sql(programme, tiers, elder_where=cand, params=[roll.pk])
     cond, cond_params = conditions_sql(programme, prefix=roll.area_path, arrears=True)
     concat = "r.area_path || '%%'"
     sql = f"""
@@ -474,7 +523,13 @@ def _stopped(cur: Any, roll: PaymentRoll, prev: datetime.date, age_ref: datetime
     """停发: paid last month in this area, not paid this month in any roll — with the reason."""
     programme, month, prefix = roll.programme, roll.month, roll.area_path
     hukou = "WHEN e.hukou_local = " + false() + " THEN '非本区户籍'" if programme.requires_local_hukou else ""
+    # This month's lines are read once each, as hashed sets: probing the (elder, programme, month)
+    # index for each of last month's lines took a second at 200,000 lines.
     sql = f"""
+    WITH paid_now AS MATERIALIZED (
+        SELECT l.elder_id FROM {LINE} l WHERE l.roll_id IN {rolls_of()} AND {paying_slot("l")}),
+    stopped_now AS MATERIALIZED (
+        SELECT l.elder_id FROM {LINE} l WHERE l.roll_id IN {rolls_of()} AND l.change_type = 'stopped')
     INSERT INTO {LINE} (roll_id, programme_id, month, elder_id, rate_rule_id, base_amount,
         arrears_amount, amount, prev_amount, months_covered, change_type, reason, fact_basis,
         fact_age, fact_birth_date, fact_categories, fact_level, fact_hukou_local, fact_status,
@@ -489,17 +544,19 @@ def _stopped(cur: Any, roll: PaymentRoll, prev: datetime.date, age_ref: datetime
              WHEN e.area_path NOT LIKE %s THEN '迁至其他区域'
              {hukou}
              ELSE %s END,
-        pl.fact_basis, {age_sql()}, e.birth_date, e.categories, e.capability_level, e.hukou_local, e.status,
+        pl.fact_basis, {age_sql(age_ref)}, e.birth_date, e.categories, e.capability_level, e.hukou_local, e.status,
         pl.area_path, {false()}, '', {false()}
     FROM {LINE} pl JOIN {ELDER} e ON e.id = pl.elder_id
     WHERE pl.roll_id IN {rolls_of()} AND {paying_slot("pl")} AND pl.base_amount > 0
       AND pl.excluded = {false()} AND pl.area_path LIKE %s
-      AND NOT EXISTS (SELECT 1 FROM {LINE} x WHERE x.elder_id = pl.elder_id AND x.programme_id = %s
-          AND x.month = %s AND {paying_slot("x")})
-      AND pl.elder_id NOT IN (SELECT y.elder_id FROM {LINE} y WHERE y.change_type = 'stopped' AND y.roll_id IN
-          (SELECT r.id FROM {ROLL} r WHERE r.programme_id = %s AND r.month = %s))
+      AND NOT EXISTS (SELECT 1 FROM paid_now x WHERE x.elder_id = pl.elder_id)
+      AND NOT EXISTS (SELECT 1 FROM stopped_now y WHERE y.elder_id = pl.elder_id)
     """
     params = [
+        programme.pk,
+        month,
+        programme.pk,
+        month,
         roll.pk,
         programme.pk,
         month,
@@ -510,14 +567,9 @@ def _stopped(cur: Any, roll: PaymentRoll, prev: datetime.date, age_ref: datetime
         month,
         prefix + "%",
         KIND_STOP_REASON[ProgrammeKind(programme.kind)],
-        age_ref,
         programme.pk,
         prev,
         prefix + "%",
-        programme.pk,
-        month,
-        programme.pk,
-        month,
     ]
     cur.execute(sql, params)
     return int(cur.rowcount)
@@ -530,8 +582,9 @@ def recheck_lines(roll: PaymentRoll) -> tuple[int, int]:
     """Flag paid lines that the registry no longer supports for this amount; returns
     (flagged lines, elders now eligible here who are in no roll of the month)."""
     programme, month, prefix = roll.programme, roll.month, roll.area_path
-    cte, cte_params = tiers_cte(tiers_for(programme, [month]))
-    source, source_params = source_sql(programme)
+    tiers = tiers_for(programme, [month])
+    cte, cte_params = tiers_cte(tiers)
+    source, source_params = source_sql(programme, tiers)
     cond, cond_params = conditions_sql(programme, prefix=prefix)
     elig = f"elig AS (SELECT e.id AS elder_id, t.amount FROM {source} WHERE {cond})"
     with connection.cursor() as cur:
@@ -575,8 +628,9 @@ def recheck_lines(roll: PaymentRoll) -> tuple[int, int]:
 
 def eligible_count(programme: Programme, month: datetime.date, prefix: str) -> int:
     """How many elders qualify (for previews and tests)."""
-    cte, cte_params = tiers_cte(tiers_for(programme, [month]))
-    source, source_params = source_sql(programme)
+    tiers = tiers_for(programme, [month])
+    cte, cte_params = tiers_cte(tiers)
+    source, source_params = source_sql(programme, tiers)
     cond, cond_params = conditions_sql(programme, prefix=prefix)
     with connection.cursor() as cur:
         cur.execute(

@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from yiyang.benefits import actions
 from yiyang.benefits.choices import StartRule
-from yiyang.benefits.models import RollLine
-from yiyang.benefits.tests.factories import elder_born, longevity
+from yiyang.benefits.models import RateRule, RollLine
+from yiyang.benefits.tests.factories import RULES_FROM, elder_born, longevity
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,35 @@ def test_rate_change_mid_year_leaves_earlier_months(world) -> None:
     assert july[elder.pk].change_type == "changed"
     assert july[elder.pk].reason == "发放标准调整"
     assert july[elder.pk].prev_amount == Decimal("100")
+
+
+@pytest.mark.parametrize(
+    ("birth", "month", "rule", "age"),
+    [
+        # 周岁 on the reference day: the month's last day (same_month) or the day before it begins.
+        (D(1946, 11, 30), D(2026, 11, 1), StartRule.SAME_MONTH, 80),  # birthday on the reference day
+        (D(1946, 12, 1), D(2026, 12, 1), StartRule.SAME_MONTH, 80),
+        (D(1946, 12, 31), D(2026, 12, 1), StartRule.SAME_MONTH, 80),
+        (D(1946, 11, 30), D(2026, 12, 1), StartRule.NEXT_MONTH, 80),  # reference 30 November
+        (D(1936, 12, 1), D(2026, 12, 1), StartRule.NEXT_MONTH, 89),  # turns 90 the day after
+        (D(1936, 2, 29), D(2026, 2, 1), StartRule.SAME_MONTH, 89),  # 28 Feb 2026: not yet 90
+        (D(1936, 2, 29), D(2028, 2, 1), StartRule.SAME_MONTH, 92),  # 29 Feb 2028: 92 that day
+        (D(1936, 2, 29), D(2026, 3, 1), StartRule.NEXT_MONTH, 89),  # reference 28 Feb 2026
+    ],
+)
+def test_frozen_age_is_completed_years_on_the_reference_day(world, birth, month, rule, age) -> None:
+    programme = longevity(start_rule=rule)
+    elder = elder_born(birth)
+    lines, _ = paid(world, programme, month)
+    assert lines[elder.pk].fact_age == age
+    assert lines[elder.pk].fact_birth_date == birth
+
+
+def test_overlapping_age_tiers_are_refused_by_name(world) -> None:
+    programme = longevity()
+    RateRule.objects.create(
+        programme=programme, age_from=85, age_to=94, amount=Decimal("300"), effective_from=RULES_FROM
+    )
+    elder_born(D(1940, 5, 5))
+    with pytest.raises(ValidationError, match="重叠"):
+        paid(world, programme, D(2026, 6, 1))
