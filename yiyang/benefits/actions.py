@@ -167,7 +167,7 @@ def payment_roll_generate(
     ]
     roll.save()
     result = rolls.generate_lines(roll)
-    _refresh_totals(roll)
+    _refresh_totals(roll, result.tally)
     roll.generation_seconds = time.perf_counter() - started
     roll.save(update_fields=["generation_seconds"])
     audit.record_change(
@@ -181,25 +181,27 @@ def payment_roll_generate(
     return roll
 
 
-def _refresh_totals(roll: PaymentRoll) -> None:
-    """Counts by change type, totals and the streets concerned, in one pass over the roll's lines."""
+def _refresh_totals(roll: PaymentRoll, tally: list[tuple[Any, ...]] | None = None) -> None:
+    """Counts by change type, totals and the streets concerned, in one pass over the roll's lines
+    (or from ``tally``, the same figures counted by the statement that wrote them)."""
     by_type: dict[str, int] = {}
     streets: set[str] = set()
     total = arrears = Decimal("0.00")
     paying = 0
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT change_type, SUBSTR(area_path, 1, 9), COUNT(*), SUM(amount), SUM(arrears_amount) "
-            f"FROM {RollLine._meta.db_table} WHERE roll_id = %s GROUP BY change_type, SUBSTR(area_path, 1, 9)",
-            [roll.pk],
-        )
-        for change_type, street, n, amount, arrears_amount in cur.fetchall():
-            by_type[change_type] = by_type.get(change_type, 0) + int(n)
-            streets.add(street)
-            if change_type != ChangeType.STOPPED:
-                paying += int(n)
-                total += Decimal(str(amount or 0))
-                arrears += Decimal(str(arrears_amount or 0))
+    if tally is None:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT {rolls.TALLY_COLUMNS} FROM {RollLine._meta.db_table} WHERE roll_id = %s GROUP BY 1, 2",
+                [roll.pk],
+            )
+            tally = cur.fetchall()
+    for change_type, street, n, amount, arrears_amount in tally:
+        by_type[change_type] = by_type.get(change_type, 0) + int(n)
+        streets.add(street)
+        if change_type != ChangeType.STOPPED:
+            paying += int(n)
+            total += Decimal(str(amount or 0))
+            arrears += Decimal(str(arrears_amount or 0))
     roll.line_count = paying
     roll.total_amount = total.quantize(Decimal("0.01"))
     roll.counts = {

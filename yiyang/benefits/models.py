@@ -466,8 +466,14 @@ class RollLine(models.Model):
 class ArrearsMonth(models.Model):
     """补发月份: one earlier month paid back by a line; unique per person, programme and month."""
 
+    # No database constraint: on PostgreSQL the lines are partitioned by programme and month, and a
+    # foreign key can only point at a partitioned table's whole primary key (id, programme, month).
     line = models.ForeignKey(
-        RollLine, verbose_name="明细", on_delete=models.CASCADE, related_name="arrears_months"
+        RollLine,
+        verbose_name="明细",
+        on_delete=models.CASCADE,
+        related_name="arrears_months",
+        db_constraint=False,
     )
     programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.PROTECT, related_name="+")
     elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="+")

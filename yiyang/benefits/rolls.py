@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
+from yiyang.benefits import partitions
 from yiyang.benefits.choices import ChangeType, ProgrammeKind, RollStatus, StartRule
 from yiyang.benefits.dates import add_months, add_years_first, month_end
 from yiyang.benefits.models import (
@@ -275,20 +276,24 @@ def source_sql(
     return sql, list(params)
 
 
-def conditions_sql(programme: Programme, *, prefix: str, arrears: bool = False) -> tuple[str, list[Any]]:
-    """The common conditions on ``e`` for month ``t.month``."""
+def conditions_sql(
+    programme: Programme, *, prefix: str, arrears: bool = False, suspensions: bool = True
+) -> tuple[str, list[Any]]:
+    """The common conditions on ``e`` for month ``t.month``; ``suspensions=False`` when the caller
+    knows none could apply (the test is a join over every candidate)."""
     parts = ["e.area_path LIKE %s", "(e.status = 'living' OR e.status_date >= t.month)"]
     params: list[Any] = [prefix + "%"]
     if programme.requires_local_hukou:
         parts.append(f"e.hukou_local = {true()}")
-    # A suspension that pays arrears does not block a past month once the elder is paid again.
-    only_final = f" AND s.pays_arrears = {false()}" if arrears else ""
-    parts.append(
-        f"NOT EXISTS (SELECT 1 FROM {SUSP} s WHERE s.elder_id = e.id "
-        "AND (s.programme_id IS NULL OR s.programme_id = %s) AND s.from_month <= t.month "
-        f"AND (s.resumed_month IS NULL OR s.resumed_month > t.month){only_final})"
-    )
-    params.append(programme.pk)
+    if suspensions:
+        # A suspension that pays arrears does not block a past month once the elder is paid again.
+        only_final = f" AND s.pays_arrears = {false()}" if arrears else ""
+        parts.append(
+            f"NOT EXISTS (SELECT 1 FROM {SUSP} s WHERE s.elder_id = e.id "
+            "AND (s.programme_id IS NULL OR s.programme_id = %s) AND s.from_month <= t.month "
+            f"AND (s.resumed_month IS NULL OR s.resumed_month > t.month){only_final})"
+        )
+        params.append(programme.pk)
     return " AND ".join(parts), params
 
 
@@ -298,15 +303,14 @@ def paying_slot(alias: str) -> str:
     return f"NOT ({alias}.change_type IN ('adjustment', 'stopped'))"
 
 
-def _prepare(cur: Any, *, analyze: bool = True) -> None:
-    """PostgreSQL: fresh statistics for the lines just written (autovacuum is minutes behind a
-    two-million-row insert, and a stale estimate turns hash joins into millions of index probes),
-    no JIT (compiling these plans costs more than it saves) and more sort/hash memory. All of it
-    lasts for this transaction only.
+def _prepare(cur: Any, *, analyze: str = "") -> None:
+    """PostgreSQL: no JIT (compiling these plans costs more than it saves) and more sort/hash
+    memory; with ``analyze``, fresh statistics for that table, the month's lines just written
+    (autovacuum is minutes behind a two-million-row insert, and a stale estimate turns hash joins
+    into millions of index probes). All of it lasts for this transaction only.
 
     The statistics come from a small sample (target 10: 3,000 rows instead of 30,000): the plans
-    only need the row counts and the share of each roll, not fine histograms, and a full-size
-    ANALYZE of a table holding every month's lines was a tenth of the generation time."""
+    only need the row counts and the share of each roll, not fine histograms."""
     if _pg():
         cur.execute("SET LOCAL jit = off")
         # Room for last month's lines in one hash and an exact (not lossy) bitmap of the elders in
@@ -314,17 +318,40 @@ def _prepare(cur: Any, *, analyze: bool = True) -> None:
         cur.execute("SET LOCAL work_mem = '64MB'")
         if analyze:
             cur.execute("SET LOCAL default_statistics_target = 10")
-            cur.execute(f"ANALYZE {LINE}")
+            cur.execute(f'ANALYZE "{analyze}"')
             cur.execute("RESET default_statistics_target")
-            _summarize_new_lines(cur)
 
 
-def _summarize_new_lines(cur: Any) -> None:
+def _summarize_new_lines(cur: Any, table: str) -> None:
     """Summarise the pages just written into the roll index: a block-range index reads every page
     it holds no summary for, so until autovacuum gets round to it each look-up of any roll would
     read every line written since (measured: a twelfth month's page took 1.2 s instead of 0.1)."""
-    if _pg():
-        cur.execute("SELECT brin_summarize_new_values(%s::regclass)", [LINE_ROLL_INDEX])
+    if not _pg():
+        return
+    indexes = [LINE_ROLL_INDEX] if table == LINE else partitions.brin_indexes(cur, table)
+    for index in indexes:
+        cur.execute("SELECT brin_summarize_new_values(%s::regclass)", [index])
+
+
+def month_table(cur: Any, programme_id: int, month: datetime.date) -> str:
+    """The table holding a programme's lines for a month: its partition, the default partition
+    when it has none, or the one lines table where nothing is partitioned."""
+    if not partitions.partitioned():
+        return LINE
+    if partitions.exists(cur, programme_id, month):
+        return partitions.name_for(programme_id, month)
+    return partitions.DEFAULT_PARTITION
+
+
+def _new_month_partition(cur: Any, programme: Programme, month: datetime.date) -> str | None:
+    """The name of the month's partition to create when this is the month's first roll (see
+    ``partitions``); None when the lines go into an existing table."""
+    if not partitions.partitioned():
+        return None
+    partitions.lock_month(cur, programme.pk, month)
+    if partitions.exists(cur, programme.pk, month) or partitions.in_default(cur, programme.pk, month):
+        return None
+    return partitions.name_for(programme.pk, month)
 
 
 def rolls_of(programme_param: str = "%s", month_param: str = "%s") -> str:
@@ -352,82 +379,165 @@ class GenerationResult:
     inserted: int = 0
     arrears_lines: int = 0
     stopped: int = 0
+    # (change type, street path, lines, amount, arrears) of every line of the roll, when they were
+    # counted in the new partition before it was attached; None when they must be counted afterwards.
+    tally: list[tuple[str, str, int, Decimal, Decimal]] | None = None
+
+
+TALLY_COLUMNS = "change_type, SUBSTR(area_path, 1, 9), COUNT(*), SUM(amount), SUM(arrears_amount)"
 
 
 def generate_lines(roll: PaymentRoll) -> GenerationResult:
     """Write the roll's lines (the roll must hold no computed lines yet); returns the counts.
 
-    One ``INSERT … SELECT`` writes every paying line with its frozen facts and its difference
-    from last month. Last month's lines and the month's lines in other rolls are read once, as
-    materialized sets reached through the roll index, before a row is written: a correlated look-up
-    into the table being filled would rescan the new rows for every elder whenever the planner
-    believes the table is small (the first roll of a fresh installation took minutes). Whether a
-    new line is a comeback (恢复发放) is settled afterwards for the new lines only — a handful in a
-    normal month.
+    One statement writes every paying line with its frozen facts and its difference from last
+    month (see ``_paying_lines_sql``). On PostgreSQL a month's first roll makes a new partition,
+    indexed once as it is attached (see ``partitions``). Whether a new line is a
+    comeback (恢复发放) is settled afterwards for the new lines only — a handful in a normal month.
     """
-    programme, month, prefix = roll.programme, roll.month, roll.area_path
+    programme, month = roll.programme, roll.month
     prev = add_months(month, -1)
     same_month = programme.start_rule == StartRule.SAME_MONTH
     age_ref = month_end(month) if same_month else month - datetime.timedelta(days=1)
     result = GenerationResult()
+    first_month = not PaymentRoll.objects.filter(programme=programme, month__lt=month).exists()
     with connection.cursor() as cur:
-        _prepare(cur, analyze=False)
-        tiers = tiers_for(programme, [month])
-        cte, cte_params = tiers_cte(tiers)
-        source, source_params = source_sql(programme, tiers)
-        cond, cond_params = conditions_sql(programme, prefix=prefix)
-        bounds, bounds_params = birth_bounds(programme, tiers)
-        reason_change = KIND_CHANGE_REASON[ProgrammeKind(programme.kind)]
-        sql = f"""
-        WITH {cte},
-        prev AS MATERIALIZED (
-            SELECT l.elder_id, l.base_amount, l.rate_rule_id, l.month FROM {LINE} l
-            WHERE l.roll_id IN {rolls_of()} AND {paying_slot("l")} AND l.base_amount > 0
-              AND l.excluded = {false()}),
-        taken AS MATERIALIZED (
-            SELECT l.elder_id FROM {LINE} l WHERE l.roll_id IN {rolls_of()} AND {paying_slot("l")})
-        INSERT INTO {LINE} (roll_id, programme_id, month, elder_id, rate_rule_id, base_amount,
-            arrears_amount, amount, prev_amount, months_covered, change_type, reason, fact_basis,
-            fact_age, fact_birth_date, fact_categories, fact_level, fact_hukou_local, fact_status,
-            area_path, flagged, flag_reason, excluded)
-        SELECT %s, %s, t.month, e.id, t.rule_id, t.amount, 0, t.amount, pl.base_amount, 1,
-            CASE WHEN pl.elder_id IS NULL THEN 'new' WHEN pl.base_amount <> t.amount THEN 'changed'
-                 ELSE 'continued' END,
-            CASE WHEN pl.elder_id IS NULL THEN '新纳入'
-                 WHEN pl.base_amount <> t.amount THEN
-                    (CASE WHEN pl.rate_rule_id <> t.rule_id AND t.rule_from > pl.month THEN '发放标准调整'
-                          ELSE %s END)
-                 ELSE '' END,
-            t.basis, {age_sql(age_ref)}, e.birth_date, e.categories, e.capability_level, e.hukou_local, e.status,
-            e.area_path, {false()}, '', {false()}
-        FROM {source}
-        LEFT JOIN prev pl ON pl.elder_id = e.id
-        WHERE {cond}{bounds}
-          AND NOT EXISTS (SELECT 1 FROM taken x WHERE x.elder_id = e.id)
-        """
-        params = [
-            *cte_params,
-            programme.pk,
-            prev,
-            programme.pk,
-            month,
-            roll.pk,
-            programme.pk,
-            reason_change,
-            *source_params,
-            *cond_params,
-            *bounds_params,
-        ]
+        _prepare(cur)
+        fresh = _new_month_partition(cur, programme, month)
+        sql, params = _paying_lines_sql(roll, age_ref, into=fresh)
         cur.execute(sql, params)
         result.inserted = cur.rowcount
-        _prepare(cur)
-        if not PaymentRoll.objects.filter(programme=programme, month__lt=month).exists():
-            return result  # the programme's first month: no comebacks, arrears or stops to find
+        if fresh:
+            if first_month:
+                # These lines will be the roll's only ones (no adjustment precedes a new partition,
+                # no arrears or stops follow a first month): count them in the small table now.
+                cur.execute(f'SELECT {TALLY_COLUMNS} FROM "{fresh}" GROUP BY 1, 2')
+                result.tally = [(t, street, int(n), a, r) for t, street, n, a, r in cur.fetchall()]
+            partitions.attach(cur, fresh, programme.pk, month)  # builds its indexes in one pass
+        if first_month:
+            # Nothing else reads the month's lines in this transaction; autovacuum analyses a new
+            # partition within a minute, and the roll index was just built or is summarised here.
+            if not fresh:
+                _summarize_new_lines(cur, month_table(cur, programme.pk, month))
+            return result  # no comebacks, arrears or stops to find
+        table = month_table(cur, programme.pk, month)
+        _prepare(cur, analyze=table)
+        if not fresh:
+            _summarize_new_lines(cur, table)
         _comebacks(cur, roll)
         result.arrears_lines = _arrears(cur, roll)
         result.stopped = _stopped(cur, roll, prev, age_ref)
-        _summarize_new_lines(cur)
+        _summarize_new_lines(cur, table)
     return result
+
+
+def _paying_lines_sql(
+    roll: PaymentRoll, age_ref: datetime.date, *, into: str | None
+) -> tuple[str, list[Any]]:
+    """The statement writing a roll's paying lines: an ``INSERT … SELECT`` into the lines table
+    or, with ``into``, a ``CREATE TABLE … AS`` making the month's new partition (whose rows carry
+    block ids, see ``partitions``).
+
+    Last month's lines and the month's lines in other rolls are read once, as materialized sets,
+    before a row is written: a correlated look-up into the table being filled would rescan the new
+    rows for every elder whenever the planner believes the table is small (the first roll of a fresh
+    installation took minutes). Either set is left out when there is no such roll, and the
+    suspension test when no suspension could apply: each is a hash join over every paid elder.
+    """
+    programme, month, prefix = roll.programme, roll.month, roll.area_path
+    prev = add_months(month, -1)
+    tiers = tiers_for(programme, [month])
+    cte, cte_params = tiers_cte(tiers)
+    source, source_params = source_sql(programme, tiers)
+    cond, cond_params = conditions_sql(
+        programme,
+        prefix=prefix,
+        suspensions=Suspension.objects.filter(from_month__lte=month)
+        .filter(Q(programme=programme) | Q(programme__isnull=True))
+        .exists(),
+    )
+    bounds, bounds_params = birth_bounds(programme, tiers)
+
+    ctes, cte_params_more, joins = [cte], [], ""
+    change, reason, reason_params, prev_amount = "'new'", "'新纳入'", [], "NULL"
+    if PaymentRoll.objects.filter(programme=programme, month=prev).exists():
+        ctes.append(
+            f"""prev AS MATERIALIZED (
+            SELECT l.elder_id, l.base_amount, l.rate_rule_id, l.month FROM {LINE} l
+            WHERE l.roll_id IN {rolls_of()} AND {paying_slot("l")} AND l.base_amount > 0
+              AND l.excluded = {false()})"""
+        )
+        cte_params_more += [programme.pk, prev]
+        joins += " LEFT JOIN prev pl ON pl.elder_id = e.id"
+        change = """CASE WHEN pl.elder_id IS NULL THEN 'new' WHEN pl.base_amount <> t.amount THEN 'changed'
+                 ELSE 'continued' END"""
+        reason = """CASE WHEN pl.elder_id IS NULL THEN '新纳入'
+                 WHEN pl.base_amount <> t.amount THEN
+                    (CASE WHEN pl.rate_rule_id <> t.rule_id AND t.rule_from > pl.month THEN '发放标准调整'
+                          ELSE %s END)
+                 ELSE '' END"""
+        reason_params = [KIND_CHANGE_REASON[ProgrammeKind(programme.kind)]]
+        prev_amount = "pl.base_amount"
+    not_taken = ""
+    if PaymentRoll.objects.filter(programme=programme, month=month).exclude(pk=roll.pk).exists():
+        ctes.append(
+            f"""taken AS MATERIALIZED (
+            SELECT l.elder_id FROM {LINE} l WHERE l.roll_id IN {rolls_of()} AND {paying_slot("l")})"""
+        )
+        cte_params_more += [programme.pk, month]
+        not_taken = " AND NOT EXISTS (SELECT 1 FROM taken x WHERE x.elder_id = e.id)"
+
+    columns = [
+        ("roll_id", "%s"),
+        ("programme_id", "%s"),
+        ("month", "t.month"),
+        ("elder_id", "e.id"),
+        ("rate_rule_id", "t.rule_id"),
+        ("base_amount", "t.amount"),
+        ("arrears_amount", "0"),
+        ("amount", "t.amount"),
+        ("prev_amount", prev_amount),
+        ("months_covered", "1"),
+        ("change_type", change),
+        ("reason", reason),
+        ("fact_basis", "t.basis"),
+        ("fact_age", age_sql(age_ref)),
+        ("fact_birth_date", "e.birth_date"),
+        ("fact_categories", "e.categories"),
+        ("fact_level", "e.capability_level"),
+        ("fact_hukou_local", "e.hukou_local"),
+        ("fact_status", "e.status"),
+        ("area_path", "e.area_path"),
+        ("flagged", false()),
+        ("flag_reason", "''"),
+        ("excluded", false()),
+        ("adjustment_kind", "''"),
+        ("corrects_month", "NULL"),
+    ]
+    rows = f"FROM {source}{joins} WHERE {cond}{bounds}{not_taken}"
+    if into:
+        # A new table takes the rows with CREATE TABLE … AS, which PostgreSQL may compute with
+        # parallel workers (an INSERT never is: a third of the statement's time on two cores).
+        columns.insert(0, ("id", partitions.block_id_sql(roll.pk, "e.id")))
+        types = partitions.column_types()
+        select = ", ".join(f"CAST({expr} AS {types[name]}) AS {name}" for name, expr in columns)
+        sql = f'CREATE TABLE "{into}" AS WITH {", ".join(ctes)} SELECT {select} {rows}'
+    else:
+        sql = (
+            f"WITH {', '.join(ctes)} INSERT INTO {LINE} ({', '.join(name for name, _ in columns)}) "
+            f"SELECT {', '.join(expr for _, expr in columns)} {rows}"
+        )
+    params = [
+        *cte_params,
+        *cte_params_more,
+        roll.pk,
+        programme.pk,
+        *reason_params,
+        *source_params,
+        *cond_params,
+        *bounds_params,
+    ]
+    return sql, params
 
 
 def _comebacks(cur: Any, roll: PaymentRoll) -> None:
@@ -588,7 +698,7 @@ def recheck_lines(roll: PaymentRoll) -> tuple[int, int]:
     cond, cond_params = conditions_sql(programme, prefix=prefix)
     elig = f"elig AS (SELECT e.id AS elder_id, t.amount FROM {source} WHERE {cond})"
     with connection.cursor() as cur:
-        _prepare(cur)
+        _prepare(cur, analyze=month_table(cur, programme.pk, month))
         cur.execute(
             f"UPDATE {LINE} SET flagged = {false()}, flag_reason = '' WHERE roll_id = %s AND flagged = {true()}",
             [roll.pk],
