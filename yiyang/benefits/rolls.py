@@ -304,15 +304,13 @@ def paying_slot(alias: str) -> str:
 
 
 def _prepare(cur: Any, *, analyze: str = "") -> None:
-    """PostgreSQL: no JIT (compiling these plans costs more than it saves) and more sort/hash
-    memory; with ``analyze``, fresh statistics for that table, the month's lines just written
+    """PostgreSQL: more sort/hash memory; with ``analyze``, fresh statistics for that table, the month's lines just written
     (autovacuum is minutes behind a two-million-row insert, and a stale estimate turns hash joins
     into millions of index probes). All of it lasts for this transaction only.
 
     The statistics come from a small sample (target 10: 3,000 rows instead of 30,000): the plans
     only need the row counts and the share of each roll, not fine histograms."""
     if _pg():
-        cur.execute("SET LOCAL jit = off")
         # Room for last month's lines in one hash and an exact (not lossy) bitmap of the elders in
         # the age range: with the 4 MB default both spill, and the bitmap rechecks a million rows.
         cur.execute("SET LOCAL work_mem = '64MB'")

@@ -1173,18 +1173,16 @@ ORDER BY sh.id
 
 
 def _pg_prepare(*tables: str) -> None:
-    """PostgreSQL, for this transaction only: fresh statistics for ``tables``, sorts in memory, no JIT.
+    """PostgreSQL, for this transaction only: fresh statistics for ``tables`` and sorts in memory.
 
     Settlements created a moment ago and a million lines written minutes ago are invisible to
     autovacuum's statistics; planned against stale ones, every join below becomes a nested loop of
-    index probes (the SELECT took 1.6× as long in the million-visit benchmark). Compiling these
-    plans (JIT) costs more than it saves.
+    index probes (the SELECT took 1.6× as long in the million-visit benchmark).
     """
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL jit = off")
         if tables:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
 
