@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from yiyang.assessments.models import Assessment, ScoringConfig
+from yiyang.core.tables import ElderColumn
 
 _STATUS_TONES = {"draft": "secondary", "confirmed": "success", "void": "dark"}
 
 
 class AssessmentTable(tables.Table):
     id = tables.Column("编号")
-    elder = tables.Column("老人", accessor="elder__name", order_by=("elder__name_pinyin",))
+    elder = ElderColumn("老人", order_by=("elder__name_pinyin",))
     id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
     area = tables.Column("社区/网格", accessor="elder__area__name", order_by=("elder__area_path",))
     assessed_on = tables.DateColumn(format="Y-m-d", verbose_name="评估日期")
@@ -46,11 +47,6 @@ class AssessmentTable(tables.Table):
 
     def render_id(self, record: Assessment) -> Any:
         return format_html('<a href="{}">#{}</a>', record.get_absolute_url(), record.pk)
-
-    def render_elder(self, record: Assessment) -> Any:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.elder_id]), record.elder.name
-        )
 
     def render_final_level(self, record: Assessment) -> str:
         return record.final_level_short

@@ -17,6 +17,7 @@ from yiyang.benefits.models import (
     RollLine,
     Suspension,
 )
+from yiyang.core.tables import ElderColumn
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -63,7 +64,7 @@ class RecoveryTable(tables.Table):
 
 
 class SuspensionTable(tables.Table):
-    elder = tables.Column("老年人", accessor="elder__name")
+    elder = ElderColumn()
     id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
     programme = tables.Column("项目", default="全部项目")
     reason = tables.Column("原因")
@@ -77,11 +78,6 @@ class SuspensionTable(tables.Table):
         sequence = ("elder", "id_number", "programme", "reason", "from_month", "resumed_month", "notice")
         attrs = ATTRS
         empty_text = "没有暂停发放的记录"
-
-    def render_elder(self, record: Suspension, value: str) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.elder_id]), value
-        )
 
     def render_from_month(self, value: Any) -> str:
         return month_cn(value)
@@ -106,7 +102,7 @@ class SuspensionTable(tables.Table):
 
 
 class AdjustmentTable(tables.Table):
-    elder = tables.Column("老年人", accessor="elder__name")
+    elder = ElderColumn()
     id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
     roll = tables.Column("记入花名册", accessor="roll", orderable=False)
     adjustment_kind = tables.Column("类型")
@@ -120,11 +116,6 @@ class AdjustmentTable(tables.Table):
         sequence = ("elder", "id_number", "roll", "adjustment_kind", "corrects_month", "amount", "reason")
         attrs = ATTRS
         empty_text = "没有更正调整"
-
-    def render_elder(self, record: RollLine, value: str) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.elder_id]), value
-        )
 
     def render_roll(self, record: RollLine) -> str:
         roll = record.roll

@@ -1,6 +1,23 @@
+from typing import Any
+
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 
 from yiyang.core.models import AccessLog, AuditEntry
+
+
+class ElderColumn(tables.Column):
+    """The elder's name linked to the elder's page, for any record with an ``elder`` relation."""
+
+    def __init__(self, verbose_name: str = "老年人", **kwargs: Any) -> None:
+        kwargs.setdefault("accessor", "elder__name")
+        super().__init__(verbose_name, **kwargs)
+
+    def render(self, value: Any, record: Any) -> Any:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.elder_id]), value
+        )
 
 
 class AuditEntryTable(tables.Table):

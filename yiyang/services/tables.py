@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from yiyang.core.tables import ElderColumn
 from yiyang.services.models import (
     Entitlement,
     Provider,
@@ -311,7 +312,7 @@ class WorkerTable(tables.Table):
 
 
 class EntitlementTable(tables.Table):
-    elder = tables.Column("老年人", accessor="elder__name", order_by=("elder__name_pinyin",))
+    elder = ElderColumn(order_by=("elder__name_pinyin",))
     id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
     area = tables.Column("社区", accessor="elder__area__name", orderable=False)
     programme = tables.Column("项目名称")
@@ -325,11 +326,6 @@ class EntitlementTable(tables.Table):
         model = Entitlement
         fields = ()
         attrs = {"class": "table table-sm table-hover mb-0"}
-
-    def render_elder(self, value: str, record: Entitlement) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.elder_id]), value
-        )
 
     def render_quota(self, value: Any, record: Entitlement) -> str:
         return f"{value:.2f} {'小时' if record.unit == 'hours' else '元'}"
