@@ -8,7 +8,7 @@ from urllib.parse import quote
 import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -57,13 +57,8 @@ from yiyang.benefits.tables import (
     SuspensionTable,
 )
 from yiyang.core.scoping import user_area_paths
-from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView
+from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
 from yiyang.people.models import Elder
-
-
-def _need(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _run(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
@@ -98,7 +93,7 @@ class PaymentRollListView(ObjectListView):
 
 @login_required
 def roll_generate(request: HttpRequest) -> HttpResponse:
-    _need(request, "benefits.add_paymentroll")
+    require_perm(request, "benefits.add_paymentroll")
     form = RollGenerateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -254,7 +249,7 @@ def roll_public_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def roll_bank_file(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "benefits.export_paymentroll")
+    require_perm(request, "benefits.export_paymentroll")
     roll = _roll(request, pk)
     try:
         content, content_type, filename = documents.bank_file(
@@ -271,7 +266,7 @@ def roll_bank_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "benefits.view_programme")
+    require_perm(request, "benefits.view_programme")
     today = timezone.localdate()
     programmes = Programme.objects.prefetch_related("rates")
     return render(
@@ -289,7 +284,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rate_change(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "benefits.change_raterule")
+    require_perm(request, "benefits.change_raterule")
     rule = get_object_or_404(RateRule.objects.select_related("programme"), pk=pk)
     form = RateChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -323,7 +318,7 @@ def rate_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def qualification_due(request: HttpRequest) -> HttpResponse:
-    _need(request, "benefits.view_qualificationcheck")
+    require_perm(request, "benefits.view_qualificationcheck")
     rows = selectors.qualification_due(request.user).order_by("area_path", "name_pinyin")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     items = [(e, selectors.suggested_channel(e)) for e in page]
@@ -343,7 +338,7 @@ def qualification_due(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def qualification_certify(request: HttpRequest, elder_pk: int) -> HttpResponse:
-    _need(request, "benefits.add_qualificationcheck")
+    require_perm(request, "benefits.add_qualificationcheck")
     elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=elder_pk)
     form = CertifyForm(
         request.POST or None,
@@ -379,7 +374,7 @@ class SuspensionListView(ObjectListView):
 
 @login_required
 def suspension_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "benefits.view_suspension")
+    require_perm(request, "benefits.view_suspension")
     suspension = Suspension.objects.get_for_user_or_404(request.user, "view", pk=pk)
     last = suspension.elder.qualification_checks.order_by("-valid_until").first()
     today = timezone.localdate()
@@ -413,7 +408,7 @@ class LifeEventBatchListView(ObjectListView):
 
 @login_required
 def life_event_upload(request: HttpRequest) -> HttpResponse:
-    _need(request, "benefits.add_lifeeventbatch")
+    require_perm(request, "benefits.add_lifeeventbatch")
     form = LifeEventUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -464,7 +459,7 @@ class LifeEventBatchDetailView(ObjectDetailView):
 @require_POST
 def life_event_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     batch = LifeEventBatch.objects.get_for_user_or_404(request.user, "view", pk=pk)
-    _need(request, "benefits.change_lifeeventbatch")
+    require_perm(request, "benefits.change_lifeeventbatch")
     if verb == "apply":
         try:
             result = actions.life_event_batch_apply(batch=batch, actor=request.user)
@@ -589,7 +584,7 @@ class ElderBankAccountListView(ObjectListView):
 def bank_account_edit(request: HttpRequest, elder_pk: int) -> HttpResponse:
     elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=elder_pk)
     account = ElderBankAccount.objects.filter(elder=elder).first()
-    _need(request, "benefits.change_elderbankaccount" if account else "benefits.add_elderbankaccount")
+    require_perm(request, "benefits.change_elderbankaccount" if account else "benefits.add_elderbankaccount")
     initial = {
         "holder_name": elder.name,
         **({"bank_name": account.bank_name, "holder_name": account.holder_name} if account else {}),

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -29,13 +29,8 @@ from yiyang.benefits.models import PaymentRoll, Programme, RollLine, Suspension
 from yiyang.benefits.tables import AdjustmentTable
 from yiyang.core import crypto
 from yiyang.core.idnumber import IdNumberError, parse_id_number
-from yiyang.core.views import ObjectListView
+from yiyang.core.views import ObjectListView, require_perm
 from yiyang.people.models import Elder
-
-
-def _need(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _edit_page(request: HttpRequest, form: Any, title: str, crumbs: list[tuple[str, str]]) -> HttpResponse:
@@ -47,7 +42,7 @@ def _edit_page(request: HttpRequest, form: Any, title: str, crumbs: list[tuple[s
 
 @login_required
 def suspension_add(request: HttpRequest, elder_pk: int) -> HttpResponse:
-    _need(request, "benefits.add_suspension")
+    require_perm(request, "benefits.add_suspension")
     elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=elder_pk)
     form = SuspensionForm(
         request.POST or None, initial={"from_month": add_months(timezone.localdate(), 1).strftime("%Y-%m")}
@@ -70,7 +65,7 @@ def suspension_add(request: HttpRequest, elder_pk: int) -> HttpResponse:
 
 @login_required
 def suspension_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "benefits.change_suspension")
+    require_perm(request, "benefits.change_suspension")
     suspension = Suspension.objects.get_for_user_or_404(request.user, "change", pk=pk)
     form = ResumeForm(
         request.POST or None,
@@ -155,7 +150,7 @@ def _elder_by_id_number(user: Any, text: str) -> Elder:
 def adjustment_add(request: HttpRequest) -> HttpResponse:
     """新增调整. ``?elder=`` fixes the person (from the elder's page or a roll line), ``?programme=``
     and ``?month=`` come from a line of an approved roll, ``?roll=`` from a draft roll's page."""
-    _need(request, "benefits.change_paymentroll")
+    require_perm(request, "benefits.change_paymentroll")
     user, params = request.user, request.GET
     elder = (
         Elder.objects.get_for_user_or_404(user, "view", pk=params["elder"])
@@ -222,7 +217,7 @@ def _history(user: Any, elder: Elder | None, programme: Programme | None) -> lis
 @login_required
 @require_POST
 def adjustment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "benefits.change_paymentroll")
+    require_perm(request, "benefits.change_paymentroll")
     line = RollLine.objects.get_for_user_or_404(
         request.user, "view", pk=pk, change_type=ChangeType.ADJUSTMENT
     )

@@ -31,6 +31,12 @@ from yiyang.core.navigation import landing_url_name
 from yiyang.core.scoping import ScopedManager, is_in_scope, permission_name
 
 
+def require_perm(request: HttpRequest, perm: str) -> None:
+    """For function views: refuse a user whose role lacks ``perm``."""
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
 class ScopedViewMixin(LoginRequiredMixin):
     model: ClassVar[type[models.Model]]
     action: str = "view"

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,15 +19,11 @@ from yiyang.core import audit
 from yiyang.core.exporting import XLSX_TYPE
 from yiyang.core.models import AccessLog
 from yiyang.core.scoping import user_area_paths
+from yiyang.core.views import require_perm
 from yiyang.coverage import selectors
 from yiyang.coverage.actions import site_proposal_create
 from yiyang.coverage.exports import proposal_workbook
 from yiyang.coverage.models import SiteProposal
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
 
 
 def outside_threshold() -> float:
@@ -80,7 +76,7 @@ class CoverageMapView(LoginRequiredMixin, View):
     """一刻钟服务圈: communities as bubbles coloured by coverage, service points overlaid."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(request, "coverage.view_coverageresult")
+        require_perm(request, "coverage.view_coverageresult")
         run = selectors.latest_run()
         labels = run.kind_labels if run else selectors.kind_labels()
         kind = request.GET.get("kind") or (
@@ -118,7 +114,7 @@ class SiteProposalListView(LoginRequiredMixin, View):
     """设施布局规划: earlier proposals, and a form for a new one."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(request, "coverage.view_siteproposal")
+        require_perm(request, "coverage.view_siteproposal")
         return self.render(request)
 
     def render(self, request: HttpRequest, error: str = "") -> HttpResponse:
@@ -143,7 +139,7 @@ class SiteProposalListView(LoginRequiredMixin, View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        _require(request, "coverage.add_siteproposal")
+        require_perm(request, "coverage.add_siteproposal")
         area = Area.objects.for_user(request.user).filter(pk=request.POST.get("area") or 0).first()
         if area is None:
             return self.render(request, "请选择规划范围")
@@ -164,7 +160,7 @@ class SiteProposalListView(LoginRequiredMixin, View):
 
 class SiteProposalDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(request, "coverage.view_siteproposal")
+        require_perm(request, "coverage.view_siteproposal")
         proposal = SiteProposal.objects.get_for_user_or_404(request.user, pk=pk)
         if request.GET.get("export") == "xlsx":
             proposal = SiteProposal.objects.get_for_user_or_404(request.user, "export", pk=pk)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import segno
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from yiyang.core.exporting import XLSX_TYPE
 from yiyang.core.importing.writer import write_rows_xlsx
 from yiyang.core.models import AccessLog
 from yiyang.core.scoping import user_area_paths
-from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView
+from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
 from yiyang.meals import actions, selectors
 from yiyang.meals.choices import MealSlot
 from yiyang.meals.filtersets import CanteenFilterSet, DeliveryOrderFilterSet, MealRecordFilterSet
@@ -31,12 +31,6 @@ from yiyang.meals.forms import CanteenForm, CanteenMemberForm, MenuForm
 from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord, Menu, SubsidyRule
 from yiyang.meals.tables import CanteenTable, DeliveryOrderTable, MealRecordTable
 from yiyang.people.models import Elder
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
 
 # -- canteens ---------------------------------------------------------------------------------------------
 
@@ -148,7 +142,7 @@ class DeliveryOrderListView(ObjectListView):
 
 class DeliveryOrderDeliverView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(request, "meals.change_deliveryorder")
+        require_perm(request, "meals.change_deliveryorder")
         order = DeliveryOrder.objects.get_for_user_or_404(request.user, "change", pk=pk)
         try:
             actions.delivery_order_deliver(
@@ -179,7 +173,7 @@ class CounterView(LoginRequiredMixin, View):
         return canteen
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(request, "meals.serve_canteen")
+        require_perm(request, "meals.serve_canteen")
         canteens = list(self.canteens())
         canteen = self.canteen() if canteens else None
         return render(
@@ -197,7 +191,7 @@ class CounterView(LoginRequiredMixin, View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        _require(request, "meals.serve_canteen")
+        require_perm(request, "meals.serve_canteen")
         canteen = self.canteen()
         slot = request.POST.get("slot") or actions.current_slot()
         op = request.POST.get("op", "check")
@@ -248,7 +242,7 @@ class ElderQRView(LoginRequiredMixin, View):
     """助餐二维码: a printable card with the elder's signed QR token (no personal data in the code)."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        _require(request, "people.view_elder")
+        require_perm(request, "people.view_elder")
         elder = Elder.objects.get_for_user_or_404(request.user, pk=pk)
         audit.record_access(
             actor=request.user, kind=AccessLog.Kind.PRINT, object_type="people.elder", object_id=str(elder.pk),
@@ -278,7 +272,7 @@ class ReconciliationView(LoginRequiredMixin, View):
     """对账: per canteen for a day or a month, with totals and an .xlsx export."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(request, "meals.view_mealrecord")
+        require_perm(request, "meals.view_mealrecord")
         today = timezone.localdate()
         mode = request.GET.get("mode", "month")
         try:
@@ -295,7 +289,7 @@ class ReconciliationView(LoginRequiredMixin, View):
         by_day = request.GET.get("by_day") == "1"
         rows = selectors.reconciliation(request.user, start, end, by_day=by_day)
         if request.GET.get("export") == "xlsx":
-            _require(request, "meals.export_mealrecord")
+            require_perm(request, "meals.export_mealrecord")
             buffer = io.BytesIO()
             count = write_rows_xlsx(
                 selectors.RECONCILIATION_HEADERS, selectors.reconciliation_sheet_rows(rows), buffer,
@@ -333,7 +327,7 @@ class ReconciliationView(LoginRequiredMixin, View):
 
 class SubsidyRuleListView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(request, "meals.view_canteen")
+        require_perm(request, "meals.view_canteen")
         today = timezone.localdate()
         rules = SubsidyRule.objects.all()
         return render(
