@@ -423,7 +423,7 @@ class RollLine(models.Model):
     flag_reason = models.CharField("复核说明", max_length=100, blank=True)
     excluded = models.BooleanField("已剔除", default=False)
     # Manual adjustments only (change_type "adjustment"): what kind, and which earlier month they
-    # correct. Database defaults, because the roll generator's INSERT … SELECT never names them.
+    # correct. Database defaults, because the stop notices' INSERT … SELECT does not name them.
     adjustment_kind = models.CharField(
         "调整类型", max_length=12, choices=AdjustmentKind.choices, blank=True, default="", db_default=""
     )
