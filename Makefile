@@ -10,13 +10,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup test test-pg lint fmt typecheck bench demo worker clean help
+.PHONY: run setup test test-pg lint fmt typecheck bench demo worker messages clean help
 
 help:
 	@echo "make run      set up, load the demo district and serve http://$(HOST):$(PORT)"
 	@echo "make test     the whole suite (lint, checks, unit, API, browser) on SQLite"
 	@echo "make test-pg  the suite on PostgreSQL ($(PG_URL))"
 	@echo "make bench    benchmarks at 2,000,000 elders on PostgreSQL (see bench/README.md)"
+	@echo "make messages refresh and compile the English catalogs (needs GNU gettext)"
 
 # --- set-up: each step re-runs only when its inputs change ---------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -63,6 +64,16 @@ demo: setup
 
 worker: setup
 	$(PY) manage.py db_worker
+
+# --- translation: each app keeps its catalog in <app>/locale, the project templates in locale/ ----
+# The compiled .mo files are committed, so running the platform never needs GNU gettext.
+APPS := $(patsubst %/,%,$(dir $(wildcard yiyang/*/apps.py)))
+MAKEMESSAGES := makemessages -l en --no-obsolete --no-location
+messages: setup
+	@for app in $(APPS); do (cd $$app && mkdir -p locale && ../../$(PY) ../../manage.py $(MAKEMESSAGES) -v0); done
+	$(PY) manage.py $(MAKEMESSAGES) -v0 --ignore='yiyang/*' --ignore='.venv/*' --ignore='node_modules/*' \
+	  --ignore='tests/*' --ignore='bench/*' --ignore='config/*' --ignore='var/*'
+	$(PY) manage.py compilemessages -l en -v0 --ignore='.venv' --ignore='node_modules' --ignore='var'
 
 # --- quality ------------------------------------------------------------------------------
 lint: setup

@@ -6,6 +6,7 @@ from yiyang.core.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("yiyang.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("yiyang.people.urls")),
     path("benefits/", include("yiyang.benefits.urls")),
     path("reports/", include("yiyang.reports.urls")),

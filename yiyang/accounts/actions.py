@@ -17,6 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from yiyang.accounts.models import AreaAssignment, User
 from yiyang.accounts.roles import Role
@@ -91,14 +92,18 @@ def _require_in_scope(actor: Any, user: User, action: str = "change") -> None:
 
 def _check_role_and_areas(actor: Any, data: UserData) -> None:
     if data.role not in Role.values:
-        raise ValidationError({"role": "未知角色"})
+        raise ValidationError({"role": _("未知角色")})
     if data.role == Role.DISTRICT_ADMIN and getattr(actor, "role", "") != Role.DISTRICT_ADMIN:
-        raise ValidationError({"role": "只有区级管理员可以设置区级管理员账号"})
+        raise ValidationError({"role": _("只有区级管理员可以设置区级管理员账号")})
     if not data.areas and data.role not in UNSCOPED_ROLES:
-        raise ValidationError({"areas": f"角色“{Role(data.role).label}”须至少分配一个辖区"})
+        raise ValidationError(
+            {"areas": _("角色“%(role)s”须至少分配一个辖区") % {"role": Role(data.role).label}}
+        )
     outside = [a.name for a in data.areas if not path_in_scope(actor, a.path)]
     if outside:
-        raise ValidationError({"areas": f"不能分配您管辖范围以外的区域：{'、'.join(outside)}"})
+        raise ValidationError(
+            {"areas": _("不能分配您管辖范围以外的区域：%(areas)s") % {"areas": "、".join(outside)}}
+        )
 
 
 def _check_username(data: UserData, user: User | None) -> None:
@@ -106,7 +111,7 @@ def _check_username(data: UserData, user: User | None) -> None:
     if user is not None and user.pk:
         clash = clash.exclude(pk=user.pk)
     if clash.exists():
-        raise ValidationError({"username": "该用户名已被使用（停用的账号也保留用户名）"})
+        raise ValidationError({"username": _("该用户名已被使用（停用的账号也保留用户名）")})
 
 
 def _fill(user: User, data: UserData) -> None:
@@ -178,7 +183,7 @@ def user_create(*, data: UserData, actor: Any, password: str | None = None) -> t
     user.save()
     _set_areas(user, data.areas)
     if not User.objects.for_user(actor, "change").filter(pk=user.pk).exists():
-        raise ValidationError("不能创建您管辖范围以外的账号（无辖区的账号须由区级管理员创建）")
+        raise ValidationError(_("不能创建您管辖范围以外的账号（无辖区的账号须由区级管理员创建）"))
     _audit(
         actor=actor,
         user=user,
@@ -200,13 +205,13 @@ def user_update(*, user: User, data: UserData, actor: Any) -> User:
     if user.pk == actor.pk:
         own = {a.pk for a in data.areas} != set(user.assignments.values_list("area_id", flat=True))
         if data.role != user.role or own or not data.is_active:
-            raise ValidationError("不能修改自己的角色、辖区或状态，请由另一位管理员办理")
+            raise ValidationError(_("不能修改自己的角色、辖区或状态，请由另一位管理员办理"))
     before = user_snapshot(user)
     _fill(user, data)
     user.save()
     _set_areas(user, data.areas)
     if not User.objects.for_user(actor, "change").filter(pk=user.pk).exists():
-        raise ValidationError("不能把账号移出您的管辖范围")
+        raise ValidationError(_("不能把账号移出您的管辖范围"))
     _audit(
         actor=actor,
         user=user,
@@ -222,7 +227,7 @@ def _set_active(*, user: User, actor: Any, active: bool, reason: str) -> User:
     _require(actor, "change")
     _require_in_scope(actor, user)
     if user.pk == actor.pk:
-        raise ValidationError("不能停用或启用自己的账号")
+        raise ValidationError(_("不能停用或启用自己的账号"))
     if user.is_active == active:
         return user
     before = user_snapshot(user)
@@ -265,7 +270,7 @@ def user_reset_password(*, user: User, actor: Any) -> str:
     _require(actor, "change")
     _require_in_scope(actor, user)
     if user.pk == actor.pk:
-        raise ValidationError("请通过“修改密码”更改自己的密码")
+        raise ValidationError(_("请通过“修改密码”更改自己的密码"))
     password = generate_password(user)
     _force_change(user, password)
     user.save(update_fields=["password", "password_changed_at"])

@@ -5,28 +5,32 @@ from typing import Any
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.models import AreaAssignment, User
 from yiyang.accounts.roles import Role
 from yiyang.accounts.selectors import with_lock_state
 from yiyang.areas.models import Area, AreaLevel
 
-_YES_NO = [("true", "是"), ("false", "否")]
+_YES_NO = [("true", _("是")), ("false", _("否"))]
 
 
 class UserFilterSet(django_filters.FilterSet):
     """The account list: search by username, name or phone; filter by role, area, status, lockout."""
 
-    q = django_filters.CharFilter(label="搜索", method="filter_q")
-    role = django_filters.ChoiceFilter(label="角色", choices=Role.choices)
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices)
     area = django_filters.ModelChoiceFilter(
-        label="辖区", queryset=Area.objects.none(), method="filter_area", to_field_name="path"
+        label=_("辖区"), queryset=Area.objects.none(), method="filter_area", to_field_name="path"
     )
     is_active = django_filters.ChoiceFilter(
-        label="启用", choices=_YES_NO, method="filter_active", empty_label="全部"
+        label=_("启用"),
+        choices=_YES_NO,
+        method="filter_active",
+        empty_label=_("全部"),
     )
     locked = django_filters.ChoiceFilter(
-        label="已锁定", choices=_YES_NO, method="filter_locked", empty_label="全部"
+        label=_("已锁定"), choices=_YES_NO, method="filter_locked", empty_label=_("全部")
     )
 
     class Meta:

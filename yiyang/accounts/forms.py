@@ -5,6 +5,9 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.actions import UNSCOPED_ROLES, UserData
 from yiyang.accounts.models import User
@@ -24,35 +27,44 @@ def assignable_areas(manager: Any) -> Any:
     return Area.objects.for_user(manager).filter(level__gte=AreaLevel.DISTRICT).order_by("path")
 
 
+def _initial_password_help_text() -> str:
+    # The validators' help texts are translated when called: build the whole text per request.
+    return gettext("留空则由系统生成随机密码并只显示一次。用户首次登录时须修改密码。") + " ".join(
+        password_validators_help_texts()
+    )
+
+
+_initial_password_help = lazy(_initial_password_help_text, str)
+
+
 class UserForm(forms.Form):
     """新增/编辑用户. The password field appears on creation only; leave it empty to generate one."""
 
     username = forms.CharField(
-        label="用户名",
+        label=_("用户名"),
         max_length=150,
         validators=[UnicodeUsernameValidator()],
-        help_text="登录名，一人一号，不得共用",
+        help_text=_("登录名，一人一号，不得共用"),
     )
-    last_name = forms.CharField(label="姓", max_length=150)
-    first_name = forms.CharField(label="名", max_length=150, required=False)
-    phone = forms.CharField(label="手机号", max_length=30, required=False)
-    organisation = forms.CharField(label="单位", max_length=100, required=False)
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    last_name = forms.CharField(label=_("姓"), max_length=150)
+    first_name = forms.CharField(label=_("名"), max_length=150, required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=30, required=False)
+    organisation = forms.CharField(label=_("单位"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     areas = AreaMultipleChoiceField(
-        label="辖区",
+        label=_("辖区"),
         queryset=Area.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text="可多选（按住 Ctrl）。服务商人员可不分配辖区，其余角色至少一个。",
+        help_text=_("可多选（按住 Ctrl）。服务商人员可不分配辖区，其余角色至少一个。"),
     )
-    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
     password = forms.CharField(
-        label="初始密码",
+        label=_("初始密码"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="留空则由系统生成随机密码并只显示一次。用户首次登录时须修改密码。"
-        + " ".join(password_validators_help_texts()),
+        help_text=_initial_password_help(),
     )
 
     def __init__(
@@ -89,7 +101,7 @@ class UserForm(forms.Form):
         cleaned = super().clean() or {}
         role, areas = cleaned.get("role"), cleaned.get("areas")
         if role and areas is not None and not areas and role not in UNSCOPED_ROLES:
-            self.add_error("areas", f"角色“{Role(role).label}”须至少分配一个辖区")
+            self.add_error("areas", gettext("角色“%(role)s”须至少分配一个辖区") % {"role": Role(role).label})
         return cleaned
 
     def to_data(self) -> UserData:
@@ -107,4 +119,4 @@ class UserForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=500, required=False)
+    reason = forms.CharField(label=_("原因"), max_length=500, required=False)

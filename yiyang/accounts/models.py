@@ -9,6 +9,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area, AreaLevel
@@ -64,10 +65,10 @@ class UserManager(ScopedManager["User"], DjangoUserManager["User"]):
 class User(AbstractUser):
     """平台用户: one person's account. Shared accounts are not allowed (等保 §8.1.4.2 c)."""
 
-    role = models.CharField("角色", max_length=32, choices=Role.choices)
-    phone = models.CharField("手机号", max_length=20, blank=True)
-    organisation = models.CharField("单位", max_length=100, blank=True)
-    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    organisation = models.CharField(_("单位"), max_length=100, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -75,8 +76,8 @@ class User(AbstractUser):
     audit_exclude = ("password", "last_login")
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -101,12 +102,16 @@ class User(AbstractUser):
 class AreaAssignment(models.Model):
     """辖区分配: an area a user works in; a user may hold several."""
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="assignments")
-    area = models.ForeignKey(Area, verbose_name="区域", on_delete=models.PROTECT, related_name="assignments")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="assignments"
+    )
 
     class Meta:
-        verbose_name = "辖区分配"
-        verbose_name_plural = "辖区分配"
+        verbose_name = _("辖区分配")
+        verbose_name_plural = _("辖区分配")
         constraints = [models.UniqueConstraint(fields=["user", "area"], name="unique_user_area")]
 
     def __str__(self) -> str:

@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    DISTRICT_ADMIN = "district_admin", "区级管理员"
-    STREET_WORKER = "street_worker", "街道工作人员"
-    COMMUNITY_WORKER = "community_worker", "社区工作人员"
-    HOTLINE_OPERATOR = "hotline_operator", "热线坐席"
-    PROVIDER_STAFF = "provider_staff", "服务商人员"
-    AUDITOR = "auditor", "审计人员"
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    STREET_WORKER = "street_worker", _("街道工作人员")
+    COMMUNITY_WORKER = "community_worker", _("社区工作人员")
+    HOTLINE_OPERATOR = "hotline_operator", _("热线坐席")
+    PROVIDER_STAFF = "provider_staff", _("服务商人员")
+    AUDITOR = "auditor", _("审计人员")
     # A machine account of a device vendor's platform that pushes device events over HTTP (token
     # auth) for the devices in its areas; granted nothing else (yiyang/safety/permissions.py).
-    DEVICE_PLATFORM = "device_platform", "设备平台"
+    DEVICE_PLATFORM = "device_platform", _("设备平台")
 
 
 _grants: dict[str, set[str]] = {role.value: set() for role in Role}

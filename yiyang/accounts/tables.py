@@ -6,6 +6,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.actions import must_change_password
 from yiyang.accounts.models import User
@@ -18,19 +20,21 @@ def area_names(user: User) -> str:
 
 def password_age(user: User) -> str:
     if must_change_password(user):
-        return "待首次修改"
-    return f"{(timezone.now() - user.password_changed_at).days} 天"
+        return gettext("待首次修改")
+    return gettext("%(days)s 天") % {"days": (timezone.now() - user.password_changed_at).days}
 
 
 class UserTable(tables.Table):
-    username = tables.Column("用户名")
-    name = tables.Column("姓名", accessor="last_name", order_by=("last_name", "first_name"))
-    role = tables.Column("角色")
-    areas = tables.Column("辖区", empty_values=(), orderable=False)
-    last_login = tables.DateTimeColumn(verbose_name="最近登录", format="Y-m-d H:i")
-    password_changed_at = tables.Column("密码已用", order_by=("-password_changed_at",))
-    is_active = tables.Column("状态")
-    locked = tables.Column("锁定", empty_values=())
+    username = tables.Column(_("用户名"))
+    name = tables.Column(_("姓名"), accessor="last_name", order_by=("last_name", "first_name"))
+    role = tables.Column(_("角色"))
+    areas = tables.Column(_("辖区"), empty_values=(), orderable=False)
+    last_login = tables.DateTimeColumn(
+        verbose_name=pgettext_lazy("time of last login", "最近登录"), format="Y-m-d H:i"
+    )
+    password_changed_at = tables.Column(_("密码已用"), order_by=("-password_changed_at",))
+    is_active = tables.Column(_("状态"))
+    locked = tables.Column(_("锁定"), empty_values=())
 
     class Meta:
         model = User
@@ -46,7 +50,7 @@ class UserTable(tables.Table):
             "locked",
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
-        empty_text = "没有符合条件的用户"
+        empty_text = _("没有符合条件的用户")
         order_by = ("username",)
 
     def render_username(self, record: User) -> Any:
@@ -58,17 +62,19 @@ class UserTable(tables.Table):
         return record.get_full_name()
 
     def render_areas(self, record: User) -> str:
-        return area_names(record) or "（不限区域）"
+        return area_names(record) or gettext("（不限区域）")
 
     def render_password_changed_at(self, record: User) -> str:
         return password_age(record)
 
     def render_is_active(self, record: User) -> Any:
         if record.is_active:
-            return format_html('<span class="badge text-bg-success">{}</span>', "启用")
-        return format_html('<span class="badge text-bg-secondary">{}</span>', "停用")
+            return format_html('<span class="badge text-bg-success">{}</span>', gettext("启用"))
+        return format_html(
+            '<span class="badge text-bg-secondary">{}</span>', pgettext("account status", "停用")
+        )
 
     def render_locked(self, record: User) -> Any:
         if getattr(record, "locked", False):
-            return format_html('<span class="badge text-bg-danger">{}</span>', "已锁定")
+            return format_html('<span class="badge text-bg-danger">{}</span>', gettext("已锁定"))
         return "—"

@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from yiyang.accounts import actions
@@ -28,8 +30,8 @@ from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码错误。连续输错多次后账号将被临时锁定。",
-        "inactive": "该账号已停用。",
+        "invalid_login": gettext_lazy("用户名或密码错误。连续输错多次后账号将被临时锁定。"),
+        "inactive": gettext_lazy("该账号已停用。"),
     }
 
 
@@ -47,7 +49,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         context = super().get_context_data(**kwargs)
         request: HttpRequest = self.request
         context["expired"] = request.GET.get("expired") == "1" or actions.must_change_password(request.user)  # type: ignore[arg-type]
-        context["title"] = "修改密码"
+        context["title"] = _("修改密码")
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -87,7 +89,7 @@ USER_EXPORT_COLUMNS: list[tuple[str, Any]] = [
 class UserPagesMixin:
     @property
     def list_title(self) -> str:
-        return "用户管理"
+        return _("用户管理")
 
 
 class UserListView(UserPagesMixin, ObjectListView):
@@ -123,7 +125,7 @@ class UserDetailView(UserPagesMixin, ObjectDetailView):
                 .order_by("-time")[:20]
             )
         context.update(
-            title=f"{obj.username}（{obj.get_full_name()}）",
+            title=_("%(username)s（%(name)s）") % {"username": obj.username, "name": obj.get_full_name()},
             areas=[a.area for a in sorted(obj.assignments.all(), key=lambda a: a.area.path)],
             password_age=password_age(obj),
             must_change=actions.must_change_password(obj),
@@ -171,8 +173,8 @@ def password_once(request: HttpRequest, user: User, password: str, *, created: b
             "object": user,
             "password": password,
             "created": created,
-            "title": "初始密码" if created else "重置密码",
-            "breadcrumbs": [("用户管理", reverse("accounts:user_list")), (str(user), "")],
+            "title": _("初始密码") if created else _("重置密码"),
+            "breadcrumbs": [(_("用户管理"), reverse("accounts:user_list")), (str(user), "")],
         },
     )
     response["Cache-Control"] = "no-store"
@@ -195,18 +197,18 @@ class UserActionView(ScopedViewMixin, View):
         try:
             if self.verb == "deactivate":
                 actions.user_deactivate(user=user, actor=request.user, reason=reason)
-                messages.success(request, f"已停用账号：{user}")
+                messages.success(request, _("已停用账号：%(user)s") % {"user": user})
             elif self.verb == "reactivate":
                 actions.user_reactivate(user=user, actor=request.user, reason=reason)
-                messages.success(request, f"已启用账号：{user}")
+                messages.success(request, _("已启用账号：%(user)s") % {"user": user})
             elif self.verb == "unlock":
                 actions.user_unlock(user=user, actor=request.user)
-                messages.success(request, f"已解除登录锁定：{user}")
+                messages.success(request, _("已解除登录锁定：%(user)s") % {"user": user})
             elif self.verb == "reset_password":
                 password = actions.user_reset_password(user=user, actor=request.user)
                 return password_once(request, user, password, created=False)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, _("；").join(exc.messages))
         return HttpResponseRedirect(detail)
 
 
@@ -225,7 +227,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
             "must_change": actions.must_change_password(user),
             "logins": recent_logins(user, 10),
             "failed_logins": failed_logins(user),
-            "title": "我的账号",
-            "breadcrumbs": [("我的账号", "")],
+            "title": _("我的账号"),
+            "breadcrumbs": [(_("我的账号"), "")],
         },
     )

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AreasConfig(AppConfig):
     name = "yiyang.areas"
     label = "areas"
-    verbose_name = "行政区划"
+    verbose_name = _("行政区划")

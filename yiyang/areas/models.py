@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.core.scoping import ScopedManager
 
 
 class AreaLevel(models.IntegerChoices):
-    PROVINCE = 1, "省"
-    CITY = 2, "市"
-    DISTRICT = 3, "区/县"
-    STREET = 4, "街道/乡镇"
-    COMMUNITY = 5, "社区/村"
-    GRID = 6, "网格"
+    PROVINCE = 1, _("省")
+    CITY = 2, _("市")
+    DISTRICT = 3, _("区/县")
+    STREET = 4, _("街道/乡镇")
+    COMMUNITY = 5, _("社区/村")
+    GRID = 6, _("网格")
 
 
 class Area(models.Model):
@@ -26,25 +27,30 @@ class Area(models.Model):
     Codes change from year to year, so each row records the vintage of the data it came from.
     """
 
-    code = models.CharField("区划代码", max_length=15, unique=True)
-    path = models.CharField("层级路径", max_length=15, unique=True)
-    name = models.CharField("名称", max_length=100)
-    level = models.PositiveSmallIntegerField("层级", choices=AreaLevel.choices)
-    kind = models.CharField("类型", max_length=20, blank=True, help_text="街道、镇、乡、社区、村 …")
+    code = models.CharField(_("区划代码"), max_length=15, unique=True)
+    path = models.CharField(_("层级路径"), max_length=15, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=AreaLevel.choices)
+    kind = models.CharField(_("类型"), max_length=20, blank=True, help_text=_("街道、镇、乡、社区、村 …"))
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    vintage = models.CharField("数据版本", max_length=20, blank=True, help_text="e.g. NBS 2023")
-    latitude = models.FloatField("纬度", null=True, blank=True)
-    longitude = models.FloatField("经度", null=True, blank=True)
-    is_active = models.BooleanField("有效", default=True)
+    vintage = models.CharField(_("数据版本"), max_length=20, blank=True, help_text="e.g. NBS 2023")
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     objects = ScopedManager()
     scope_path = "path"
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
         ordering = ["path"]
         indexes = [models.Index(fields=["level", "path"])]
 

@@ -14,12 +14,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.assessments import scoring
 from yiyang.assessments.choices import Reason, Scheme, Status
 from yiyang.assessments.models import Assessment, add_months
 from yiyang.assessments.selectors import latest_confirmed, rules_in_force
 from yiyang.core import audit
+from yiyang.core.i18n import records_language
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import path_in_scope, permission_name
 from yiyang.people.actions import elder_set_capability_level
@@ -64,17 +66,17 @@ def _check_scope(actor: Any, elder: Elder) -> None:
 def _validate(elder: Elder, data: AssessmentData) -> dict[str, int]:
     errors: dict[str, str] = {}
     if data.scheme not in scoring.SCHEMES:
-        raise ValidationError({"scheme": "未知的评估标准"})
+        raise ValidationError({"scheme": _("未知的评估标准")})
     if data.reason not in Reason.values:
-        errors["reason"] = "请选择评估原因"
+        errors["reason"] = _("请选择评估原因")
     if data.assessed_on > timezone.localdate():
-        errors["assessed_on"] = "评估日期不能晚于今天"
+        errors["assessed_on"] = _("评估日期不能晚于今天")
     elif data.assessed_on < elder.birth_date:
-        errors["assessed_on"] = "评估日期早于出生日期"
+        errors["assessed_on"] = _("评估日期早于出生日期")
     if not data.assessor_name.strip():
-        errors["assessor_name"] = "请填写评估员姓名"
+        errors["assessor_name"] = _("请填写评估员姓名")
     if not data.organisation.strip():
-        errors["organisation"] = "请填写评估机构"
+        errors["organisation"] = _("请填写评估机构")
     answers = {code: value for code, value in data.answers.items() if value is not None}
     errors |= scoring.validate_answers(answers, scoring.items_for(data.scheme), complete=False)
     facts = scoring.ChangeFacts(risk_events=dict(data.risk_events))
@@ -103,7 +105,7 @@ def _fill(assessment: Assessment, data: AssessmentData, answers: dict[str, int])
 
 def _apply_result(assessment: Assessment, result: scoring.Result | None) -> None:
     if result is None:
-        subtotals, total, _ = scoring.partial_subtotals(assessment.scheme, assessment.answers)
+        subtotals, total, _answered = scoring.partial_subtotals(assessment.scheme, assessment.answers)
         assessment.subtotals = subtotals
         assessment.total = total if assessment.scheme == Scheme.GB42195 else None
         assessment.grades = None
@@ -138,9 +140,9 @@ def assessment_save_draft(
     _check_scope(actor, elder)
     if assessment is not None:
         if assessment.status != Status.DRAFT:
-            raise ValidationError("只有草稿可以修改；已确认的评估请作废后重新评估")
+            raise ValidationError(_("只有草稿可以修改；已确认的评估请作废后重新评估"))
         if assessment.elder_id != elder.pk:
-            raise ValidationError("评估对象不能更改")
+            raise ValidationError(_("评估对象不能更改"))
     answers = _validate(elder, data)
     before = None if assessment is None else audit.snapshot(assessment)
     if assessment is None:
@@ -168,7 +170,7 @@ def assessment_confirm(*, assessment: Assessment, actor: Any) -> Assessment:
     elder = assessment.elder
     _check_scope(actor, elder)
     if assessment.status != Status.DRAFT:
-        raise ValidationError("该评估不是草稿，不能确认")
+        raise ValidationError(_("该评估不是草稿，不能确认"))
     before = audit.snapshot(assessment)
     in_force = rules_in_force(elder.area_path, assessment.assessed_on)
     try:
@@ -185,6 +187,8 @@ def assessment_confirm(*, assessment: Assessment, actor: Any) -> Assessment:
     assessment.confirmed_at = timezone.now()
     assessment.confirmed_by = _actor_name(actor)
     assessment.save()
+    with records_language():  # the audit message is a record
+        level_name = assessment.final_level_name
     audit.record_change(
         actor=actor,
         obj=assessment,
@@ -192,9 +196,9 @@ def assessment_confirm(*, assessment: Assessment, actor: Any) -> Assessment:
         verb="assessment.confirm",
         before=before,
         after=audit.snapshot(assessment),
-        message=f"能力评估确认：{assessment.final_level_name}（总分 {assessment.total}）"
+        message=f"能力评估确认：{level_name}（总分 {assessment.total}）"
         if assessment.total is not None
-        else f"能力评估确认：{assessment.final_level_name}",
+        else f"能力评估确认：{level_name}",
     )
     _follow_latest(elder, actor, f"能力评估 #{assessment.pk}")
     return assessment
@@ -209,9 +213,9 @@ def assessment_void(*, assessment: Assessment, reason: str, actor: Any) -> Asses
     _check_scope(actor, elder)
     reason = reason.strip()
     if len(reason) < 2:
-        raise ValidationError({"reason": "请填写作废原因"})
+        raise ValidationError({"reason": _("请填写作废原因")})
     if assessment.status == Status.VOID:
-        raise ValidationError("该评估已作废")
+        raise ValidationError(_("该评估已作废"))
     was_confirmed = assessment.status == Status.CONFIRMED
     before = audit.snapshot(assessment)
     assessment.status = Status.VOID

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -139,7 +140,7 @@ class AssessmentViewSet(ScopedViewSet):
             Elder.objects.for_user(request.user, "view").filter(pk=serializer.validated_data["elder"]).first()
         )
         if elder is None:
-            raise ValidationError({"elder": "不是您管辖范围内的老年人"})
+            raise ValidationError({"elder": _("不是您管辖范围内的老年人")})
         try:
             assessment = actions.assessment_save_draft(
                 elder=elder, data=serializer.to_data(request.user), actor=request.user

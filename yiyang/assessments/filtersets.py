@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.assessments.choices import Level, Reason, Scheme, Status
@@ -14,35 +15,35 @@ from yiyang.assessments.selectors import due_for_reassessment
 from yiyang.people.models import Elder
 from yiyang.people.selectors import elder_search_q
 
-DUE_CHOICES = [("due", "即将到期或已过期"), ("soon", "即将到期"), ("expired", "已过期")]
+DUE_CHOICES = [("due", _("即将到期或已过期")), ("soon", _("即将到期")), ("expired", _("已过期"))]
 
 
 class AssessmentFilterSet(django_filters.FilterSet):
     """One filter for the list, the due list (复评提醒), the export and the API."""
 
-    q = django_filters.CharFilter(label="老人", method="filter_q")
+    q = django_filters.CharFilter(label=_("老人"), method="filter_q")
     area = django_filters.ModelChoiceFilter(
-        label="区域", queryset=Area.objects.none(), method="filter_area", to_field_name="path"
+        label=_("区域"), queryset=Area.objects.none(), method="filter_area", to_field_name="path"
     )
-    scheme = django_filters.ChoiceFilter(label="评估标准", choices=Scheme.choices)
-    reason = django_filters.ChoiceFilter(label="评估原因", choices=Reason.choices)
-    final_level = django_filters.TypedChoiceFilter(label="最终等级", choices=Level.choices, coerce=int)
-    status = django_filters.ChoiceFilter(label="状态", choices=Status.choices)
-    due = django_filters.ChoiceFilter(label="复评提醒", choices=DUE_CHOICES, method="filter_due")
-    days = django_filters.NumberFilter(label="到期天数内", method="filter_days")
+    scheme = django_filters.ChoiceFilter(label=_("评估标准"), choices=Scheme.choices)
+    reason = django_filters.ChoiceFilter(label=_("评估原因"), choices=Reason.choices)
+    final_level = django_filters.TypedChoiceFilter(label=_("最终等级"), choices=Level.choices, coerce=int)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
+    due = django_filters.ChoiceFilter(label=_("复评提醒"), choices=DUE_CHOICES, method="filter_due")
+    days = django_filters.NumberFilter(label=_("到期天数内"), method="filter_days")
     assessed_from = django_filters.DateFilter(
-        label="评估日期自",
+        label=_("评估日期自"),
         field_name="assessed_on",
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     assessed_to = django_filters.DateFilter(
-        label="评估日期至",
+        label=_("评估日期至"),
         field_name="assessed_on",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    elder = django_filters.NumberFilter(label="老人编号", field_name="elder_id", widget=forms.HiddenInput)
+    elder = django_filters.NumberFilter(label=_("老人编号"), field_name="elder_id", widget=forms.HiddenInput)
 
     class Meta:
         model = Assessment

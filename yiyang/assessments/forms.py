@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.assessments import scoring
@@ -11,7 +13,7 @@ from yiyang.assessments.actions import AssessmentData
 from yiyang.assessments.choices import Reason, Scheme
 from yiyang.assessments.models import Assessment, ScoringConfig
 
-RISK_CHOICES = [(0, "无"), (1, "1次"), (2, "2次"), (3, "3次及以上")]
+RISK_CHOICES = [(0, _("无")), (1, _("1次")), (2, _("2次")), (3, _("3次及以上"))]
 
 
 def risk_field_name(kind: str) -> str:
@@ -24,18 +26,18 @@ class AssessmentForm(forms.Form):
     Item fields are named by their code (``B.1.1``); an unanswered item is allowed in a draft.
     """
 
-    scheme = forms.ChoiceField(label="评估标准", choices=Scheme.choices, widget=forms.HiddenInput)
-    reason = forms.ChoiceField(label="评估原因", choices=Reason.choices)
-    assessed_on = forms.DateField(label="评估日期", widget=forms.DateInput(attrs={"type": "date"}))
-    organisation = forms.CharField(label="评估机构", max_length=100)
-    assessor_name = forms.CharField(label="评估员", max_length=50)
-    assessor2_name = forms.CharField(label="第二评估员", max_length=50, required=False)
-    coma = forms.BooleanField(label="处于昏迷状态（A.5.11）", required=False)
-    dementia = forms.BooleanField(label="确诊痴呆（F00–F03）", required=False)
+    scheme = forms.ChoiceField(label=_("评估标准"), choices=Scheme.choices, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(label=_("评估原因"), choices=Reason.choices)
+    assessed_on = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    organisation = forms.CharField(label=_("评估机构"), max_length=100)
+    assessor_name = forms.CharField(label=_("评估员"), max_length=50)
+    assessor2_name = forms.CharField(label=_("第二评估员"), max_length=50, required=False)
+    coma = forms.BooleanField(label=_("处于昏迷状态（A.5.11）"), required=False)
+    dementia = forms.BooleanField(label=_("确诊痴呆（F00–F03）"), required=False)
     mental_disorder = forms.BooleanField(
-        label="精神科专科医生诊断的其他精神和行为障碍（F04–F99）", required=False
+        label=_("精神科专科医生诊断的其他精神和行为障碍（F04–F99）"), required=False
     )
-    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, scheme: str = Scheme.GB42195, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,7 +52,10 @@ class AssessmentForm(forms.Form):
         for item in scoring.items_for(self.scheme_code):
             self.fields[item.code] = forms.TypedChoiceField(
                 label=item.label,
-                choices=[(score, f"{score}分 {text}") for score, text in item.options],
+                choices=[
+                    (score, gettext("%(score)s分 %(text)s") % {"score": score, "text": text})
+                    for score, text in item.options
+                ],
                 coerce=int,
                 required=False,
                 empty_value=None,
@@ -123,7 +128,7 @@ class AssessmentForm(forms.Form):
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(label="作废原因", min_length=2, max_length=200)
+    reason = forms.CharField(label=_("作废原因"), min_length=2, max_length=200)
 
 
 class ScoringConfigForm(forms.ModelForm):
@@ -158,6 +163,6 @@ class ScoringConfigForm(forms.ModelForm):
 def _between(low: int, high: int) -> Any:
     def check(value: int) -> None:
         if not low <= value <= high:
-            raise forms.ValidationError(f"应为 {low}–{high}")
+            raise forms.ValidationError(gettext("应为 %(low)s–%(high)s") % {"low": low, "high": high})
 
     return check

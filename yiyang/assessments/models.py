@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area
 from yiyang.assessments import scoring
@@ -38,33 +39,35 @@ class ScoringConfig(TimeStampedModel):
     earlier ones. The most specific area wins; without any row the built-in defaults apply.
     """
 
-    area = models.ForeignKey(Area, verbose_name="适用区域", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField("区域路径", max_length=15, editable=False)
-    effective_from = models.DateField("生效日期")
+    area = models.ForeignKey(Area, verbose_name=_("适用区域"), on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
+    effective_from = models.DateField(_("生效日期"))
     coma_level = models.PositiveSmallIntegerField(
-        "昏迷者直接评定为", choices=ComaLevel.choices, default=ComaLevel.TOTAL
+        _("昏迷者直接评定为"), choices=ComaLevel.choices, default=ComaLevel.TOTAL
     )
     raises_add_up = models.BooleanField(
-        "两条提级规则叠加",
+        _("两条提级规则叠加"),
         default=True,
-        help_text="勾选：确诊痴呆/精神障碍与照护风险事件各提高一级（最高完全失能）；不勾选：合计只提高一级",
+        help_text=_(
+            "勾选：确诊痴呆/精神障碍与照护风险事件各提高一级（最高完全失能）；不勾选：合计只提高一级"
+        ),
     )
     risk_counting = models.CharField(
-        "照护风险事件计数方式", max_length=12, choices=RiskCounting.choices, default=RiskCounting.TOTAL
+        _("照护风险事件计数方式"), max_length=12, choices=RiskCounting.choices, default=RiskCounting.TOTAL
     )
-    risk_threshold = models.PositiveSmallIntegerField("风险事件提级次数", default=2)
+    risk_threshold = models.PositiveSmallIntegerField(_("风险事件提级次数"), default=2)
     reassessment_months = models.PositiveSmallIntegerField(
-        "评估有效期（月）", default=12, help_text="到期需复评；参考资料未核实（[U]），由民政局确定"
+        _("评估有效期（月）"), default=12, help_text=_("到期需复评；参考资料未核实（[U]），由民政局确定")
     )
-    reminder_days = models.PositiveSmallIntegerField("到期提前提醒（天）", default=30)
-    note = models.CharField("依据/说明", max_length=200, blank=True)
+    reminder_days = models.PositiveSmallIntegerField(_("到期提前提醒（天）"), default=30)
+    note = models.CharField(_("依据/说明"), max_length=200, blank=True)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "评估规则配置"
-        verbose_name_plural = "评估规则配置"
+        verbose_name = _("评估规则配置")
+        verbose_name_plural = _("评估规则配置")
         ordering = ["area_path", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["area", "effective_from"], name="unique_scoring_config_date"),
@@ -100,55 +103,57 @@ class Assessment(ElderRecord, TimeStampedModel):
     """
 
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.PROTECT, related_name="assessments"
+        Elder, verbose_name=_("老年人"), on_delete=models.PROTECT, related_name="assessments"
     )
-    scheme = models.CharField("评估标准", max_length=12, choices=Scheme.choices, default=Scheme.GB42195)
-    reason = models.CharField("评估原因", max_length=12, choices=Reason.choices, default=Reason.FIRST)
-    assessed_on = models.DateField("评估日期")
-    valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
-    assessor_name = models.CharField("评估员", max_length=50)
-    assessor2_name = models.CharField("第二评估员", max_length=50, blank=True)
+    scheme = models.CharField(_("评估标准"), max_length=12, choices=Scheme.choices, default=Scheme.GB42195)
+    reason = models.CharField(_("评估原因"), max_length=12, choices=Reason.choices, default=Reason.FIRST)
+    assessed_on = models.DateField(_("评估日期"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
+    assessor_name = models.CharField(_("评估员"), max_length=50)
+    assessor2_name = models.CharField(_("第二评估员"), max_length=50, blank=True)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="评估员账号",
+        verbose_name=_("评估员账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    organisation = models.CharField("评估机构", max_length=100)
-    answers = models.JSONField("评估项目得分", default=dict, blank=True)
-    coma = models.BooleanField("昏迷", default=False, help_text="附录A A.5.11")
-    dementia = models.BooleanField("确诊痴呆（F00–F03）", default=False)
-    mental_disorder = models.BooleanField("精神科诊断的其他精神和行为障碍（F04–F99）", default=False)
-    risk_falls = models.PositiveSmallIntegerField("近30天跌倒次数", default=0)
-    risk_wandering = models.PositiveSmallIntegerField("近30天走失次数", default=0)
-    risk_choking = models.PositiveSmallIntegerField("近30天噎食次数", default=0)
-    risk_self_harm = models.PositiveSmallIntegerField("近30天自杀自伤次数", default=0)
-    risk_other = models.PositiveSmallIntegerField("近30天其他风险事件次数", default=0)
-    subtotals = models.JSONField("分项得分", null=True, blank=True)
-    total = models.PositiveSmallIntegerField("总分", null=True, blank=True)
-    grades = models.JSONField("维度分级（MZ/T 039）", null=True, blank=True)
+    organisation = models.CharField(_("评估机构"), max_length=100)
+    answers = models.JSONField(_("评估项目得分"), default=dict, blank=True)
+    coma = models.BooleanField(_("昏迷"), default=False, help_text=_("附录A A.5.11"))
+    dementia = models.BooleanField(_("确诊痴呆（F00–F03）"), default=False)
+    mental_disorder = models.BooleanField(_("精神科诊断的其他精神和行为障碍（F04–F99）"), default=False)
+    risk_falls = models.PositiveSmallIntegerField(_("近30天跌倒次数"), default=0)
+    risk_wandering = models.PositiveSmallIntegerField(_("近30天走失次数"), default=0)
+    risk_choking = models.PositiveSmallIntegerField(_("近30天噎食次数"), default=0)
+    risk_self_harm = models.PositiveSmallIntegerField(_("近30天自杀自伤次数"), default=0)
+    risk_other = models.PositiveSmallIntegerField(_("近30天其他风险事件次数"), default=0)
+    subtotals = models.JSONField(_("分项得分"), null=True, blank=True)
+    total = models.PositiveSmallIntegerField(_("总分"), null=True, blank=True)
+    grades = models.JSONField(_("维度分级（MZ/T 039）"), null=True, blank=True)
     preliminary_level = models.PositiveSmallIntegerField(
-        "初步等级", choices=Level.choices, null=True, blank=True
+        _("初步等级"), choices=Level.choices, null=True, blank=True
     )
-    final_level = models.PositiveSmallIntegerField("最终等级", choices=Level.choices, null=True, blank=True)
-    level_changes = models.JSONField("等级变更依据", default=list, blank=True)
+    final_level = models.PositiveSmallIntegerField(
+        _("最终等级"), choices=Level.choices, null=True, blank=True
+    )
+    level_changes = models.JSONField(_("等级变更依据"), default=list, blank=True)
     config = models.ForeignKey(
         ScoringConfig,
-        verbose_name="适用规则",
+        verbose_name=_("适用规则"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    rules_applied = models.JSONField("适用规则快照", null=True, blank=True)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    confirmed_by = models.CharField("确认人", max_length=150, blank=True)
-    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
-    void_reason = models.CharField("作废原因", max_length=200, blank=True)
-    notes = models.TextField("备注", blank=True)
+    rules_applied = models.JSONField(_("适用规则快照"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.CharField(_("确认人"), max_length=150, blank=True)
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
@@ -162,8 +167,8 @@ class Assessment(ElderRecord, TimeStampedModel):
     }
 
     class Meta:
-        verbose_name = "能力评估"
-        verbose_name_plural = "能力评估"
+        verbose_name = _("能力评估")
+        verbose_name_plural = _("能力评估")
         ordering = ["-assessed_on", "-id"]
         permissions = [
             ("confirm_assessment", "确认能力评估"),
@@ -206,21 +211,21 @@ class Assessment(ElderRecord, TimeStampedModel):
     def final_level_name(self) -> str:
         if self.final_level is None:
             return ""
-        return scoring.level_name(self.scheme, self.final_level)
+        return str(scoring.level_name(self.scheme, self.final_level))
 
     @property
     def final_level_short(self) -> str:
         if self.final_level is None:
             return ""
         if self.scheme == Scheme.MZT039:
-            return scoring.MZT_LEVEL_NAMES[self.final_level]
-        return scoring.LEVEL_SHORT[self.final_level]
+            return str(scoring.MZT_LEVEL_NAMES[self.final_level])
+        return str(scoring.LEVEL_SHORT[self.final_level])
 
     @property
     def preliminary_level_name(self) -> str:
         if self.preliminary_level is None:
             return ""
-        return scoring.level_name(self.scheme, self.preliminary_level)
+        return str(scoring.level_name(self.scheme, self.preliminary_level))
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (

@@ -1,6 +1,7 @@
 """评估报告 (GB/T 42195 Annex C style) as printable HTML and as PDF (WeasyPrint, Noto CJK fonts).
 
 Personal data on the report is masked (ID number and phone); the PDF is built from local files only.
+The report is an official document: it is always rendered in Chinese, whatever the user's language.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 from yiyang.assessments import scoring
 from yiyang.assessments.choices import Scheme, Status
 from yiyang.assessments.models import Assessment
+from yiyang.core.i18n import records_language
 
 
 def cn_date(day: datetime.date | None) -> str:
@@ -43,13 +45,15 @@ def context(assessment: Assessment) -> dict[str, Any]:
 
 
 def render_html(assessment: Assessment, *, request: Any = None) -> str:
-    return render_to_string("assessments/report.html", context(assessment), request=request)
+    with records_language():
+        return render_to_string("assessments/report.html", context(assessment), request=request)
 
 
 def render_pdf(assessment: Assessment, *, request: Any = None, uncompressed: bool = False) -> bytes:
     import weasyprint
 
-    html = render_to_string("assessments/report.html", {**context(assessment), "for_pdf": True})
+    with records_language():
+        html = render_to_string("assessments/report.html", {**context(assessment), "for_pdf": True})
     # base_url lets the stylesheet reach static files on disk; no URL leaves the machine.
     pdf: bytes = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         uncompressed_pdf=uncompressed

@@ -6,6 +6,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.assessments.models import Assessment, ScoringConfig
 from yiyang.core.tables import ElderColumn
@@ -14,17 +16,17 @@ _STATUS_TONES = {"draft": "secondary", "confirmed": "success", "void": "dark"}
 
 
 class AssessmentTable(tables.Table):
-    id = tables.Column("编号")
-    elder = ElderColumn("老人", order_by=("elder__name_pinyin",))
-    id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
-    area = tables.Column("社区/网格", accessor="elder__area__name", order_by=("elder__area_path",))
-    assessed_on = tables.DateColumn(format="Y-m-d", verbose_name="评估日期")
-    reason = tables.Column("评估原因")
-    scheme = tables.Column("标准")
-    total = tables.Column("总分")
-    final_level = tables.Column("最终等级")
-    valid_until = tables.DateColumn(format="Y-m-d", verbose_name="有效期至")
-    status = tables.Column("状态")
+    id = tables.Column(_("编号"))
+    elder = ElderColumn(_("老人"), order_by=("elder__name_pinyin",))
+    id_number = tables.Column(_("身份证号"), accessor="elder__id_number_masked", orderable=False)
+    area = tables.Column(_("社区/网格"), accessor="elder__area__name", order_by=("elder__area_path",))
+    assessed_on = tables.DateColumn(format="Y-m-d", verbose_name=_("评估日期"))
+    reason = tables.Column(_("评估原因"))
+    scheme = tables.Column(_("标准"))
+    total = tables.Column(_("总分"))
+    final_level = tables.Column(_("最终等级"))
+    valid_until = tables.DateColumn(format="Y-m-d", verbose_name=_("有效期至"))
+    status = tables.Column(_("状态"))
 
     class Meta:
         model = Assessment
@@ -43,7 +45,7 @@ class AssessmentTable(tables.Table):
             "status",
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
-        empty_text = "没有符合条件的评估记录"
+        empty_text = _("没有符合条件的评估记录")
 
     def render_id(self, record: Assessment) -> Any:
         return format_html('<a href="{}">#{}</a>', record.get_absolute_url(), record.pk)
@@ -57,9 +59,9 @@ class AssessmentTable(tables.Table):
         today = timezone.localdate()
         text = f"{record.valid_until:%Y-%m-%d}"
         if record.status == "confirmed" and record.valid_until < today:
-            return format_html('{} <span class="badge text-bg-danger">已过期</span>', text)
+            return format_html('{} <span class="badge text-bg-danger">{}</span>', text, gettext("已过期"))
         if record.status == "confirmed" and (record.valid_until - today).days <= 30:
-            return format_html('{} <span class="badge text-bg-warning">即将到期</span>', text)
+            return format_html('{} <span class="badge text-bg-warning">{}</span>', text, gettext("即将到期"))
         return text
 
     def render_status(self, record: Assessment) -> Any:
@@ -71,8 +73,8 @@ class AssessmentTable(tables.Table):
 
 
 class ScoringConfigTable(tables.Table):
-    area = tables.Column("适用区域", accessor="area__name")
-    effective_from = tables.DateColumn(format="Y-m-d", verbose_name="生效日期")
+    area = tables.Column(_("适用区域"), accessor="area__name")
+    effective_from = tables.DateColumn(format="Y-m-d", verbose_name=_("生效日期"))
     edit = tables.Column("", empty_values=(), orderable=False)
 
     class Meta:
@@ -89,9 +91,13 @@ class ScoringConfigTable(tables.Table):
             "note",
         )
         attrs = {"class": "table table-sm align-middle"}
-        empty_text = "尚未配置，使用默认规则：昏迷评定为完全失能，两条提级规则各提高一级，风险事件各类合计≥2次，有效期12个月"
+        empty_text = _(
+            "尚未配置，使用默认规则：昏迷评定为完全失能，两条提级规则各提高一级，风险事件各类合计≥2次，有效期12个月"
+        )
 
     def render_edit(self, record: ScoringConfig) -> Any:
         return format_html(
-            '<a href="{}">编辑</a>', reverse("assessments:scoringconfig_edit", args=[record.pk])
+            '<a href="{}">{}</a>',
+            reverse("assessments:scoringconfig_edit", args=[record.pk]),
+            gettext("编辑"),
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.assessments.choices import Status
 from yiyang.assessments.models import Assessment
@@ -21,8 +22,9 @@ def _at(day: datetime.date) -> datetime.datetime:
 
 
 def confirmed_title(a: Assessment) -> str:
-    total = f"（总分 {a.total}）" if a.total is not None else "（MZ/T 039）"
-    return f"能力评估：{a.final_level_short}{total}"
+    if a.total is not None:
+        return _("能力评估：%(level)s（总分 %(total)s）") % {"level": a.final_level_short, "total": a.total}
+    return _("能力评估：%(level)s（MZ/T 039）") % {"level": a.final_level_short}
 
 
 @register
@@ -32,12 +34,21 @@ def assessment_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
     for a in Assessment.objects.filter(elder=elder).exclude(status=Status.DRAFT).order_by("-assessed_on"):
         url = a.get_absolute_url()
         if a.confirmed_at is not None:
-            detail = f"{a.get_reason_display()}，{a.organisation} {a.assessor_name}"
+            who = {
+                "reason": a.get_reason_display(),
+                "organisation": a.organisation,
+                "assessor": a.assessor_name,
+            }
             if a.valid_until:
-                detail += f"，有效期至 {a.valid_until:%Y-%m-%d}"
+                detail = _("%(reason)s，%(organisation)s %(assessor)s，有效期至 %(valid_until)s") % {
+                    **who,
+                    "valid_until": f"{a.valid_until:%Y-%m-%d}",
+                }
+            else:
+                detail = _("%(reason)s，%(organisation)s %(assessor)s") % who
             yield TimelineEvent(
                 _at(a.assessed_on),
-                "评估",
+                _("评估"),
                 confirmed_title(a),
                 detail,
                 url,
@@ -46,5 +57,10 @@ def assessment_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
             )
         if a.status == Status.VOID and a.voided_at is not None:
             yield TimelineEvent(
-                a.voided_at, "评估", f"能力评估 #{a.pk} 作废", a.void_reason, url, tone="dark"
+                a.voided_at,
+                _("评估"),
+                _("能力评估 #%(pk)s 作废") % {"pk": a.pk},
+                a.void_reason,
+                url,
+                tone="dark",
             )

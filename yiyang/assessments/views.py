@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.assessments import actions, report, scoring
@@ -23,6 +24,10 @@ from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.models import Elder
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Spreadsheet column headers stay Chinese whatever the interface language.
 EXPORT_COLUMNS: list[tuple[str, Any]] = [
     ("编号", "pk"),
     ("老人", "elder__name"),
@@ -74,11 +79,11 @@ class AssessmentDueView(AssessmentListView):
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
-        context["title"] = "到期复评提醒"
+        context["title"] = _("到期复评提醒")
         return context
 
     def breadcrumbs(self) -> list[tuple[str, str]]:
-        return [("能力评估", self.list_url()), ("到期复评", "")]
+        return [(_("能力评估"), self.list_url()), (_("到期复评"), "")]
 
 
 class AssessmentDetailView(ObjectDetailView):
@@ -90,7 +95,7 @@ class AssessmentDetailView(ObjectDetailView):
         context = super().get_context(obj)
         user = self.request.user
         context.update(
-            title=f"能力评估 #{obj.pk}",
+            title=_("能力评估 #%(pk)s") % {"pk": obj.pk},
             rows=item_rows(obj),
             subtotal_rows=subtotal_rows(obj),
             history=level_history(obj.elder).select_related(None),
@@ -107,7 +112,9 @@ class AssessmentDetailView(ObjectDetailView):
         return context
 
 
-def item_rows(a: Assessment) -> list[tuple[scoring.Group, list[tuple[scoring.Item, int | None, str]]]]:
+def item_rows(
+    a: Assessment,
+) -> list[tuple[scoring.Group, list[tuple[scoring.Item, int | None, StrOrPromise]]]]:
     answers = a.answers or {}
     rows = []
     for group in scoring.groups_for(a.scheme):
@@ -121,7 +128,7 @@ def item_rows(a: Assessment) -> list[tuple[scoring.Group, list[tuple[scoring.Ite
     return rows
 
 
-def subtotal_rows(a: Assessment) -> list[tuple[str, str, Any, Any]]:
+def subtotal_rows(a: Assessment) -> list[tuple[str, StrOrPromise, Any, Any]]:
     """(code, name, subtotal, maximum or grade) for the detail page and the report."""
     subtotals = a.subtotals or {}
     grades = a.grades or {}
@@ -185,17 +192,25 @@ class AssessmentEditView(ScopedViewMixin, View):
             try:
                 actions.assessment_confirm(assessment=assessment, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
-                messages.warning(request, "已保存草稿，但还不能确认：" + _message(exc))
+                messages.warning(
+                    request, _("已保存草稿，但还不能确认：%(reason)s") % {"reason": _message(exc)}
+                )
                 return HttpResponseRedirect(reverse("assessments:assessment_edit", args=[assessment.pk]))
             messages.success(
-                request, f"评估已确认：{assessment.elder.name}，{_refreshed(assessment).final_level_name}"
+                request,
+                _("评估已确认：%(name)s，%(level)s")
+                % {"name": assessment.elder.name, "level": _refreshed(assessment).final_level_name},
             )
         else:
-            messages.success(request, "草稿已保存")
+            messages.success(request, _("草稿已保存"))
         return HttpResponseRedirect(assessment.get_absolute_url())
 
     def render(self, form: AssessmentForm, elder: Elder, assessment: Assessment | None) -> HttpResponse:
-        title = "新增能力评估" if assessment is None else f"编辑能力评估 #{assessment.pk}（草稿）"
+        title = (
+            _("新增能力评估")
+            if assessment is None
+            else _("编辑能力评估 #%(pk)s（草稿）") % {"pk": assessment.pk}
+        )
         preview_url = reverse("assessments:assessment_preview") + f"?elder={elder.pk}"
         return render(
             self.request,
@@ -205,7 +220,7 @@ class AssessmentEditView(ScopedViewMixin, View):
                 "elder": elder,
                 "assessment": assessment,
                 "title": title,
-                "breadcrumbs": [("能力评估", reverse("assessments:assessment_list")), (title, "")],
+                "breadcrumbs": [(_("能力评估"), reverse("assessments:assessment_list")), (title, "")],
                 "preview_url": preview_url,
                 "preview": _preview_context(form, elder),
                 "can_confirm": self.request.user.has_perm("assessments.confirm_assessment"),
@@ -221,8 +236,13 @@ def _refreshed(a: Assessment) -> Assessment:
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return "没有确认权限"
+        return _separator().join(exc.messages)
+    return _("没有确认权限")
+
+
+def _separator() -> str:
+    # Translators: separator between several error messages on one line.
+    return _("；")
 
 
 def _add_errors(form: AssessmentForm, exc: ValidationError) -> None:
@@ -299,9 +319,9 @@ class AssessmentConfirmView(ScopedViewMixin, View):
         try:
             actions.assessment_confirm(assessment=assessment, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, "不能确认：" + "；".join(exc.messages))
+            messages.error(request, _("不能确认：%(reason)s") % {"reason": _separator().join(exc.messages)})
         else:
-            messages.success(request, "评估已确认，老人的能力等级已更新")
+            messages.success(request, _("评估已确认，老人的能力等级已更新"))
         return HttpResponseRedirect(assessment.get_absolute_url())
 
 
@@ -314,16 +334,16 @@ class AssessmentVoidView(ScopedViewMixin, View):
         assessment = self.get_object()
         form = VoidForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "请填写作废原因（至少2个字）")
+            messages.error(request, _("请填写作废原因（至少2个字）"))
             return HttpResponseRedirect(assessment.get_absolute_url())
         try:
             actions.assessment_void(
                 assessment=assessment, reason=form.cleaned_data["reason"], actor=request.user
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, _separator().join(exc.messages))
         else:
-            messages.success(request, "评估已作废，老人的能力等级已按其余已确认评估重新确定")
+            messages.success(request, _("评估已作废，老人的能力等级已按其余已确认评估重新确定"))
         return HttpResponseRedirect(assessment.get_absolute_url())
 
 

@@ -11,19 +11,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.benefits import rolls
 from yiyang.benefits.choices import (
     AdjustmentKind,
     ChangeType,
+    LifeEventKind,
     MatchStatus,
     ProgrammeKind,
     RecoveryStatus,
     RollStatus,
     SuspensionReason,
 )
-from yiyang.benefits.dates import add_months, first_of, month_cn
+from yiyang.benefits.dates import add_months, first_of, month_cn, month_display
 from yiyang.benefits.models import (
     ArrearsMonth,
     Budget,
@@ -40,6 +42,7 @@ from yiyang.benefits.models import (
     Suspension,
 )
 from yiyang.core import audit
+from yiyang.core.i18n import records_language, stored
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import path_in_scope, permission_name, user_area_paths
 from yiyang.people import actions as people_actions
@@ -76,19 +79,20 @@ def rate_change(
     """
     _require_model(actor, RateRule, "change")
     if effective_from.day != 1:
-        raise ValidationError({"effective_from": "新标准须自某月1日起生效"})
+        raise ValidationError({"effective_from": _("新标准须自某月1日起生效")})
     if effective_from <= rule.effective_from:
-        raise ValidationError({"effective_from": "生效日期须晚于现行标准的生效日期"})
+        raise ValidationError({"effective_from": _("生效日期须晚于现行标准的生效日期")})
     if rule.effective_to is not None and rule.effective_to < effective_from:
-        raise ValidationError("该标准已失效，不能在其后调整")
+        raise ValidationError(_("该标准已失效，不能在其后调整"))
     if amount < 0:
-        raise ValidationError({"amount": "金额不能为负数"})
+        raise ValidationError({"amount": _("金额不能为负数")})
     locked = PaymentRoll.objects.filter(
         programme=rule.programme_id, month__gte=effective_from, status__in=rolls.LOCKED
     ).order_by("-month")
     if locked.exists():
         raise ValidationError(
-            f"{month_cn(locked[0].month)}花名册已审批，新标准只能从之后的月份生效（已发月份不可改动）"
+            _("%(month)s花名册已审批，新标准只能从之后的月份生效（已发月份不可改动）")
+            % {"month": month_display(locked[0].month)}
         )
     before = audit.snapshot(rule)
     new = RateRule.objects.create(
@@ -138,17 +142,17 @@ def payment_roll_generate(
     _require_model(actor, PaymentRoll, "add")
     _in_scope(actor, area.path)
     if area.level not in (AreaLevel.DISTRICT, AreaLevel.STREET):
-        raise ValidationError({"area": "花名册按街道或区县生成"})
+        raise ValidationError({"area": _("花名册按街道或区县生成")})
     if month.day != 1:
-        raise ValidationError({"month": "发放月份须为某月1日"})
+        raise ValidationError({"month": _("发放月份须为某月1日")})
     if not programme.active:
-        raise ValidationError({"programme": "该项目已停用"})
+        raise ValidationError({"programme": _("该项目已停用")})
     started = time.perf_counter()
     roll = PaymentRoll.objects.select_for_update().filter(programme=programme, area=area, month=month).first()
     regenerating = roll is not None
     if roll is not None:
         if roll.status != RollStatus.DRAFT:
-            raise ValidationError("花名册已进入审核，不能重新生成；更正请在以后月份的花名册中增加调整")
+            raise ValidationError(_("花名册已进入审核，不能重新生成；更正请在以后月份的花名册中增加调整"))
         ArrearsMonth.objects.filter(line__roll=roll)._raw_delete(connection.alias)
         # Manual adjustments are a worker's decisions, not computed: they survive regeneration.
         RollLine.objects.filter(roll=roll).exclude(change_type=ChangeType.ADJUSTMENT)._raw_delete(
@@ -161,10 +165,16 @@ def payment_roll_generate(
         qualification_suspend_overdue(area=area, on=month, actor=actor)
     roll.generated_by, roll.generated_at = actor, timezone.now()
     roll.rechecked_at, roll.recheck_summary = None, ""
-    roll.rates_used = [
-        {"rule": r.pk, "basis": r.basis_label, "amount": str(r.amount), "from": r.effective_from.isoformat()}
-        for r in rolls.rules_in_force(programme, month)
-    ]
+    with records_language():  # saved with the roll: the tier names stay Chinese
+        roll.rates_used = [
+            {
+                "rule": r.pk,
+                "basis": r.basis_label,
+                "amount": str(r.amount),
+                "from": r.effective_from.isoformat(),
+            }
+            for r in rolls.rules_in_force(programme, month)
+        ]
     roll.save()
     result = rolls.generate_lines(roll)
     _refresh_totals(roll, result.tally)
@@ -214,7 +224,7 @@ def _refresh_totals(roll: PaymentRoll, tally: list[tuple[Any, ...]] | None = Non
 
 def _editable(roll: PaymentRoll) -> None:
     if roll.is_locked:
-        raise ValidationError("花名册已审批，不能再修改；更正请在以后月份的花名册中增加调整")
+        raise ValidationError(_("花名册已审批，不能再修改；更正请在以后月份的花名册中增加调整"))
 
 
 @transaction.atomic
@@ -250,7 +260,7 @@ def roll_line_exclude(*, line: RollLine, reason: str, actor: Any) -> RollLine:
     roll = PaymentRoll.objects.select_for_update().get(pk=line.roll_id)
     _editable(roll)
     if not reason.strip():
-        raise ValidationError("请填写剔除原因")
+        raise ValidationError(_("请填写剔除原因"))
     before = audit.snapshot(line)
     line.excluded, line.amount, line.reason = True, Decimal("0.00"), f"复核剔除：{reason.strip()}"[:100]
     line.save(update_fields=["excluded", "amount", "reason"])
@@ -319,21 +329,22 @@ def roll_adjustment_add(
     roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
     _editable(roll)
     if roll.status != RollStatus.DRAFT:
-        raise ValidationError("只能在草稿花名册中增加调整")
+        raise ValidationError(_("只能在草稿花名册中增加调整"))
     if not elder.area_path.startswith(roll.area_path):
-        raise ValidationError("该老人不在本花名册的区域内")
+        raise ValidationError(_("该老人不在本花名册的区域内"))
     if kind not in AdjustmentKind.values:
-        raise ValidationError({"kind": "调整类型无效"})
+        raise ValidationError({"kind": _("调整类型无效")})
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "请填写调整原因"})
+        raise ValidationError({"reason": _("请填写调整原因")})
     if amount == 0:
-        raise ValidationError({"amount": "调整金额不能为0"})
+        raise ValidationError({"amount": _("调整金额不能为0")})
     if kind != AdjustmentKind.CORRECTION and amount < 0:
-        raise ValidationError({"amount": "补发、扣减金额请填正数"})
+        raise ValidationError({"amount": _("补发、扣减金额请填正数")})
     corrects_month = first_of(corrects_month)
     if corrects_month >= roll.month:
-        raise ValidationError({"corrects_month": "只能调整本花名册月份之前的月份"})
+        raise ValidationError({"corrects_month": _("只能调整本花名册月份之前的月份")})
+    shown = month_display(corrects_month)
     approved = [
         r
         for r in PaymentRoll.objects.filter(
@@ -343,24 +354,27 @@ def roll_adjustment_add(
     ]
     if not approved:
         raise ValidationError(
-            {"corrects_month": f"{month_cn(corrects_month)}没有已审批的花名册，请在该月花名册中处理"}
+            {"corrects_month": _("%(month)s没有已审批的花名册，请在该月花名册中处理") % {"month": shown}}
         )
     signed = -amount if kind == AdjustmentKind.DEDUCTION else amount
     paid, net = month_paid(elder=elder, programme=roll.programme, month=corrects_month)
     label = month_cn(corrects_month)
     if kind == AdjustmentKind.ARREARS and net > 0:
-        raise ValidationError(f"{label}已发放 {net} 元，不能补发；金额有误请用“更正”")
+        raise ValidationError(
+            _("%(month)s已发放 %(net)s 元，不能补发；金额有误请用“更正”") % {"month": shown, "net": net}
+        )
     if kind == AdjustmentKind.CORRECTION and paid <= 0:
-        raise ValidationError(f"{label}未发放，无可更正的金额；漏发请用“补发”")
+        raise ValidationError(_("%(month)s未发放，无可更正的金额；漏发请用“补发”") % {"month": shown})
     if net + signed < 0:
-        raise ValidationError(f"{label}实发 {net} 元，扣减后不能为负数")
+        raise ValidationError(_("%(month)s实发 %(net)s 元，扣减后不能为负数") % {"month": shown, "net": net})
     if signed < 0:
         here = RollLine.objects.filter(roll=roll, elder=elder, excluded=False).exclude(
             change_type=ChangeType.STOPPED
         ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
         if here + signed < 0:
             raise ValidationError(
-                f"本花名册中该老人可抵扣的金额为 {here} 元，不足扣减；超出部分请登记追回台账"
+                _("本花名册中该老人可抵扣的金额为 %(here)s 元，不足扣减；超出部分请登记追回台账")
+                % {"here": here}
             )
     line = RollLine.objects.create(
         roll=roll,
@@ -373,7 +387,7 @@ def roll_adjustment_add(
         change_type=ChangeType.ADJUSTMENT,
         adjustment_kind=kind,
         corrects_month=corrects_month,
-        reason=f"{AdjustmentKind(kind).label}{label}：{reason}"[:100],
+        reason=f"{stored(AdjustmentKind(kind).label)}{label}：{reason}"[:100],
         fact_birth_date=elder.birth_date,
         fact_categories=elder.categories,
         fact_level=elder.capability_level,
@@ -401,7 +415,7 @@ def roll_adjustment_delete(*, line: RollLine, actor: Any) -> None:
     roll = PaymentRoll.objects.select_for_update().get(pk=line.roll_id)
     _editable(roll)
     if line.change_type != ChangeType.ADJUSTMENT:
-        raise ValidationError("只能撤销人工调整")
+        raise ValidationError(_("只能撤销人工调整"))
     before = audit.snapshot(line)
     audit.record_change(
         actor=actor,
@@ -422,12 +436,12 @@ def payment_roll_review(*, roll: PaymentRoll, street: Area, actor: Any, note: st
     _in_scope(actor, street.path)
     roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
     if roll.status != RollStatus.DRAFT:
-        raise ValidationError("只有草稿花名册需要街道审核")
+        raise ValidationError(_("只有草稿花名册需要街道审核"))
     streets = _roll_streets(roll)
     if street.path not in streets:
-        raise ValidationError("本花名册没有该街道的发放对象")
+        raise ValidationError(_("本花名册没有该街道的发放对象"))
     if roll.lines.filter(area_path__startswith=street.path, flagged=True, excluded=False).exists():
-        raise ValidationError("该街道仍有复核标记的明细，请先剔除或重新生成")
+        raise ValidationError(_("该街道仍有复核标记的明细，请先剔除或重新生成"))
     RollReview.objects.update_or_create(
         roll=roll,
         street=street,
@@ -489,18 +503,22 @@ def payment_roll_approve(*, roll: PaymentRoll, actor: Any, confirm_over_budget: 
     _in_scope(actor, roll.area_path)
     roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
     if roll.is_locked:
-        raise ValidationError("花名册已审批，不能重复审批")
+        raise ValidationError(_("花名册已审批，不能重复审批"))
     if roll.status != RollStatus.STREET_REVIEWED and _roll_streets(roll):  # an empty roll has no street
-        raise ValidationError("须各街道审核后才能审批")
+        raise ValidationError(_("须各街道审核后才能审批"))
     if roll.rechecked_at is None or (roll.generated_at and roll.rechecked_at < roll.generated_at):
-        raise ValidationError("审批前须先复核资格")
+        raise ValidationError(_("审批前须先复核资格"))
     open_flags = roll.lines.filter(flagged=True, excluded=False).count()
     if open_flags:
-        raise ValidationError(f"有 {open_flags} 条复核标记未处理")
+        raise ValidationError(_("有 %(count)s 条复核标记未处理") % {"count": open_flags})
     over = [b for b in budget_status(roll) if b["over"]]
     if over and not confirm_over_budget:
-        names = "、".join(f"{b['area'].name}（超出 {-b['remaining']:.2f} 元）" for b in over)
-        raise BudgetExceeded(f"审批后将超出预算：{names}。确认后仍可审批。")
+        # Translators: separator between items of a list ("A、B、C").
+        names = _("、").join(
+            _("%(area)s（超出 %(amount)s 元）") % {"area": b["area"].name, "amount": f"{-b['remaining']:.2f}"}
+            for b in over
+        )
+        raise BudgetExceeded(_("审批后将超出预算：%(names)s。确认后仍可审批。") % {"names": names})
     roll.status, roll.approved_by, roll.approved_at = RollStatus.APPROVED, actor, timezone.now()
     roll.save(update_fields=["status", "approved_by", "approved_at"])
     audit.record_change(
@@ -520,7 +538,7 @@ def payment_roll_publish(*, roll: PaymentRoll, actor: Any) -> PaymentRoll:
     _in_scope(actor, roll.area_path)
     roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
     if roll.status != RollStatus.APPROVED:
-        raise ValidationError("只有已审批的花名册可以公示")
+        raise ValidationError(_("只有已审批的花名册可以公示"))
     roll.status, roll.published_at = RollStatus.PUBLISHED, timezone.now()
     roll.save(update_fields=["status", "published_at"])
     audit.record_change(
@@ -545,7 +563,7 @@ def bank_account_save(
     _in_scope(actor, elder.area_path)
     number = number.replace(" ", "")
     if not number.isdigit() or not 12 <= len(number) <= 30:
-        raise ValidationError({"number": "账号应为 12–30 位数字"})
+        raise ValidationError({"number": _("账号应为 12–30 位数字")})
     creating = account is None
     before = None if account is None else audit.snapshot(account)
     account = account or ElderBankAccount(elder=elder)
@@ -582,9 +600,9 @@ def qualification_certify(
     _require_model(actor, QualificationCheck, "add")
     _in_scope(actor, elder.area_path)
     if certified_on > timezone.localdate():
-        raise ValidationError({"certified_on": "认证日期不能晚于今天"})
+        raise ValidationError({"certified_on": _("认证日期不能晚于今天")})
     if elder.status != "living":
-        raise ValidationError("该老人已登记死亡或迁出，不能认证")
+        raise ValidationError(_("该老人已登记死亡或迁出，不能认证"))
     check = QualificationCheck.objects.create(
         elder=elder,
         certified_on=certified_on,
@@ -702,23 +720,25 @@ def suspension_create(
     _in_scope(actor, elder.area_path)
     notice = notice.strip()
     if not notice:
-        raise ValidationError({"notice": "请填写暂停原因"})
+        raise ValidationError({"notice": _("请填写暂停原因")})
     if elder.status != "living":
-        raise ValidationError("该老人已登记死亡或迁出，发放已自动停止")
+        raise ValidationError(_("该老人已登记死亡或迁出，发放已自动停止"))
     from_month = first_of(from_month)
     paid = _locked_month(elder, programme, from_month)
     if paid is not None:
         raise ValidationError(
             {
-                "from_month": f"{month_cn(paid.month)}花名册已审批并已发放，暂停只能从"
-                f"{month_cn(add_months(paid.month, 1))}起；已发月份请通过扣减调整更正"
+                "from_month": _(
+                    "%(month)s花名册已审批并已发放，暂停只能从%(next)s起；已发月份请通过扣减调整更正"
+                )
+                % {"month": month_display(paid.month), "next": month_display(add_months(paid.month, 1))}
             }
         )
     overlapping = Suspension.objects.filter(elder=elder, resumed_month__isnull=True).filter(
         Q(programme__isnull=True) | Q(programme=programme) if programme else Q()
     )
     if overlapping.exists():
-        raise ValidationError("该老人已有暂停中的记录（覆盖该项目），请先恢复或在原记录上处理")
+        raise ValidationError(_("该老人已有暂停中的记录（覆盖该项目），请先恢复或在原记录上处理"))
     suspension = Suspension.objects.create(
         elder=elder,
         programme=programme,
@@ -748,12 +768,12 @@ def suspension_resume(
     _in_scope(actor, suspension.elder.area_path)
     suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
     if suspension.resumed_month is not None:
-        raise ValidationError("该暂停已恢复")
+        raise ValidationError(_("该暂停已恢复"))
     if suspension.reason != SuspensionReason.MANUAL:
-        raise ValidationError("逾期未认证的暂停在资格认证后自动恢复，请办理资格认证")
+        raise ValidationError(_("逾期未认证的暂停在资格认证后自动恢复，请办理资格认证"))
     month = first_of(month)
     if month < suspension.from_month:
-        raise ValidationError({"month": "恢复月份不能早于暂停起始月"})
+        raise ValidationError({"month": _("恢复月份不能早于暂停起始月")})
     before = audit.snapshot(suspension)
     suspension.resumed_month = month
     suspension.save(update_fields=["resumed_month", "updated_at"])
@@ -780,12 +800,12 @@ def life_event_row_decide(
     _require_model(actor, LifeEventBatch, "change")
     _in_scope(actor, row.batch.area_path)
     if row.status not in (MatchStatus.PROPOSED, MatchStatus.UNMATCHED, MatchStatus.MATCHED):
-        raise ValidationError("该行已处理")
+        raise ValidationError(_("该行已处理"))
     before = audit.snapshot(row)
     if confirm:
         target = elder or row.elder
         if target is None:
-            raise ValidationError("请选择对应的老人")
+            raise ValidationError(_("请选择对应的老人"))
         _in_scope(actor, target.area_path)
         row.elder, row.status = target, MatchStatus.CONFIRMED
     else:
@@ -824,7 +844,7 @@ def life_event_batch_apply(*, batch: LifeEventBatch, actor: Any) -> dict[str, in
                 elder=elder,
                 status=batch.kind,
                 date=row.event_date,
-                note=f"{batch.get_kind_display()}（{batch.source}）第{row.row_number}行",
+                note=f"{stored(LifeEventKind(batch.kind).label)}（{batch.source}）第{row.row_number}行",
                 actor=actor,
             )
         row.status = MatchStatus.APPLIED
@@ -904,7 +924,9 @@ def recovery_repay(*, recovery: Recovery, amount: Decimal, actor: Any, note: str
     _in_scope(actor, recovery.area_path)
     recovery = Recovery.objects.select_for_update().get(pk=recovery.pk)
     if amount <= 0 or amount > recovery.outstanding:
-        raise ValidationError({"amount": f"金额应大于0且不超过未追回金额 {recovery.outstanding} 元"})
+        raise ValidationError(
+            {"amount": _("金额应大于0且不超过未追回金额 %(amount)s 元") % {"amount": recovery.outstanding}}
+        )
     before = audit.snapshot(recovery)
     recovery.repaid += amount
     _settle(recovery)
@@ -926,9 +948,9 @@ def recovery_request_waiver(*, recovery: Recovery, reason: str, actor: Any) -> R
     _require_model(actor, Recovery, "change")
     _in_scope(actor, recovery.area_path)
     if recovery.status != RecoveryStatus.OPEN:
-        raise ValidationError("只有待追回的记录可以申请核销")
+        raise ValidationError(_("只有待追回的记录可以申请核销"))
     if len(reason.strip()) < 2:
-        raise ValidationError({"reason": "请填写核销理由"})
+        raise ValidationError({"reason": _("请填写核销理由")})
     before = audit.snapshot(recovery)
     recovery.status, recovery.waiver_reason, recovery.waiver_requested_by = (
         RecoveryStatus.WAIVER_REQUESTED,
@@ -955,9 +977,9 @@ def recovery_decide_waiver(*, recovery: Recovery, approve: bool, actor: Any) -> 
     _in_scope(actor, recovery.area_path)
     recovery = Recovery.objects.select_for_update().get(pk=recovery.pk)
     if recovery.status != RecoveryStatus.WAIVER_REQUESTED:
-        raise ValidationError("没有待审批的核销申请")
+        raise ValidationError(_("没有待审批的核销申请"))
     if approve and recovery.waiver_requested_by_id == actor.pk:
-        raise ValidationError("核销须由申请人以外的区级管理员审批")
+        raise ValidationError(_("核销须由申请人以外的区级管理员审批"))
     before = audit.snapshot(recovery)
     if approve:
         recovery.waived += recovery.outstanding

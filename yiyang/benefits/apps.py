@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BenefitsConfig(AppConfig):
     name = "yiyang.benefits"
     label = "benefits"
-    verbose_name = "津贴补贴"
+    verbose_name = _("津贴补贴")
 
     def ready(self) -> None:
         from yiyang.benefits import imports, navigation, permissions, scope, timeline  # noqa: F401  (registrations)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 
 def first_of(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
@@ -43,12 +46,18 @@ def parse_month(text: str) -> datetime.date:
     """'2026-12', '2026/12', '202612', '2026年12月' → 2026-12-01."""
     match = _MONTH_RE.match(text)
     if not match:
-        raise ValueError(f"无法识别的月份：{text}（应为 2026-12）")
+        raise ValueError(_("无法识别的月份：%(text)s（应为 2026-12）") % {"text": text})
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
-        raise ValueError(f"月份无效：{text}")
+        raise ValueError(_("月份无效：%(text)s") % {"text": text})
     return datetime.date(year, month, 1)
 
 
 def month_cn(day: datetime.date) -> str:
+    """Always Chinese: for records and official documents (公示, 告知书, bank files)."""
     return f"{day.year}年{day.month}月"
+
+
+def month_display(day: datetime.date) -> str:
+    """The month in the reader's language, for the interface: 2026年12月 / December 2026."""
+    return formats.date_format(day, "YEAR_MONTH_FORMAT")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.benefits.choices import AdjustmentKind, ChangeType, MatchStatus, RecoveryStatus, RollStatus
 from yiyang.benefits.models import (
@@ -16,9 +17,9 @@ from yiyang.benefits.models import (
 
 
 class PaymentRollFilterSet(django_filters.FilterSet):
-    programme = django_filters.ModelChoiceFilter(label="项目", queryset=Programme.objects.all())
-    status = django_filters.ChoiceFilter(label="状态", choices=RollStatus.choices)
-    month = django_filters.DateFilter(label="月份（该月1日）")
+    programme = django_filters.ModelChoiceFilter(label=_("项目"), queryset=Programme.objects.all())
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=RollStatus.choices)
+    month = django_filters.DateFilter(label=_("月份（该月1日）"))
 
     class Meta:
         model = PaymentRoll
@@ -26,11 +27,11 @@ class PaymentRollFilterSet(django_filters.FilterSet):
 
 
 class RollLineFilterSet(django_filters.FilterSet):
-    change_type = django_filters.ChoiceFilter(label="变动类型", choices=ChangeType.choices)
-    flagged = django_filters.BooleanFilter(label="复核标记")
-    roll = django_filters.NumberFilter(label="花名册")
-    elder = django_filters.NumberFilter(label="老人")
-    month = django_filters.DateFilter(label="月份")
+    change_type = django_filters.ChoiceFilter(label=_("变动类型"), choices=ChangeType.choices)
+    flagged = django_filters.BooleanFilter(label=_("复核标记"))
+    roll = django_filters.NumberFilter(label=_("花名册"))
+    elder = django_filters.NumberFilter(label=_("老人"))
+    month = django_filters.DateFilter(label=_("月份"))
 
     class Meta:
         model = RollLine
@@ -38,10 +39,10 @@ class RollLineFilterSet(django_filters.FilterSet):
 
 
 class AdjustmentFilterSet(django_filters.FilterSet):
-    programme = django_filters.ModelChoiceFilter(label="项目", queryset=Programme.objects.all())
-    adjustment_kind = django_filters.ChoiceFilter(label="调整类型", choices=AdjustmentKind.choices)
-    roll = django_filters.NumberFilter(label="花名册")
-    name = django_filters.CharFilter(label="姓名", field_name="elder__name", lookup_expr="startswith")
+    programme = django_filters.ModelChoiceFilter(label=_("项目"), queryset=Programme.objects.all())
+    adjustment_kind = django_filters.ChoiceFilter(label=_("调整类型"), choices=AdjustmentKind.choices)
+    roll = django_filters.NumberFilter(label=_("花名册"))
+    name = django_filters.CharFilter(label=_("姓名"), field_name="elder__name", lookup_expr="startswith")
 
     class Meta:
         model = RollLine
@@ -49,8 +50,8 @@ class AdjustmentFilterSet(django_filters.FilterSet):
 
 
 class RecoveryFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label="状态", choices=RecoveryStatus.choices)
-    programme = django_filters.ModelChoiceFilter(label="项目", queryset=Programme.objects.all())
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=RecoveryStatus.choices)
+    programme = django_filters.ModelChoiceFilter(label=_("项目"), queryset=Programme.objects.all())
 
     class Meta:
         model = Recovery
@@ -58,7 +59,7 @@ class RecoveryFilterSet(django_filters.FilterSet):
 
 
 class SuspensionFilterSet(django_filters.FilterSet):
-    open = django_filters.BooleanFilter(label="暂停中", field_name="resumed_month", lookup_expr="isnull")
+    open = django_filters.BooleanFilter(label=_("暂停中"), field_name="resumed_month", lookup_expr="isnull")
 
     class Meta:
         model = Suspension
@@ -72,7 +73,7 @@ class LifeEventBatchFilterSet(django_filters.FilterSet):
 
 
 class LifeEventRowFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label="匹配状态", choices=MatchStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("匹配状态"), choices=MatchStatus.choices)
 
 
 class BudgetFilterSet(django_filters.FilterSet):
@@ -82,7 +83,7 @@ class BudgetFilterSet(django_filters.FilterSet):
 
 
 class ElderBankAccountFilterSet(django_filters.FilterSet):
-    name = django_filters.CharFilter(label="姓名", field_name="elder__name", lookup_expr="startswith")
+    name = django_filters.CharFilter(label=_("姓名"), field_name="elder__name", lookup_expr="startswith")
 
     class Meta:
         model = ElderBankAccount

@@ -12,8 +12,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from yiyang.core import crypto
 from yiyang.core.cells import CellError, clean_text, parse_choice, parse_date
+from yiyang.core.i18n import stored
 from yiyang.core.idnumber import IdNumberError, parse_id_number
 from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.engine import Counts, Importer, RowRejected
@@ -26,7 +29,7 @@ from yiyang.people.choices import EconomicCategory
 from yiyang.people.models import Certification, Elder
 
 CATEGORY_SYNONYMS = {
-    **{c.label: c.value for c in EconomicCategory},
+    **{stored(c.label): c.value for c in EconomicCategory},
     **{c.value: c.value for c in EconomicCategory},
     "最低生活保障": "dibao",
     "低保户": "dibao",
@@ -51,7 +54,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         "类别",
         ("保障类别", "救助类别", "人员类别", "认定类别"),
         required=True,
-        choices=tuple(EconomicCategory.labels),
+        choices=tuple(stored(label) for label in EconomicCategory.labels),
     ),
     ColumnSpec("valid_from", "起始日期", ("认定日期", "享受起始日期", "开始日期", "起始时间"), required=True),
     ColumnSpec("valid_to", "终止日期", ("截止日期", "享受截止日期", "结束日期", "终止时间")),
@@ -75,7 +78,7 @@ class Staged:
 @register_importer
 class CertificationImporter(Importer):
     kind = "benefits.certification"
-    label = "经济类别认定名单"
+    label = _("经济类别认定名单")  # shown on the import page; the engine reads it in Chinese
     key_label = "身份证号+类别+起始日期"
     columns = COLUMNS
     example_rows = (

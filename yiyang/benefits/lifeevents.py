@@ -15,11 +15,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from yiyang.benefits.choices import LifeEventKind
 from yiyang.benefits.models import LifeEventBatch, LifeEventRow
 from yiyang.core import audit, crypto
 from yiyang.core.cells import CellError, clean_text, parse_date
+from yiyang.core.i18n import records_language, stored
 from yiyang.core.idnumber import IdNumberError, mask_id_number, normalize_id_text, parse_id_number
 from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.reader import ImportFileError, open_table
@@ -170,7 +172,7 @@ def life_event_import(*, kind: str, source: str, data: bytes, filename: str, act
     if not actor.has_perm("benefits.add_lifeeventbatch"):
         raise PermissionDenied
     if kind not in LifeEventKind.values:
-        raise ValidationError({"kind": "名单类型无效"})
+        raise ValidationError({"kind": _("名单类型无效")})
     scope = list(user_area_paths(actor))
     if not scope:
         raise PermissionDenied
@@ -179,7 +181,8 @@ def life_event_import(*, kind: str, source: str, data: bytes, filename: str, act
         reader = open_table(data, filename=filename, columns=COLUMNS)
     except ImportFileError as exc:
         raise ValidationError(exc.message) from exc
-    cleaned = _clean_rows(reader)
+    with records_language():  # the rows' notes are saved with the batch: Chinese, like the list itself
+        cleaned = _clean_rows(reader)
     with transaction.atomic():
         batch = LifeEventBatch.objects.create(
             kind=kind,
@@ -200,7 +203,7 @@ def life_event_import(*, kind: str, source: str, data: bytes, filename: str, act
             action=AuditEntry.Action.IMPORT,
             verb="lifeevent.import",
             after={"rows": len(cleaned), **counts},
-            message=f"{batch.get_kind_display()}：{len(cleaned)} 行，匹配 {counts.get('matched', 0)}，"
+            message=f"{stored(LifeEventKind(kind).label)}：{len(cleaned)} 行，匹配 {counts.get('matched', 0)}，"
             f"待确认 {counts.get('proposed', 0)}，未匹配 {counts.get('unmatched', 0)}",
         )
         audit.record_access(

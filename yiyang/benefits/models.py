@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area
 from yiyang.benefits.choices import (
@@ -29,6 +31,7 @@ from yiyang.benefits.choices import (
     StartRule,
     SuspensionReason,
 )
+from yiyang.benefits.dates import month_display
 from yiyang.core import crypto
 from yiyang.core.indexes import BlockRangeIndex
 from yiyang.core.models import TimeStampedModel
@@ -39,7 +42,7 @@ _PATTERN = ["varchar_pattern_ops"]
 
 
 def month_label(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月"
+    return month_display(day)
 
 
 class Programme(models.Model):
@@ -50,20 +53,20 @@ class Programme(models.Model):
     always stops the month after death or moving away (鹿泉/深圳 rules, domain-standards §4.3).
     """
 
-    code = models.SlugField("代码", max_length=30, unique=True)
-    name = models.CharField("名称", max_length=50, unique=True)
-    kind = models.CharField("类型", max_length=16, choices=ProgrammeKind.choices)
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=ProgrammeKind.choices)
     start_rule = models.CharField(
-        "起发规则", max_length=16, choices=StartRule.choices, default=StartRule.SAME_MONTH
+        _("起发规则"), max_length=16, choices=StartRule.choices, default=StartRule.SAME_MONTH
     )
-    requires_local_hukou = models.BooleanField("须本区户籍", default=True)
-    requires_qualification_check = models.BooleanField("须年度资格认证", default=True)
-    active = models.BooleanField("启用", default=True)
-    description = models.CharField("说明", max_length=200, blank=True)
+    requires_local_hukou = models.BooleanField(_("须本区户籍"), default=True)
+    requires_qualification_check = models.BooleanField(_("须年度资格认证"), default=True)
+    active = models.BooleanField(_("启用"), default=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "补贴项目"
-        verbose_name_plural = "补贴项目"
+        verbose_name = _("补贴项目")
+        verbose_name_plural = pgettext_lazy("plural", "补贴项目")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -75,22 +78,22 @@ class RateRule(models.Model):
     in force from ``effective_from`` to ``effective_to`` (inclusive; empty = open)."""
 
     programme = models.ForeignKey(
-        Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="rates"
+        Programme, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="rates"
     )
-    age_from = models.PositiveSmallIntegerField("起始年龄", null=True, blank=True)
+    age_from = models.PositiveSmallIntegerField(_("起始年龄"), null=True, blank=True)
     age_to = models.PositiveSmallIntegerField(
-        "截止年龄", null=True, blank=True, help_text="含；空 = 不设上限"
+        _("截止年龄"), null=True, blank=True, help_text=_("含；空 = 不设上限")
     )
-    category = models.CharField("经济类别", max_length=16, blank=True)
-    level = models.PositiveSmallIntegerField("能力等级", null=True, blank=True)
-    amount = models.DecimalField("金额（元/月）", max_digits=12, decimal_places=2)
-    effective_from = models.DateField("生效日期")
-    effective_to = models.DateField("失效日期", null=True, blank=True)
-    note = models.CharField("依据/说明", max_length=200, blank=True)
+    category = models.CharField(_("经济类别"), max_length=16, blank=True)
+    level = models.PositiveSmallIntegerField(_("能力等级"), null=True, blank=True)
+    amount = models.DecimalField(_("金额（元/月）"), max_digits=12, decimal_places=2)
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("依据/说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "发放标准"
-        verbose_name_plural = "发放标准"
+        verbose_name = _("发放标准")
+        verbose_name_plural = pgettext_lazy("plural", "发放标准")
         ordering = ["programme", "age_from", "category", "level", "-effective_from"]
         constraints = [
             models.CheckConstraint(
@@ -101,22 +104,29 @@ class RateRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme} {self.basis_label} {self.amount}元/月（{self.effective_from:%Y-%m-%d}起）"
+        return gettext("%(programme)s %(basis)s %(amount)s元/月（%(start)s起）") % {
+            "programme": self.programme,
+            "basis": self.basis_label,
+            "amount": self.amount,
+            "start": f"{self.effective_from:%Y-%m-%d}",
+        }
 
     @property
     def basis_label(self) -> str:
         if self.age_from is not None:
-            return f"{self.age_from}周岁以上" if self.age_to is None else f"{self.age_from}–{self.age_to}周岁"
+            if self.age_to is None:
+                return gettext("%(age)s周岁以上") % {"age": self.age_from}
+            return gettext("%(age_from)s–%(age_to)s周岁") % {"age_from": self.age_from, "age_to": self.age_to}
         if self.category:
             from yiyang.people.choices import EconomicCategory
 
             return (
-                EconomicCategory(self.category).label
+                str(EconomicCategory(self.category).label)
                 if self.category in EconomicCategory.values
                 else self.category
             )
         if self.level is not None:
-            return f"能力等级{self.level}级"
+            return gettext("能力等级%(level)s级") % {"level": self.level}
         return ""
 
     def same_basis(self) -> Q:
@@ -137,13 +147,13 @@ class ElderBankAccount(ElderRecord, TimeStampedModel):
     """
 
     elder = models.OneToOneField(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="bank_account"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="bank_account"
     )
-    bank_name = models.CharField("开户银行", max_length=50)
-    holder_name = models.CharField("户名", max_length=50)
-    account_enc = models.TextField("账号（密文）")
-    account_hash = models.CharField("账号摘要", max_length=32, db_index=True)
-    account_masked = models.CharField("账号", max_length=40)
+    bank_name = models.CharField(_("开户银行"), max_length=50)
+    holder_name = models.CharField(_("户名"), max_length=50)
+    account_enc = models.TextField(_("账号（密文）"))
+    account_hash = models.CharField(_("账号摘要"), max_length=32, db_index=True)
+    account_masked = models.CharField(_("账号"), max_length=40)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
@@ -151,8 +161,8 @@ class ElderBankAccount(ElderRecord, TimeStampedModel):
     audit_exclude = ("account_hash", "account_masked")
 
     class Meta:
-        verbose_name = "代发账户"
-        verbose_name_plural = "代发账户"
+        verbose_name = _("代发账户")
+        verbose_name_plural = pgettext_lazy("plural", "代发账户")
 
     def __str__(self) -> str:
         return f"{self.bank_name} {self.account_masked}"
@@ -182,27 +192,31 @@ class QualificationCheck(ElderRecord, TimeStampedModel):
     """资格认证 / 生存认证: the yearly confirmation that a recipient is alive and still qualifies."""
 
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="qualification_checks"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="qualification_checks"
     )
-    certified_on = models.DateField("认证日期")
-    channel = models.CharField("认证方式", max_length=8, choices=CheckChannel.choices)
-    valid_until = models.DateField("有效期至")
+    certified_on = models.DateField(_("认证日期"))
+    channel = models.CharField(_("认证方式"), max_length=8, choices=CheckChannel.choices)
+    valid_until = models.DateField(_("有效期至"))
     certified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    note = models.CharField("备注", max_length=200, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "资格认证"
-        verbose_name_plural = "资格认证"
+        verbose_name = _("资格认证")
+        verbose_name_plural = pgettext_lazy("plural", "资格认证")
         ordering = ["-certified_on", "-id"]
         indexes = [models.Index(fields=["elder", "valid_until"], name="qualcheck_elder_valid_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.certified_on:%Y-%m-%d}（有效期至 {self.valid_until:%Y-%m-%d}）"
+        return gettext("%(channel)s %(date)s（有效期至 %(until)s）") % {
+            "channel": self.get_channel_display(),
+            "date": f"{self.certified_on:%Y-%m-%d}",
+            "until": f"{self.valid_until:%Y-%m-%d}",
+        }
 
 
 class Suspension(ElderRecord, TimeStampedModel):
@@ -213,37 +227,45 @@ class Suspension(ElderRecord, TimeStampedModel):
     """
 
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="benefit_suspensions"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="benefit_suspensions"
     )
     programme = models.ForeignKey(
         Programme,
-        verbose_name="项目",
+        verbose_name=_("项目"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        help_text="空 = 全部项目",
+        help_text=_("空 = 全部项目"),
     )
-    reason = models.CharField("原因", max_length=16, choices=SuspensionReason.choices)
-    from_month = models.DateField("暂停起始月")
-    resumed_month = models.DateField("恢复发放月", null=True, blank=True)
-    pays_arrears = models.BooleanField("恢复后补发", default=True)
-    notice = models.TextField("告知书", blank=True)
+    reason = models.CharField(_("原因"), max_length=16, choices=SuspensionReason.choices)
+    from_month = models.DateField(_("暂停起始月"))
+    resumed_month = models.DateField(_("恢复发放月"), null=True, blank=True)
+    pays_arrears = models.BooleanField(_("恢复后补发"), default=True)
+    notice = models.TextField(_("告知书"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "暂停发放"
-        verbose_name_plural = "暂停发放"
+        verbose_name = _("暂停发放")
+        verbose_name_plural = pgettext_lazy("plural", "暂停发放")
         ordering = ["-from_month", "-id"]
         indexes = [models.Index(fields=["elder", "from_month"], name="suspension_elder_idx")]
 
     def __str__(self) -> str:
-        until = f"至{month_label(self.resumed_month)}恢复" if self.resumed_month else "暂停中"
-        return f"{self.get_reason_display()}：{month_label(self.from_month)}起，{until}"
+        until = (
+            gettext("至%(month)s恢复") % {"month": month_label(self.resumed_month)}
+            if self.resumed_month
+            else gettext("暂停中")
+        )
+        return gettext("%(reason)s：%(month)s起，%(until)s") % {
+            "reason": self.get_reason_display(),
+            "month": month_label(self.from_month),
+            "until": until,
+        }
 
     @property
     def is_open(self) -> bool:
@@ -258,47 +280,47 @@ class PaymentRoll(TimeStampedModel):
     """
 
     programme = models.ForeignKey(
-        Programme, verbose_name="项目", on_delete=models.PROTECT, related_name="rolls"
+        Programme, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="rolls"
     )
-    area = models.ForeignKey(Area, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField("区域路径", max_length=15, editable=False)
-    month = models.DateField("发放月份", help_text="该月1日")
-    status = models.CharField("状态", max_length=16, choices=RollStatus.choices, default=RollStatus.DRAFT)
+    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
+    month = models.DateField(_("发放月份"), help_text=_("该月1日"))
+    status = models.CharField(_("状态"), max_length=16, choices=RollStatus.choices, default=RollStatus.DRAFT)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="生成人",
+        verbose_name=_("生成人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    generated_at = models.DateTimeField("生成时间", null=True, blank=True)
-    generation_seconds = models.FloatField("生成耗时（秒）", default=0)
-    rechecked_at = models.DateTimeField("复核时间", null=True, blank=True)
-    recheck_summary = models.CharField("复核结果", max_length=200, blank=True)
+    generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    generation_seconds = models.FloatField(_("生成耗时（秒）"), default=0)
+    rechecked_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    recheck_summary = models.CharField(_("复核结果"), max_length=200, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
+        verbose_name=_("审批人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
-    published_at = models.DateTimeField("公示时间", null=True, blank=True)
-    line_count = models.IntegerField("发放人数", default=0)
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    line_count = models.IntegerField(_("发放人数"), default=0)
     total_amount = models.DecimalField(
-        "发放总额（元）", default=Decimal("0.00"), max_digits=12, decimal_places=2
+        _("发放总额（元）"), default=Decimal("0.00"), max_digits=12, decimal_places=2
     )
-    counts = models.JSONField("变动统计", default=dict, blank=True)
-    rates_used = models.JSONField("适用标准", default=list, blank=True)
+    counts = models.JSONField(_("变动统计"), default=dict, blank=True)
+    rates_used = models.JSONField(_("适用标准"), default=list, blank=True)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "发放花名册"
-        verbose_name_plural = "发放花名册"
+        verbose_name = _("发放花名册")
+        verbose_name_plural = pgettext_lazy("plural", "发放花名册")
         ordering = ["-month", "programme", "area_path"]
         permissions = [
             ("review_paymentroll", "街道审核花名册"),
@@ -335,22 +357,22 @@ class RollReview(models.Model):
     """街道审核: one street's sign-off on its part of a roll."""
 
     roll = models.ForeignKey(
-        PaymentRoll, verbose_name="花名册", on_delete=models.CASCADE, related_name="reviews"
+        PaymentRoll, verbose_name=_("花名册"), on_delete=models.CASCADE, related_name="reviews"
     )
-    street = models.ForeignKey(Area, verbose_name="街道", on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey(Area, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
+        verbose_name=_("审核人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField("审核时间")
-    note = models.CharField("意见", max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"))
+    note = models.CharField(_("意见"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "街道审核"
-        verbose_name_plural = "街道审核"
+        verbose_name = _("街道审核")
+        verbose_name_plural = pgettext_lazy("plural", "街道审核")
         constraints = [models.UniqueConstraint(fields=["roll", "street"], name="unique_roll_street_review")]
 
     def __str__(self) -> str:
@@ -370,7 +392,7 @@ class RollLine(models.Model):
 
     roll = models.ForeignKey(
         PaymentRoll,
-        verbose_name="花名册",
+        verbose_name=_("花名册"),
         on_delete=models.CASCADE,
         related_name="lines",
         db_constraint=False,
@@ -378,16 +400,16 @@ class RollLine(models.Model):
     )
     programme = models.ForeignKey(
         Programme,
-        verbose_name="项目",
+        verbose_name=_("项目"),
         on_delete=models.PROTECT,
         related_name="+",
         db_constraint=False,
         db_index=False,
     )
-    month = models.DateField("发放月份")
+    month = models.DateField(_("发放月份"))
     elder = models.ForeignKey(
         Elder,
-        verbose_name="老年人",
+        verbose_name=_("老年人"),
         on_delete=models.CASCADE,
         related_name="roll_lines",
         db_constraint=False,
@@ -395,7 +417,7 @@ class RollLine(models.Model):
     )
     rate_rule = models.ForeignKey(
         RateRule,
-        verbose_name="适用标准",
+        verbose_name=_("适用标准"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -403,38 +425,40 @@ class RollLine(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    base_amount = models.DecimalField("当月金额", max_digits=12, decimal_places=2)
-    arrears_amount = models.DecimalField("补发金额", default=Decimal("0.00"), max_digits=12, decimal_places=2)
-    amount = models.DecimalField("应发金额", max_digits=12, decimal_places=2)
-    prev_amount = models.DecimalField("上月金额", null=True, blank=True, max_digits=12, decimal_places=2)
-    months_covered = models.PositiveSmallIntegerField("覆盖月数", default=1)
-    change_type = models.CharField("变动类型", max_length=12, choices=ChangeType.choices)
-    reason = models.CharField("变动原因", max_length=100, blank=True)
+    base_amount = models.DecimalField(_("当月金额"), max_digits=12, decimal_places=2)
+    arrears_amount = models.DecimalField(
+        _("补发金额"), default=Decimal("0.00"), max_digits=12, decimal_places=2
+    )
+    amount = models.DecimalField(_("应发金额"), max_digits=12, decimal_places=2)
+    prev_amount = models.DecimalField(_("上月金额"), null=True, blank=True, max_digits=12, decimal_places=2)
+    months_covered = models.PositiveSmallIntegerField(_("覆盖月数"), default=1)
+    change_type = models.CharField(_("变动类型"), max_length=12, choices=ChangeType.choices)
+    reason = models.CharField(_("变动原因"), max_length=100, blank=True)
     # Frozen facts (冻结的认定依据).
-    fact_basis = models.CharField("发放依据", max_length=20, blank=True)
-    fact_age = models.PositiveSmallIntegerField("年龄（月末）", null=True)
-    fact_birth_date = models.DateField("出生日期", null=True)
-    fact_categories = models.CharField("经济类别", max_length=100, blank=True)
-    fact_level = models.PositiveSmallIntegerField("能力等级", null=True)
-    fact_hukou_local = models.BooleanField("本区户籍", null=True)
-    fact_status = models.CharField("状态", max_length=12, blank=True)
-    area_path = models.CharField("区域路径", max_length=15)
-    flagged = models.BooleanField("复核标记", default=False)
-    flag_reason = models.CharField("复核说明", max_length=100, blank=True)
-    excluded = models.BooleanField("已剔除", default=False)
+    fact_basis = models.CharField(_("发放依据"), max_length=20, blank=True)
+    fact_age = models.PositiveSmallIntegerField(_("年龄（月末）"), null=True)
+    fact_birth_date = models.DateField(_("出生日期"), null=True)
+    fact_categories = models.CharField(_("经济类别"), max_length=100, blank=True)
+    fact_level = models.PositiveSmallIntegerField(_("能力等级"), null=True)
+    fact_hukou_local = models.BooleanField(_("本区户籍"), null=True)
+    fact_status = models.CharField(_("状态"), max_length=12, blank=True)
+    area_path = models.CharField(_("区域路径"), max_length=15)
+    flagged = models.BooleanField(_("复核标记"), default=False)
+    flag_reason = models.CharField(_("复核说明"), max_length=100, blank=True)
+    excluded = models.BooleanField(_("已剔除"), default=False)
     # Manual adjustments only (change_type "adjustment"): what kind, and which earlier month they
     # correct. Database defaults, because the stop notices' INSERT … SELECT does not name them.
     adjustment_kind = models.CharField(
-        "调整类型", max_length=12, choices=AdjustmentKind.choices, blank=True, default="", db_default=""
+        _("调整类型"), max_length=12, choices=AdjustmentKind.choices, blank=True, default="", db_default=""
     )
-    corrects_month = models.DateField("更正月份", null=True, blank=True)
+    corrects_month = models.DateField(_("更正月份"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "花名册明细"
-        verbose_name_plural = "花名册明细"
+        verbose_name = _("花名册明细")
+        verbose_name_plural = pgettext_lazy("plural", "花名册明细")
         ordering = ["area_path", "id"]
         constraints = [
             # 同一人同一项目同一月份只能出现一次 (across every roll of that programme and month).
@@ -470,19 +494,21 @@ class ArrearsMonth(models.Model):
     # foreign key can only point at a partitioned table's whole primary key (id, programme, month).
     line = models.ForeignKey(
         RollLine,
-        verbose_name="明细",
+        verbose_name=_("明细"),
         on_delete=models.CASCADE,
         related_name="arrears_months",
         db_constraint=False,
     )
-    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.PROTECT, related_name="+")
-    elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField("补发月份")
-    amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="+"
+    )
+    elder = models.ForeignKey(Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("补发月份"))
+    amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2)
 
     class Meta:
-        verbose_name = "补发月份"
-        verbose_name_plural = "补发月份"
+        verbose_name = _("补发月份")
+        verbose_name_plural = pgettext_lazy("plural", "补发月份")
         constraints = [
             models.UniqueConstraint(fields=["elder", "programme", "month"], name="unique_arrears_month")
         ]
@@ -495,26 +521,30 @@ class Budget(TimeStampedModel):
     """年度预算: the money set aside for one programme in one street (or the district) for a year."""
 
     programme = models.ForeignKey(
-        Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="budgets"
+        Programme, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="budgets"
     )
-    area = models.ForeignKey(Area, verbose_name="街道", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField("区域路径", max_length=15, editable=False)
-    year = models.PositiveSmallIntegerField("年度")
-    amount = models.DecimalField("预算金额（元）", max_digits=12, decimal_places=2)
+    area = models.ForeignKey(Area, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(_("预算金额（元）"), max_digits=12, decimal_places=2)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "预算"
-        verbose_name_plural = "预算"
+        verbose_name = _("预算")
+        verbose_name_plural = pgettext_lazy("plural", "预算")
         ordering = ["-year", "programme", "area_path"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "area", "year"], name="unique_budget_area_year")
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年 {self.programme} {self.area.name}"
+        return gettext("%(year)s年 %(programme)s %(area)s") % {
+            "year": self.year,
+            "programme": self.programme,
+            "area": self.area.name,
+        }
 
     @property
     def audit_area_path(self) -> str:
@@ -528,27 +558,27 @@ class Budget(TimeStampedModel):
 class LifeEventBatch(TimeStampedModel):
     """死亡/迁出名单: one list received from public security, funeral homes or health, as imported."""
 
-    kind = models.CharField("名单类型", max_length=12, choices=LifeEventKind.choices)
-    source = models.CharField("来源", max_length=50, help_text="公安、殡葬、卫健 …")
-    filename = models.CharField("文件名", max_length=200)
-    area_path = models.CharField("区域路径", max_length=15)
+    kind = models.CharField(_("名单类型"), max_length=12, choices=LifeEventKind.choices)
+    source = models.CharField(_("来源"), max_length=50, help_text=_("公安、殡葬、卫健 …"))
+    filename = models.CharField(_("文件名"), max_length=200)
+    area_path = models.CharField(_("区域路径"), max_length=15)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="导入人",
+        verbose_name=_("导入人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    total_rows = models.IntegerField("行数", default=0)
-    counts = models.JSONField("匹配统计", default=dict, blank=True)
-    seconds = models.FloatField("匹配耗时（秒）", default=0)
+    total_rows = models.IntegerField(_("行数"), default=0)
+    counts = models.JSONField(_("匹配统计"), default=dict, blank=True)
+    seconds = models.FloatField(_("匹配耗时（秒）"), default=0)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "死亡/迁出名单"
-        verbose_name_plural = "死亡/迁出名单"
+        verbose_name = _("死亡/迁出名单")
+        verbose_name_plural = pgettext_lazy("plural", "死亡/迁出名单")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -566,32 +596,32 @@ class LifeEventRow(models.Model):
     """名单中的一行: matched by ID number, proposed by name and birth date, or unmatched."""
 
     batch = models.ForeignKey(
-        LifeEventBatch, verbose_name="名单", on_delete=models.CASCADE, related_name="rows"
+        LifeEventBatch, verbose_name=_("名单"), on_delete=models.CASCADE, related_name="rows"
     )
-    row_number = models.IntegerField("行号")
-    name = models.CharField("姓名", max_length=50, blank=True)
-    id_masked = models.CharField("身份证号", max_length=18, blank=True)
+    row_number = models.IntegerField(_("行号"))
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    id_masked = models.CharField(_("身份证号"), max_length=18, blank=True)
     # Matched once, at import (``lifeevents.match_batch``); never looked up afterwards, so unindexed.
-    id_hash = models.CharField("身份证号摘要", max_length=32, blank=True)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
-    event_date = models.DateField("死亡/迁出日期", null=True, blank=True)
+    id_hash = models.CharField(_("身份证号摘要"), max_length=32, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    event_date = models.DateField(_("死亡/迁出日期"), null=True, blank=True)
     status = models.CharField(
-        "匹配状态", max_length=12, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED
+        _("匹配状态"), max_length=12, choices=MatchStatus.choices, default=MatchStatus.UNMATCHED
     )
     elder = models.ForeignKey(
         Elder,
-        verbose_name="匹配老人",
+        verbose_name=_("匹配老人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
     )
-    candidates = models.PositiveSmallIntegerField("候选人数", default=0)
-    note = models.CharField("说明", max_length=200, blank=True)
+    candidates = models.PositiveSmallIntegerField(_("候选人数"), default=0)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="确认人",
+        verbose_name=_("确认人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -602,13 +632,13 @@ class LifeEventRow(models.Model):
     scope_path = "batch__area_path"
 
     class Meta:
-        verbose_name = "名单行"
-        verbose_name_plural = "名单行"
+        verbose_name = _("名单行")
+        verbose_name_plural = pgettext_lazy("plural", "名单行")
         ordering = ["batch", "row_number"]
         indexes = [models.Index(fields=["batch", "status"], name="lifeeventrow_status_idx")]
 
     def __str__(self) -> str:
-        return f"第{self.row_number}行 {self.name}"
+        return gettext("第%(row)s行 %(name)s") % {"row": self.row_number, "name": self.name}
 
     @property
     def audit_area_path(self) -> str:
@@ -624,29 +654,31 @@ class Recovery(TimeStampedModel):
     waived (核销, which a district administrator approves)."""
 
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="recoveries"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="recoveries"
     )
-    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="+"
+    )
     event_row = models.ForeignKey(
         LifeEventRow,
-        verbose_name="来源名单行",
+        verbose_name=_("来源名单行"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    stop_month = models.DateField("停发起始月")
-    months = models.CharField("多发月份", max_length=200)
-    owed = models.DecimalField("应追回（元）", max_digits=12, decimal_places=2)
-    repaid = models.DecimalField("已追回（元）", default=Decimal("0.00"), max_digits=12, decimal_places=2)
-    waived = models.DecimalField("已核销（元）", default=Decimal("0.00"), max_digits=12, decimal_places=2)
+    stop_month = models.DateField(_("停发起始月"))
+    months = models.CharField(_("多发月份"), max_length=200)
+    owed = models.DecimalField(_("应追回（元）"), max_digits=12, decimal_places=2)
+    repaid = models.DecimalField(_("已追回（元）"), default=Decimal("0.00"), max_digits=12, decimal_places=2)
+    waived = models.DecimalField(_("已核销（元）"), default=Decimal("0.00"), max_digits=12, decimal_places=2)
     status = models.CharField(
-        "状态", max_length=20, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN
+        _("状态"), max_length=20, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN
     )
-    waiver_reason = models.CharField("核销理由", max_length=200, blank=True)
+    waiver_reason = models.CharField(_("核销理由"), max_length=200, blank=True)
     waiver_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="核销申请人",
+        verbose_name=_("核销申请人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -654,20 +686,20 @@ class Recovery(TimeStampedModel):
     )
     waiver_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="核销审批人",
+        verbose_name=_("核销审批人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    area_path = models.CharField("区域路径", max_length=15)
+    area_path = models.CharField(_("区域路径"), max_length=15)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "追回台账"
-        verbose_name_plural = "追回台账"
+        verbose_name = _("追回台账")
+        verbose_name_plural = pgettext_lazy("plural", "追回台账")
         ordering = ["-created_at"]
         permissions = [("waive_recovery", "审批核销")]
         constraints = [
@@ -679,7 +711,7 @@ class Recovery(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme} 追回 {self.owed} 元"
+        return gettext("%(programme)s 追回 %(owed)s 元") % {"programme": self.programme, "owed": self.owed}
 
     def get_absolute_url(self) -> str:
         return reverse("benefits:recovery_detail", args=[self.pk])

@@ -29,10 +29,11 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from yiyang.benefits import partitions
 from yiyang.benefits.choices import ChangeType, ProgrammeKind, RollStatus, StartRule
-from yiyang.benefits.dates import add_months, add_years_first, month_end
+from yiyang.benefits.dates import add_months, add_years_first, month_display, month_end
 from yiyang.benefits.models import (
     ArrearsMonth,
     PaymentRoll,
@@ -190,8 +191,8 @@ def _refuse_overlapping_ages(tiers: Sequence[Tier]) -> None:
         for older, younger in pairwise(sorted(group, key=lambda t: t.lo)):
             if older.hi > younger.lo:
                 raise ValidationError(
-                    f"{month:%Y年%m月}有两条年龄档发放标准重叠（{older.basis} 与 {younger.basis} 周岁），"
-                    "请先调整发放标准"
+                    _("%(month)s有两条年龄档发放标准重叠（%(older)s 与 %(younger)s 周岁），请先调整发放标准")
+                    % {"month": month_display(month), "older": older.basis, "younger": younger.basis}
                 )
 
 

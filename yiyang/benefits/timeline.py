@@ -8,9 +8,10 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.benefits.choices import ChangeType
-from yiyang.benefits.dates import month_cn
+from yiyang.benefits.dates import month_display
 from yiyang.benefits.models import QualificationCheck, Recovery, RollLine, Suspension
 from yiyang.people.models import Elder
 from yiyang.people.timeline import TimelineEvent, register
@@ -30,13 +31,14 @@ def benefit_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
         )
         for line in lines:
             roll = line.roll
+            names = {"programme": roll.programme.name, "amount": line.amount}
             if line.change_type == ChangeType.STOPPED:
-                title, tone = f"{roll.programme.name}停发", "dark"
+                title, tone = _("%(programme)s停发") % names, "dark"
             elif line.change_type == ChangeType.ADJUSTMENT:
-                title, tone = f"{roll.programme.name}更正调整 {line.amount} 元", "warning"
+                title, tone = _("%(programme)s更正调整 %(amount)s 元") % names, "warning"
             else:
-                title, tone = f"{roll.programme.name} {line.amount} 元", "success"
-            detail = f"{month_cn(line.month)} · {roll.get_status_display()}" + (
+                title, tone = _("%(programme)s %(amount)s 元") % names, "success"
+            detail = f"{month_display(line.month)} · {roll.get_status_display()}" + (
                 f" · {line.reason}" if line.reason else ""
             )
             url = (
@@ -44,30 +46,41 @@ def benefit_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
                 if user.has_perm("benefits.view_paymentroll")
                 else ""
             )
-            yield TimelineEvent(_at(line.month), "补贴", title, detail, url, tone=tone)
+            yield TimelineEvent(_at(line.month), _("补贴"), title, detail, url, tone=tone)
     if user.has_perm("benefits.view_suspension"):
         for s in Suspension.objects.filter(elder=elder).select_related("programme"):
-            scope = s.programme.name if s.programme else "全部补贴"
+            scope = s.programme.name if s.programme else _("全部补贴")
             yield TimelineEvent(
-                _at(s.from_month), "补贴", f"暂停发放（{scope}）", s.get_reason_display(), tone="danger"
+                _at(s.from_month),
+                _("补贴"),
+                _("暂停发放（%(scope)s）") % {"scope": scope},
+                s.get_reason_display(),
+                tone="danger",
             )
             if s.resumed_month:
-                yield TimelineEvent(_at(s.resumed_month), "补贴", f"恢复发放（{scope}）", "", tone="info")
+                yield TimelineEvent(
+                    _at(s.resumed_month),
+                    _("补贴"),
+                    _("恢复发放（%(scope)s）") % {"scope": scope},
+                    "",
+                    tone="info",
+                )
     if user.has_perm("benefits.view_qualificationcheck"):
         for c in QualificationCheck.objects.filter(elder=elder):
             yield TimelineEvent(
                 _at(c.certified_on),
-                "补贴",
-                "资格认证",
-                f"{c.get_channel_display()}，有效期至 {c.valid_until:%Y-%m-%d}",
+                _("补贴"),
+                _("资格认证"),
+                _("%(channel)s，有效期至 %(until)s")
+                % {"channel": c.get_channel_display(), "until": f"{c.valid_until:%Y-%m-%d}"},
                 tone="info",
             )
     if user.has_perm("benefits.view_recovery"):
         for r in Recovery.objects.filter(elder=elder).select_related("programme"):
             yield TimelineEvent(
                 r.created_at,
-                "补贴",
-                f"{r.programme.name}多发追回 {r.owed} 元",
+                _("补贴"),
+                _("%(programme)s多发追回 %(owed)s 元") % {"programme": r.programme.name, "owed": r.owed},
                 f"{r.months} · {r.get_status_display()}",
                 reverse("benefits:recovery_detail", args=[r.pk]),
                 tone="danger",

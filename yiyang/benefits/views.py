@@ -14,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from yiyang.areas.models import Area
 from yiyang.benefits import actions, documents, lifeevents, selectors
 from yiyang.benefits.choices import ChangeType, MatchStatus, RecoveryStatus, RollStatus
-from yiyang.benefits.dates import month_cn
+from yiyang.benefits.dates import month_cn, month_display
 from yiyang.benefits.filtersets import (
     BudgetFilterSet,
     ElderBankAccountFilterSet,
@@ -56,9 +58,15 @@ from yiyang.benefits.tables import (
     RecoveryTable,
     SuspensionTable,
 )
+from yiyang.core.i18n import records_language
 from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
 from yiyang.people.models import Elder
+
+
+def _errors(exc: ValidationError) -> str:
+    # Translators: separator between several error messages shown together.
+    return _("；").join(exc.messages)
 
 
 def _run(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
@@ -66,7 +74,7 @@ def _run(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
     try:
         fn()
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _errors(exc))
         return False
     messages.success(request, ok)
     return True
@@ -104,15 +112,22 @@ def roll_generate(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已生成：{roll}，{roll.line_count} 人，{roll.total_amount} 元")
+            messages.success(
+                request,
+                _("已生成：%(roll)s，%(count)s 人，%(total)s 元")
+                % {"roll": roll, "count": roll.line_count, "total": roll.total_amount},
+            )
             return HttpResponseRedirect(roll.get_absolute_url())
     return render(
         request,
         "generic/object_edit.html",
         {
             "form": form,
-            "title": "生成发放花名册",
-            "breadcrumbs": [("发放花名册", reverse("benefits:paymentroll_list")), ("生成", "")],
+            "title": _("生成发放花名册"),
+            "breadcrumbs": [
+                (pgettext("plural", "发放花名册"), reverse("benefits:paymentroll_list")),
+                (_("生成"), ""),
+            ],
         },
     )
 
@@ -170,7 +185,7 @@ class PaymentRollDetailView(ObjectDetailView):
             # Adjustments go into a draft roll; an approved roll's lines are corrected from a later one.
             can_adjust=user.has_perm("benefits.change_paymentroll") and obj.status == RollStatus.DRAFT,
             can_correct=user.has_perm("benefits.change_paymentroll") and obj.is_locked,
-            month=month_cn(obj.month),
+            month=month_display(obj.month),
         )
         return context
 
@@ -186,7 +201,7 @@ def roll_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     roll = _roll(request, pk)
     user = request.user
     if verb == "recheck":
-        _run(request, lambda: actions.payment_roll_recheck(roll=roll, actor=user), "复核完成")
+        _run(request, lambda: actions.payment_roll_recheck(roll=roll, actor=user), _("复核完成"))
     elif verb == "review":
         street = get_object_or_404(Area, path=request.POST.get("street", ""))
         _run(
@@ -194,31 +209,31 @@ def roll_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             lambda: actions.payment_roll_review(
                 roll=roll, street=street, actor=user, note=request.POST.get("note", "")
             ),
-            f"{street.name}已审核",
+            _("%(street)s已审核") % {"street": street.name},
         )
     elif verb == "approve":
         confirm = request.POST.get("confirm_over_budget") == "1"
         _run(
             request,
             lambda: actions.payment_roll_approve(roll=roll, actor=user, confirm_over_budget=confirm),
-            "已审批",
+            _("已审批"),
         )
     elif verb == "publish":
-        _run(request, lambda: actions.payment_roll_publish(roll=roll, actor=user), "已公示")
+        _run(request, lambda: actions.payment_roll_publish(roll=roll, actor=user), _("已公示"))
     elif verb == "regenerate":
         _run(
             request,
             lambda: actions.payment_roll_generate(
                 programme=roll.programme, area=roll.area, month=roll.month, actor=user
             ),
-            "已重新生成",
+            _("已重新生成"),
         )
     elif verb == "exclude":
         line = get_object_or_404(RollLine, pk=request.POST.get("line"), roll=roll)
         _run(
             request,
             lambda: actions.roll_line_exclude(line=line, reason=request.POST.get("reason", ""), actor=user),
-            "已剔除",
+            _("已剔除"),
         )
     else:
         raise Http404
@@ -237,9 +252,10 @@ def roll_public_list(request: HttpRequest, pk: int) -> HttpResponse:
     roll = _roll(request, pk)
     street = request.GET.get("street", "")
     try:
-        content, content_type = documents.public_list_pdf(roll=roll, actor=request.user, street=street)
+        with records_language():  # an official document: Chinese whatever the reader's language
+            content, content_type = documents.public_list_pdf(roll=roll, actor=request.user, street=street)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _errors(exc))
         return HttpResponseRedirect(roll.get_absolute_url())
     ext = "pdf" if content_type == "application/pdf" else "html"
     return _download(
@@ -252,11 +268,12 @@ def roll_bank_file(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, "benefits.export_paymentroll")
     roll = _roll(request, pk)
     try:
-        content, content_type, filename = documents.bank_file(
-            roll=roll, actor=request.user, fmt="csv" if request.GET.get("fmt") == "csv" else "xlsx"
-        )
+        with records_language():  # the file the bank reads: Chinese whatever the reader's language
+            content, content_type, filename = documents.bank_file(
+                roll=roll, actor=request.user, fmt="csv" if request.GET.get("fmt") == "csv" else "xlsx"
+            )
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _errors(exc))
         return HttpResponseRedirect(roll.get_absolute_url())
     return _download(content, content_type, filename)
 
@@ -275,9 +292,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         {
             "programmes": programmes,
             "today": today,
-            "title": "补贴项目与发放标准",
+            "title": _("补贴项目与发放标准"),
             "can_change": request.user.has_perm("benefits.change_raterule"),
-            "breadcrumbs": [("补贴项目与发放标准", "")],
+            "breadcrumbs": [(_("补贴项目与发放标准"), "")],
         },
     )
 
@@ -299,16 +316,23 @@ def rate_change(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "已调整发放标准")
+            messages.success(request, _("已调整发放标准"))
             return HttpResponseRedirect(reverse("benefits:programme_list"))
-    title = f"调整标准：{rule.programme.name} {rule.basis_label}（现行 {rule.amount} 元/月）"
+    title = _("调整标准：%(programme)s %(basis)s（现行 %(amount)s 元/月）") % {
+        "programme": rule.programme.name,
+        "basis": rule.basis_label,
+        "amount": rule.amount,
+    }
     return render(
         request,
         "generic/object_edit.html",
         {
             "form": form,
             "title": title,
-            "breadcrumbs": [("补贴项目与发放标准", reverse("benefits:programme_list")), ("调整", "")],
+            "breadcrumbs": [
+                (_("补贴项目与发放标准"), reverse("benefits:programme_list")),
+                (_("调整"), ""),
+            ],
         },
     )
 
@@ -329,9 +353,9 @@ def qualification_due(request: HttpRequest) -> HttpResponse:
             "page": page,
             "items": items,
             "today": timezone.localdate(),
-            "title": "资格认证（到期与逾期）",
+            "title": _("资格认证（到期与逾期）"),
             "can_certify": request.user.has_perm("benefits.add_qualificationcheck"),
-            "breadcrumbs": [("资格认证", "")],
+            "breadcrumbs": [(pgettext("plural", "资格认证"), "")],
         },
     )
 
@@ -350,15 +374,19 @@ def qualification_certify(request: HttpRequest, elder_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{elder.name} 已认证")
+            messages.success(request, _("%(name)s 已认证") % {"name": elder.name})
             return HttpResponseRedirect(reverse("benefits:qualification_due"))
     return render(
         request,
         "generic/object_edit.html",
         {
             "form": form,
-            "title": f"资格认证：{elder.name}（{elder.id_number_masked}）",
-            "breadcrumbs": [("资格认证", reverse("benefits:qualification_due")), (elder.name, "")],
+            "title": _("资格认证：%(name)s（%(id_number)s）")
+            % {"name": elder.name, "id_number": elder.id_number_masked},
+            "breadcrumbs": [
+                (pgettext("plural", "资格认证"), reverse("benefits:qualification_due")),
+                (elder.name, ""),
+            ],
         },
     )
 
@@ -378,16 +406,17 @@ def suspension_notice(request: HttpRequest, pk: int) -> HttpResponse:
     suspension = Suspension.objects.get_for_user_or_404(request.user, "view", pk=pk)
     last = suspension.elder.qualification_checks.order_by("-valid_until").first()
     today = timezone.localdate()
-    return render(
-        request,
-        "benefits/suspension_notice.html",
-        {
-            "s": suspension,
-            "last": last,
-            "printed": f"{today.year}年{today.month}月{today.day}日",
-            "from_month": month_cn(suspension.from_month),
-        },
-    )
+    with records_language():  # the notice sent to the elder: an official document, in Chinese
+        return render(
+            request,
+            "benefits/suspension_notice.html",
+            {
+                "s": suspension,
+                "last": last,
+                "printed": f"{today.year}年{today.month}月{today.day}日",
+                "from_month": month_cn(suspension.from_month),
+            },
+        )
 
 
 # -- life events -----------------------------------------------------------------------------------------
@@ -429,8 +458,11 @@ def life_event_upload(request: HttpRequest) -> HttpResponse:
         "benefits/upload.html",
         {
             "form": form,
-            "title": "导入死亡/迁出名单",
-            "breadcrumbs": [("死亡/迁出名单", reverse("benefits:lifeeventbatch_list")), ("导入", "")],
+            "title": _("导入死亡/迁出名单"),
+            "breadcrumbs": [
+                (pgettext("plural", "死亡/迁出名单"), reverse("benefits:lifeeventbatch_list")),
+                (_("导入"), ""),
+            ],
         },
     )
 
@@ -464,15 +496,19 @@ def life_event_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         try:
             result = actions.life_event_batch_apply(batch=batch, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, _errors(exc))
         else:
-            messages.success(request, f"已处理 {result['applied']} 人，生成追回 {result['recoveries']} 笔")
+            messages.success(
+                request,
+                _("已处理 %(applied)s 人，生成追回 %(recoveries)s 笔")
+                % {"applied": result["applied"], "recoveries": result["recoveries"]},
+            )
     elif verb in ("confirm", "reject"):
         row = get_object_or_404(LifeEventRow, pk=request.POST.get("row"), batch=batch)
         _run(
             request,
             lambda: actions.life_event_row_decide(row=row, confirm=verb == "confirm", actor=request.user),
-            "已确认" if verb == "confirm" else "已否决",
+            _("已确认") if verb == "confirm" else _("已否决"),
         )
     else:
         raise Http404
@@ -515,14 +551,14 @@ def recovery_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         try:
             amount = Decimal(request.POST.get("amount", ""))
         except InvalidOperation:
-            messages.error(request, "金额无效")
+            messages.error(request, _("金额无效"))
         else:
             _run(
                 request,
                 lambda: actions.recovery_repay(
                     recovery=recovery, amount=amount, actor=user, note=request.POST.get("note", "")
                 ),
-                "已登记追回",
+                _("已登记追回"),
             )
     elif verb == "waiver":
         _run(
@@ -530,13 +566,13 @@ def recovery_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             lambda: actions.recovery_request_waiver(
                 recovery=recovery, reason=request.POST.get("reason", ""), actor=user
             ),
-            "已提交核销申请",
+            _("已提交核销申请"),
         )
     elif verb in ("waive", "refuse"):
         _run(
             request,
             lambda: actions.recovery_decide_waiver(recovery=recovery, approve=verb == "waive", actor=user),
-            "已核销" if verb == "waive" else "已退回",
+            _("已核销") if verb == "waive" else _("已退回"),
         )
     else:
         raise Http404
@@ -596,16 +632,24 @@ def bank_account_edit(request: HttpRequest, elder_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "已保存代发账户")
+            messages.success(request, _("已保存代发账户"))
             return HttpResponseRedirect(reverse("benefits:elderbankaccount_list"))
-    title = f"代发账户：{elder.name}" + (f"（现账号 {account.account_masked}）" if account else "")
+    title = (
+        _("代发账户：%(name)s（现账号 %(account)s）")
+        % {"name": elder.name, "account": account.account_masked}
+        if account
+        else _("代发账户：%(name)s") % {"name": elder.name}
+    )
     return render(
         request,
         "generic/object_edit.html",
         {
             "form": form,
             "title": title,
-            "breadcrumbs": [("代发账户", reverse("benefits:elderbankaccount_list")), (elder.name, "")],
+            "breadcrumbs": [
+                (pgettext("plural", "代发账户"), reverse("benefits:elderbankaccount_list")),
+                (elder.name, ""),
+            ],
         },
     )
 

@@ -18,11 +18,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from yiyang.benefits import actions
 from yiyang.benefits.choices import AdjustmentKind, ChangeType, RollStatus
-from yiyang.benefits.dates import add_months, first_of, month_cn, parse_month
+from yiyang.benefits.dates import add_months, first_of, month_display, parse_month
 from yiyang.benefits.filtersets import AdjustmentFilterSet
 from yiyang.benefits.forms import AdjustmentForm, ResumeForm, SuspensionForm
 from yiyang.benefits.models import PaymentRoll, Programme, RollLine, Suspension
@@ -53,13 +55,17 @@ def suspension_add(request: HttpRequest, elder_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已暂停发放：{elder.name}，{month_cn(suspension.from_month)}起")
+            messages.success(
+                request,
+                _("已暂停发放：%(name)s，%(month)s起")
+                % {"name": elder.name, "month": month_display(suspension.from_month)},
+            )
             return HttpResponseRedirect(reverse("benefits:suspension_list"))
     return _edit_page(
         request,
         form,
-        f"暂停发放：{elder.name}（{elder.id_number_masked}）",
-        [("暂停发放", reverse("benefits:suspension_list")), (elder.name, "")],
+        _("暂停发放：%(name)s（%(id_number)s）") % {"name": elder.name, "id_number": elder.id_number_masked},
+        [(pgettext("plural", "暂停发放"), reverse("benefits:suspension_list")), (elder.name, "")],
     )
 
 
@@ -82,13 +88,13 @@ def suspension_resume(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已恢复发放：{suspension.elder.name}")
+            messages.success(request, _("已恢复发放：%(name)s") % {"name": suspension.elder.name})
             return HttpResponseRedirect(reverse("benefits:suspension_list"))
     return _edit_page(
         request,
         form,
-        f"恢复发放：{suspension.elder.name}（{suspension}）",
-        [("暂停发放", reverse("benefits:suspension_list")), ("恢复发放", "")],
+        _("恢复发放：%(name)s（%(suspension)s）") % {"name": suspension.elder.name, "suspension": suspension},
+        [(pgettext("plural", "暂停发放"), reverse("benefits:suspension_list")), (_("恢复发放"), "")],
     )
 
 
@@ -104,7 +110,7 @@ class AdjustmentListView(ObjectListView):
 
     @property
     def list_title(self) -> str:
-        return "更正调整"
+        return _("更正调整")
 
     def list_url(self) -> str:
         return reverse("benefits:adjustment_list")
@@ -142,7 +148,7 @@ def _elder_by_id_number(user: Any, text: str) -> Elder:
         raise ValidationError({"id_number": exc.message}) from exc
     elder = Elder.objects.for_user(user, "view").filter(id_number_hash=digest).first()
     if elder is None:
-        raise ValidationError({"id_number": "未找到该老人，或不在您的辖区"})
+        raise ValidationError({"id_number": _("未找到该老人，或不在您的辖区")})
     return elder
 
 
@@ -186,11 +192,20 @@ def adjustment_add(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已增加调整：{target.name} {line.amount} 元（{line.reason}）")
+            messages.success(
+                request,
+                _("已增加调整：%(name)s %(amount)s 元（%(reason)s）")
+                % {"name": target.name, "amount": line.amount, "reason": line.reason},
+            )
             return HttpResponseRedirect(line.roll.get_absolute_url() + "?change_type=adjustment")
-    title = "新增更正调整" + (f"：{elder.name}（{elder.id_number_masked}）" if elder else "")
+    title = (
+        _("新增更正调整：%(name)s（%(id_number)s）")
+        % {"name": elder.name, "id_number": elder.id_number_masked}
+        if elder
+        else _("新增更正调整")
+    )
     if not rolls.exists():
-        form.add_error(None, "没有可记入的草稿花名册：请先生成以后月份的花名册，再在其中增加调整")
+        form.add_error(None, _("没有可记入的草稿花名册：请先生成以后月份的花名册，再在其中增加调整"))
     return render(
         request,
         "benefits/adjustment_form.html",
@@ -199,7 +214,7 @@ def adjustment_add(request: HttpRequest) -> HttpResponse:
             "title": title,
             "elder": elder,
             "history": _history(user, elder, programme),
-            "breadcrumbs": [("更正调整", reverse("benefits:adjustment_list")), ("新增", "")],
+            "breadcrumbs": [(_("更正调整"), reverse("benefits:adjustment_list")), (_("新增"), "")],
         },
     )
 
@@ -224,7 +239,8 @@ def adjustment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.roll_adjustment_delete(line=line, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        # Translators: separator between several error messages shown together.
+        messages.error(request, _("；").join(exc.messages))
     else:
-        messages.success(request, "已撤销调整")
+        messages.success(request, _("已撤销调整"))
     return HttpResponseRedirect(line.roll.get_absolute_url() + "?change_type=adjustment")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.serializers import BaseSerializer
 
@@ -31,7 +32,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
             if not is_in_scope(self.request.user, obj, "add" if creating else "change"):
                 from rest_framework.exceptions import ValidationError
 
-                raise ValidationError("不能把记录保存到您的管辖范围之外")
+                raise ValidationError(_("不能把记录保存到您的管辖范围之外"))
             audit.record_change(
                 actor=self.request.user,
                 obj=obj,

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 
 from yiyang.core.context import current_client_ip, current_request_id
+from yiyang.core.i18n import stored
 from yiyang.core.models import AccessLog, AuditEntry
 
 Snapshot = dict[str, Any]
@@ -86,7 +87,7 @@ def record_change(
         verb=verb,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=stored(obj)[:200],  # the record's name in Chinese, whoever's screen it was
         subject_id=subject_id if subject_id is not None else getattr(obj, "audit_subject_id", None),
         area_path=getattr(obj, "audit_area_path", "") or "",
         before=before,

@@ -1,4 +1,8 @@
-"""Export of any filtered, scoped list to .xlsx, with masking and an access-log row."""
+"""Export of any filtered, scoped list to .xlsx, with masking and an access-log row.
+
+The file is written in the records' language (Chinese) whatever language the page is shown in: its
+headers are the import headers, and choice labels and computed values must match them.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from urllib.parse import quote
 from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from yiyang.core import audit
+from yiyang.core.i18n import records_language
 from yiyang.core.importing.writer import write_rows_xlsx
 from yiyang.core.models import AccessLog
 from yiyang.core.scoping import user_area_paths
@@ -42,15 +48,17 @@ def export_response(
     qs: models.QuerySet[Any],
     columns: Sequence[tuple[str, Accessor]],
     *,
-    filename: str,
+    filename: str | Promise,
     user: Any,
     object_type: str,
     query: str = "",
 ) -> HttpResponse:
     buffer = io.BytesIO()
-    count = write_rows_xlsx(
-        [h for h, _ in columns], iter_rows(qs, columns), buffer, sheet_title=filename[:31]
-    )
+    with records_language():
+        filename = str(filename)
+        count = write_rows_xlsx(
+            [str(h) for h, _ in columns], iter_rows(qs, columns), buffer, sheet_title=filename[:31]
+        )
     audit.record_access(
         actor=user,
         kind=AccessLog.Kind.EXPORT,

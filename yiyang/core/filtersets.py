@@ -1,12 +1,13 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.core.models import AccessLog, AuditEntry
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
-    actor_name = django_filters.CharFilter(label="操作人", lookup_expr="startswith")
-    time_after = django_filters.DateFilter(label="起始日期", field_name="time", lookup_expr="date__gte")
-    time_before = django_filters.DateFilter(label="截止日期", field_name="time", lookup_expr="date__lte")
+    actor_name = django_filters.CharFilter(label=_("操作人"), lookup_expr="startswith")
+    time_after = django_filters.DateFilter(label=_("起始日期"), field_name="time", lookup_expr="date__gte")
+    time_before = django_filters.DateFilter(label=_("截止日期"), field_name="time", lookup_expr="date__lte")
 
     class Meta:
         model = AuditEntry
@@ -22,9 +23,9 @@ class AuditEntryFilterSet(django_filters.FilterSet):
 
 
 class AccessLogFilterSet(django_filters.FilterSet):
-    actor_name = django_filters.CharFilter(label="操作人", lookup_expr="startswith")
-    time_after = django_filters.DateFilter(label="起始日期", field_name="time", lookup_expr="date__gte")
-    time_before = django_filters.DateFilter(label="截止日期", field_name="time", lookup_expr="date__lte")
+    actor_name = django_filters.CharFilter(label=_("操作人"), lookup_expr="startswith")
+    time_after = django_filters.DateFilter(label=_("起始日期"), field_name="time", lookup_expr="date__gte")
+    time_before = django_filters.DateFilter(label=_("截止日期"), field_name="time", lookup_expr="date__lte")
 
     class Meta:
         model = AccessLog

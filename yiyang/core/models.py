@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yiyang.core.scoping import ScopedManager
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -26,37 +28,37 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", "新增"
-        UPDATE = "update", "修改"
-        DELETE = "delete", "删除"
-        IMPORT = "import", "批量导入"
-        WORKFLOW = "workflow", "业务操作"
-        LOGIN = "login", "登录"
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        IMPORT = "import", _("批量导入")
+        WORKFLOW = "workflow", _("业务操作")
+        LOGIN = "login", _("登录")
 
-    time = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
-    request_id = models.UUIDField("请求编号", db_index=True)
-    action = models.CharField("类型", max_length=16, choices=Action.choices)
-    verb = models.CharField("操作", max_length=64, help_text="e.g. elder.create, certification.end")
-    object_type = models.CharField("对象类型", max_length=64)
-    object_id = models.CharField("对象编号", max_length=64, blank=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    subject_id = models.BigIntegerField("涉及老人", null=True, blank=True)
-    area_path = models.CharField("所属区域", max_length=32, blank=True)
-    before = models.JSONField("变更前", null=True, blank=True)
-    after = models.JSONField("变更后", null=True, blank=True)
-    message = models.TextField("说明", blank=True)
-    success = models.BooleanField("成功", default=True)
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    request_id = models.UUIDField(_("请求编号"), db_index=True)
+    action = models.CharField(_("类型"), max_length=16, choices=Action.choices)
+    verb = models.CharField(_("操作"), max_length=64, help_text="e.g. elder.create, certification.end")
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(pgettext_lazy("audit", "对象"), max_length=200, blank=True)
+    subject_id = models.BigIntegerField(_("涉及老人"), null=True, blank=True)
+    area_path = models.CharField(_("所属区域"), max_length=32, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    success = models.BooleanField(_("成功"), default=True)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "变更日志"
-        verbose_name_plural = "变更日志"
+        verbose_name = _("变更日志")
+        verbose_name_plural = _("变更日志")
         ordering = ["-time", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
@@ -76,35 +78,35 @@ class AccessLog(models.Model):
     """
 
     class Kind(models.TextChoices):
-        VIEW = "view", "查看"
-        REVEAL = "reveal", "查看明文"
-        EXPORT = "export", "导出"
-        PRINT = "print", "打印"
-        IMPORT = "import", "导入"
+        VIEW = "view", _("查看")
+        REVEAL = "reveal", _("查看明文")
+        EXPORT = "export", _("导出")
+        PRINT = "print", _("打印")
+        IMPORT = "import", _("导入")
 
-    time = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
-    request_id = models.UUIDField("请求编号", db_index=True)
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    object_type = models.CharField("对象类型", max_length=64)
-    object_id = models.CharField("对象编号", max_length=64, blank=True)
-    subject_id = models.BigIntegerField("涉及老人", null=True, blank=True)
-    area_path = models.CharField("所属区域", max_length=32, blank=True)
-    fields = models.JSONField("字段", default=list, blank=True)
-    reason = models.CharField("事由", max_length=500, blank=True)
-    row_count = models.IntegerField("记录数", default=1)
-    query = models.CharField("筛选条件", max_length=1000, blank=True)
-    client_ip = models.CharField("来源地址", max_length=64, blank=True)
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    request_id = models.UUIDField(_("请求编号"), db_index=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    subject_id = models.BigIntegerField(_("涉及老人"), null=True, blank=True)
+    area_path = models.CharField(_("所属区域"), max_length=32, blank=True)
+    fields = models.JSONField(_("字段"), default=list, blank=True)
+    reason = models.CharField(_("事由"), max_length=500, blank=True)
+    row_count = models.IntegerField(_("记录数"), default=1)
+    query = models.CharField(_("筛选条件"), max_length=1000, blank=True)
+    client_ip = models.CharField(_("来源地址"), max_length=64, blank=True)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "个人信息访问日志"
-        verbose_name_plural = "个人信息访问日志"
+        verbose_name = _("个人信息访问日志")
+        verbose_name_plural = _("个人信息访问日志")
         ordering = ["-time", "-id"]
         indexes = [
             models.Index(fields=["subject_id", "time"]),
@@ -123,44 +125,44 @@ class ImportBatch(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        RUNNING = "running", "处理中"
-        INVALID = "invalid", "有错误，未导入"
-        CHECKED = "checked", "试导入通过"
-        APPLIED = "applied", "已导入"
-        CRASHED = "crashed", "处理失败"
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("处理中")
+        INVALID = "invalid", _("有错误，未导入")
+        CHECKED = "checked", _("试导入通过")
+        APPLIED = "applied", _("已导入")
+        CRASHED = "crashed", _("处理失败")
 
-    kind = models.CharField("导入类型", max_length=64)
-    filename = models.CharField("文件名", max_length=255)
-    file = models.FileField("文件", upload_to="imports/%Y/%m/")
-    annotated_file = models.FileField("错误标注文件", upload_to="imports/%Y/%m/", blank=True)
-    dry_run = models.BooleanField("试导入", default=False)
-    skip_invalid = models.BooleanField("跳过错误行", default=False)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
-    total_rows = models.IntegerField("总行数", default=0)
-    processed_rows = models.IntegerField("已处理", default=0)
-    created = models.IntegerField("新增", default=0)
-    updated = models.IntegerField("更新", default=0)
-    unchanged = models.IntegerField("未变化", default=0)
-    rejected = models.IntegerField("错误行", default=0)
-    errors = models.JSONField("错误明细", default=list, blank=True)
-    notices = models.JSONField("提示", default=list, blank=True)
-    message = models.TextField("说明", blank=True)
+    kind = models.CharField(_("导入类型"), max_length=64)
+    filename = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    annotated_file = models.FileField(_("错误标注文件"), upload_to="imports/%Y/%m/", blank=True)
+    dry_run = models.BooleanField(_("试导入"), default=False)
+    skip_invalid = models.BooleanField(_("跳过错误行"), default=False)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.IntegerField(_("总行数"), default=0)
+    processed_rows = models.IntegerField(pgettext_lazy("import count", "已处理"), default=0)
+    created = models.IntegerField(_("新增"), default=0)
+    updated = models.IntegerField(_("更新"), default=0)
+    unchanged = models.IntegerField(_("未变化"), default=0)
+    rejected = models.IntegerField(_("错误行"), default=0)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    notices = models.JSONField(_("提示"), default=list, blank=True)
+    message = models.TextField(_("说明"), blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL
     )
-    actor_name = models.CharField("导入人姓名", max_length=150, blank=True)
-    area_path = models.CharField("导入范围", max_length=32)
-    request_id = models.UUIDField("请求编号", db_index=True)
-    created_at = models.DateTimeField("提交时间", default=timezone.now)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    actor_name = models.CharField(_("导入人姓名"), max_length=150, blank=True)
+    area_path = models.CharField(_("导入范围"), max_length=32)
+    request_id = models.UUIDField(_("请求编号"), db_index=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "导入批次"
-        verbose_name_plural = "导入批次"
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

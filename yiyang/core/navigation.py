@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+from django.utils.functional import Promise
+
+#: A menu label: a lazy translation (``gettext_lazy``), translated when the menu is rendered.
+Label = str | Promise
+
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: Label
     url_name: str
     permission: str = ""
     icon: str = "circle"
@@ -17,7 +23,7 @@ class MenuItem:
 
 @dataclass
 class MenuGroup:
-    label: str
+    label: Label
     icon: str
     order: int
     items: list[MenuItem]
@@ -26,8 +32,15 @@ class MenuGroup:
 _groups: dict[str, MenuGroup] = {}
 
 
-def register_menu(label: str, icon: str, order: int, items: list[MenuItem]) -> None:
-    group = _groups.setdefault(label, MenuGroup(label, icon, order, []))
+def _key(label: Label) -> str:
+    """Groups are matched by their source text: two apps adding to one group give equal keys, and
+    a lazy label is not translated at start-up (it would be frozen in the language active then)."""
+    with translation.override(None):
+        return str(label)
+
+
+def register_menu(label: Label, icon: str, order: int, items: list[MenuItem]) -> None:
+    group = _groups.setdefault(_key(label), MenuGroup(label, icon, order, []))
     group.items.extend(items)
 
 

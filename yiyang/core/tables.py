@@ -2,15 +2,20 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yiyang.core.models import AccessLog, AuditEntry
+
+_ELDER = pgettext_lazy("column", "老年人")
 
 
 class ElderColumn(tables.Column):
     """The elder's name linked to the elder's page, for any record with an ``elder`` relation."""
 
-    def __init__(self, verbose_name: str = "老年人", **kwargs: Any) -> None:
+    def __init__(self, verbose_name: str | Promise = _ELDER, **kwargs: Any) -> None:
         kwargs.setdefault("accessor", "elder__name")
         super().__init__(verbose_name, **kwargs)
 
@@ -23,14 +28,14 @@ class ElderColumn(tables.Column):
 class AuditEntryTable(tables.Table):
     time = tables.DateTimeColumn(format="Y-m-d H:i:s")
     changes = tables.TemplateColumn(
-        template_name="core/_audit_changes.html", verbose_name="变更内容", orderable=False
+        template_name="core/_audit_changes.html", verbose_name=_("变更内容"), orderable=False
     )
 
     class Meta:
         model = AuditEntry
         fields = ("time", "actor_name", "action", "verb", "object_repr", "area_path", "changes", "message")
         attrs = {"class": "table table-sm align-top"}
-        empty_text = "没有记录"
+        empty_text = _("没有记录")
 
 
 class AccessLogTable(tables.Table):
@@ -51,4 +56,4 @@ class AccessLogTable(tables.Table):
             "client_ip",
         )
         attrs = {"class": "table table-sm"}
-        empty_text = "没有记录"
+        empty_text = _("没有记录")

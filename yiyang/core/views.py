@@ -22,6 +22,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
@@ -135,7 +136,7 @@ class ObjectListView(ScopedViewMixin, View):
         return export_response(
             qs,
             self.export_columns,
-            filename=str(self.model._meta.verbose_name),
+            filename=self.model._meta.verbose_name or "",
             user=self.request.user,
             object_type=self.model._meta.label_lower,
             query=self.request.GET.urlencode(),
@@ -202,7 +203,7 @@ class ObjectEditView(ScopedViewMixin, View):
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"已保存：{obj}")
+                messages.success(request, _("已保存：%(object)s") % {"object": obj})
                 return HttpResponseRedirect(self.success_url(obj))
         return self.render(form)
 
@@ -211,7 +212,7 @@ class ObjectEditView(ScopedViewMixin, View):
             before = None if self.creating else audit.snapshot(self.get_object())
             obj = form.save()  # type: ignore[attr-defined]
             if not is_in_scope(self.request.user, obj, self.action):
-                raise ValidationError("不能把记录保存到您的管辖范围之外")
+                raise ValidationError(_("不能把记录保存到您的管辖范围之外"))
             audit.record_change(
                 actor=self.request.user,
                 obj=obj,
@@ -227,7 +228,10 @@ class ObjectEditView(ScopedViewMixin, View):
         return url() if url else self.list_url()
 
     def render(self, form: BaseForm) -> HttpResponse:
-        title = f"新增{self.verbose_name}" if self.creating else f"编辑{self.verbose_name}"
+        if self.creating:
+            title = _("新增%(name)s") % {"name": self.verbose_name}
+        else:
+            title = _("编辑%(name)s") % {"name": self.verbose_name}
         return render(
             self.request,
             self.template_name,

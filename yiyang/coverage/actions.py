@@ -11,9 +11,12 @@ import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core import audit
+from yiyang.core.i18n import records_language
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import path_in_scope
 from yiyang.coverage import compute, selectors
@@ -136,6 +139,8 @@ def coverage_compute(*, actor: Any = None, rule: CircleRule | None = None) -> Co
     xy = compute.project(elders.lat, elders.lng, origin)
     coverage = compute.elder_coverage(xy, points_xy(raw_points, origin), rule, any_kind=selectors.ANY_KIND)
     tree = area_tree()
+    with records_language():  # saved with the run
+        kind_labels = selectors.kind_labels()
     with transaction.atomic():
         run = CoverageRun.objects.create(
             detour_factor=rule.detour_factor,
@@ -143,7 +148,7 @@ def coverage_compute(*, actor: Any = None, rule: CircleRule | None = None) -> Co
             elder_count=len(elders),
             unlocated=elders.unlocated,
             point_counts={k: len(v) for k, v in raw_points.items()},
-            kind_labels=selectors.kind_labels(),
+            kind_labels=kind_labels,
             actor_name=_actor_name(actor),
         )
         rows = aggregate_rows(
@@ -203,11 +208,11 @@ def plan_sites(
     sources_: list[str] = []
     if candidate_mode in ("both", "community") and len(comm_xy):
         parts.append(comm_xy)
-        sources_ += ["社区中心"] * len(comm_xy)
+        sources_ += [gettext_noop("社区中心")] * len(comm_xy)  # saved Chinese, translated when shown
     if candidate_mode in ("both", "grid"):
         grid = compute.candidate_grid(uncovered, spacing=rule.radius / 2)
         parts.append(grid)
-        sources_ += ["网格候选点"] * len(grid)
+        sources_ += [gettext_noop("网格候选点")] * len(grid)
     candidates = np.concatenate(parts) if parts else np.zeros((0, 2))
     picks = compute.greedy_sites(uncovered, candidates, rule.radius, k)
     sites: list[dict[str, Any]] = []
@@ -252,10 +257,10 @@ def site_proposal_create(
     ):
         raise PermissionDenied
     if not 1 <= k <= 100:
-        raise ValidationError("建议个数应在 1–100 之间")
+        raise ValidationError(_("建议个数应在 1–100 之间"))
     labels = selectors.kind_labels()
     if kind not in labels:
-        raise ValidationError(f"未知的服务点类型：{kind}")
+        raise ValidationError(_("未知的服务点类型：%(kind)s") % {"kind": kind})
     rule = rule or selectors.default_rule()
     started = time.perf_counter()
     elders = selectors.elder_points(area.path)

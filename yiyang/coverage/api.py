@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -57,7 +59,7 @@ class SiteProposalSerializer(serializers.ModelSerializer[SiteProposal]):
 
 
 class SiteProposalRequestSerializer(serializers.Serializer[Any]):
-    area = serializers.CharField(help_text="区域代码（区/县或街道）")
+    area = serializers.CharField(help_text=_("区域代码（区/县或街道）"))
     kind = serializers.CharField(default="any")
     k = serializers.IntegerField(default=10, min_value=1, max_value=100)
     candidates = serializers.ChoiceField(choices=["both", "community", "grid"], default="both")
@@ -76,7 +78,7 @@ class SiteProposalViewSet(ScopedViewSet):
         body.is_valid(raise_exception=True)
         area = Area.objects.for_user(request.user).filter(code=body.validated_data["area"]).first()
         if area is None:
-            raise ValidationError({"area": "区域不存在或不在您的辖区内"})
+            raise ValidationError({"area": gettext("区域不存在或不在您的辖区内")})
         try:
             proposal = site_proposal_create(
                 area=area,

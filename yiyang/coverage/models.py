@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area
 from yiyang.core.scoping import ScopedManager
@@ -15,19 +16,21 @@ _PATTERN = ["varchar_pattern_ops"]
 class CoverageRun(models.Model):
     """覆盖率计算批次: one computation of the service circle over all elders, with the rule it used."""
 
-    computed_at = models.DateTimeField("计算时间", default=timezone.now, db_index=True)
-    detour_factor = models.FloatField("绕行系数")
-    walk_metres = models.FloatField("步行距离（米）")
-    elder_count = models.IntegerField("老年人数", default=0)
-    unlocated = models.IntegerField("无坐标人数", default=0, help_text="no home, grid or community location")
-    point_counts = models.JSONField("服务点数", default=dict, help_text="{kind: count}")
-    kind_labels = models.JSONField("服务点类型", default=dict)
-    seconds = models.FloatField("耗时（秒）", default=0)
-    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now, db_index=True)
+    detour_factor = models.FloatField(_("绕行系数"))
+    walk_metres = models.FloatField(_("步行距离（米）"))
+    elder_count = models.IntegerField(_("老年人数"), default=0)
+    unlocated = models.IntegerField(
+        _("无坐标人数"), default=0, help_text="no home, grid or community location"
+    )
+    point_counts = models.JSONField(_("服务点数"), default=dict, help_text="{kind: count}")
+    kind_labels = models.JSONField(_("服务点类型"), default=dict)
+    seconds = models.FloatField(_("耗时（秒）"), default=0)
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
 
     class Meta:
-        verbose_name = "覆盖率计算批次"
-        verbose_name_plural = "覆盖率计算批次"
+        verbose_name = _("覆盖率计算批次")
+        verbose_name_plural = _("覆盖率计算批次")
         ordering = ["-computed_at"]
 
     def __str__(self) -> str:
@@ -42,24 +45,24 @@ class CoverageResult(models.Model):
     """
 
     run = models.ForeignKey(
-        CoverageRun, verbose_name="计算批次", on_delete=models.CASCADE, related_name="results"
+        CoverageRun, verbose_name=_("计算批次"), on_delete=models.CASCADE, related_name="results"
     )
-    area = models.ForeignKey(Area, verbose_name="区域", on_delete=models.CASCADE, related_name="+")
-    area_path = models.CharField("区域路径", max_length=15)
-    level = models.PositiveSmallIntegerField("层级")
-    kind = models.CharField("服务点类型", max_length=32)
-    total = models.IntegerField("老年人数")
-    covered = models.IntegerField("圈内人数")
-    distance_sum = models.FloatField("距离合计（米）", default=0)
-    reachable = models.IntegerField("有距离的人数", default=0)
-    computed_at = models.DateTimeField("计算时间")
+    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.CASCADE, related_name="+")
+    area_path = models.CharField(_("区域路径"), max_length=15)
+    level = models.PositiveSmallIntegerField(_("层级"))
+    kind = models.CharField(_("服务点类型"), max_length=32)
+    total = models.IntegerField(_("老年人数"))
+    covered = models.IntegerField(_("圈内人数"))
+    distance_sum = models.FloatField(_("距离合计（米）"), default=0)
+    reachable = models.IntegerField(_("有距离的人数"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"))
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "服务圈覆盖率"
-        verbose_name_plural = "服务圈覆盖率"
+        verbose_name = _("服务圈覆盖率")
+        verbose_name_plural = _("服务圈覆盖率")
         ordering = ["area_path", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["area_path", "kind"], name="unique_coverage_area_kind")
@@ -88,29 +91,29 @@ class CoverageResult(models.Model):
 class SiteProposal(models.Model):
     """设施布局建议: the next K sites that would bring the most uncovered elders into the circle."""
 
-    area = models.ForeignKey(Area, verbose_name="规划范围", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField("区域路径", max_length=15, editable=False)
-    kind = models.CharField("服务点类型", max_length=32)
-    k = models.PositiveSmallIntegerField("建议个数")
-    detour_factor = models.FloatField("绕行系数")
-    walk_metres = models.FloatField("步行距离（米）")
-    candidate_mode = models.CharField("候选点", max_length=16, default="both")
-    uncovered_before = models.IntegerField("圈外老人（规划前）", default=0)
-    newly_covered = models.IntegerField("新增覆盖", default=0)
-    elder_total = models.IntegerField("老年人数", default=0)
-    sites = models.JSONField("建议站点", default=list)
-    seconds = models.FloatField("耗时（秒）", default=0)
-    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    area = models.ForeignKey(Area, verbose_name=_("规划范围"), on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
+    kind = models.CharField(_("服务点类型"), max_length=32)
+    k = models.PositiveSmallIntegerField(_("建议个数"))
+    detour_factor = models.FloatField(_("绕行系数"))
+    walk_metres = models.FloatField(_("步行距离（米）"))
+    candidate_mode = models.CharField(_("候选点"), max_length=16, default="both")
+    uncovered_before = models.IntegerField(_("圈外老人（规划前）"), default=0)
+    newly_covered = models.IntegerField(_("新增覆盖"), default=0)
+    elder_total = models.IntegerField(_("老年人数"), default=0)
+    sites = models.JSONField(_("建议站点"), default=list)
+    seconds = models.FloatField(_("耗时（秒）"), default=0)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "设施布局建议"
-        verbose_name_plural = "设施布局建议"
+        verbose_name = _("设施布局建议")
+        verbose_name_plural = _("设施布局建议")
         ordering = ["-created_at"]
         permissions = [("export_siteproposal", "导出设施布局建议")]
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.coverage import sources
@@ -15,7 +16,7 @@ from yiyang.coverage.compute import CircleRule, FloatArray, IntArray
 from yiyang.coverage.models import CoverageResult, CoverageRun
 
 ANY_KIND = "any"
-ANY_LABEL = "任一服务点"
+ANY_LABEL = _("任一服务点")
 
 
 def default_rule() -> CircleRule:
@@ -26,9 +27,10 @@ def default_rule() -> CircleRule:
 
 
 def kind_labels() -> dict[str, str]:
+    """``{kind: label}`` in the active language (in ``records_language()`` when saved)."""
     labels = sources.kinds()
     if len(labels) > 1:
-        labels[ANY_KIND] = ANY_LABEL
+        labels[ANY_KIND] = str(ANY_LABEL)
     return labels
 
 

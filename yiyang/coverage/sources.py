@@ -7,8 +7,10 @@ AppConfig.ready()::
 
     register_point_source("canteen", "助餐点", load_canteen_points)
 
-A loader returns an iterable of ``(latitude, longitude, label)`` tuples (WGS-84 degrees); it is called
-once per coverage computation, so it should be one query (``values_list``), never a loop of queries.
+``label`` may be a lazy translation (``gettext_lazy``); a plain Chinese string is translated when
+shown if some catalog has it. A loader returns an iterable of ``(latitude, longitude, label)`` tuples
+(WGS-84 degrees); it is called once per coverage computation, so it should be one query
+(``values_list``), never a loop of queries.
 Several loaders may share one ``kind``: their points are pooled (e.g. canteens and delivery points
 both serve the "meal" kind if registered so). Points without coordinates are simply left out.
 """
@@ -18,6 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+
 PointLoader = Callable[[], Iterable[tuple[float, float, str]]]
 
 
@@ -26,14 +31,14 @@ class PointSource:
     """One registered source of service points (服务点来源)."""
 
     kind: str
-    label: str
+    label: str | Promise
     loader: PointLoader
 
 
-_SOURCES: dict[tuple[str, str], PointSource] = {}
+_SOURCES: dict[tuple[str, str | Promise], PointSource] = {}
 
 
-def register_point_source(kind: str, label: str, loader: PointLoader) -> None:
+def register_point_source(kind: str, label: str | Promise, loader: PointLoader) -> None:
     """Register (or replace) the loader of service points of ``kind``, shown as ``label``.
 
     Registering the same ``(kind, label)`` twice replaces the first loader, so ``ready()`` running
@@ -44,7 +49,7 @@ def register_point_source(kind: str, label: str, loader: PointLoader) -> None:
     _SOURCES[(kind, label)] = PointSource(kind=kind, label=label, loader=loader)
 
 
-def unregister_point_source(kind: str, label: str) -> None:
+def unregister_point_source(kind: str, label: str | Promise) -> None:
     """Remove a registered source (used by tests)."""
     _SOURCES.pop((kind, label), None)
 
@@ -55,11 +60,14 @@ def point_sources() -> list[PointSource]:
 
 
 def kinds() -> dict[str, str]:
-    """``{kind: label}`` of all registered kinds; labels of sources sharing a kind are joined with '、'."""
+    """``{kind: label}`` of all registered kinds, in the active language; labels of sources sharing a kind
+    are joined with '、'. Call it in ``records_language()`` for labels that are saved."""
     out: dict[str, list[str]] = {}
     for src in _SOURCES.values():
-        out.setdefault(src.kind, []).append(src.label)
-    return {k: "、".join(v) for k, v in out.items()}
+        out.setdefault(src.kind, []).append(gettext(str(src.label)))
+    # Translators: the separator between the names of a list ("助餐点、送餐点").
+    separator = gettext("、")
+    return {k: separator.join(v) for k, v in out.items()}
 
 
 def load_points(kind: str | None = None) -> dict[str, list[tuple[float, float, str]]]:

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.areas.models import Area, AreaLevel
@@ -24,6 +26,15 @@ from yiyang.coverage import selectors
 from yiyang.coverage.actions import site_proposal_create
 from yiyang.coverage.exports import proposal_workbook
 from yiyang.coverage.models import SiteProposal
+
+
+def proposal_title(proposal: SiteProposal) -> str:
+    """The proposal's name on the page (``str(proposal)`` is its Chinese name in the audit trail)."""
+    return _("%(area)s 新增%(k)s个站点建议（%(time)s）") % {
+        "area": proposal.area,
+        "k": proposal.k,
+        "time": f"{timezone.localtime(proposal.created_at):%Y-%m-%d %H:%M}",
+    }
 
 
 def outside_threshold() -> float:
@@ -78,7 +89,9 @@ class CoverageMapView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         require_perm(request, "coverage.view_coverageresult")
         run = selectors.latest_run()
-        labels = run.kind_labels if run else selectors.kind_labels()
+        labels = selectors.kind_labels()
+        if run:  # the run's kinds; their names as registered now, in the active language
+            labels = {k: labels.get(k, v) for k, v in run.kind_labels.items()}
         kind = request.GET.get("kind") or (
             selectors.ANY_KIND if selectors.ANY_KIND in labels else next(iter(labels), "")
         )
@@ -87,8 +100,8 @@ class CoverageMapView(LoginRequiredMixin, View):
         threshold = outside_threshold()
         outside = [c for c in communities if c.rate is not None and c.rate < threshold]
         context = {
-            "title": "一刻钟居家养老服务圈",
-            "breadcrumbs": [("一刻钟服务圈", "")],
+            "title": _("一刻钟居家养老服务圈"),
+            "breadcrumbs": [(_("一刻钟服务圈"), "")],
             "run": run,
             "kinds": labels,
             "kind": kind,
@@ -128,8 +141,8 @@ class SiteProposalListView(LoginRequiredMixin, View):
             request,
             "coverage/proposal_list.html",
             {
-                "title": "养老服务设施专项布局规划",
-                "breadcrumbs": [("设施布局规划", "")],
+                "title": _("养老服务设施专项布局规划"),
+                "breadcrumbs": [(_("设施布局规划"), "")],
                 "proposals": proposals,
                 "areas": _plannable_areas(request.user),
                 "kinds": selectors.kind_labels(),
@@ -142,7 +155,7 @@ class SiteProposalListView(LoginRequiredMixin, View):
         require_perm(request, "coverage.add_siteproposal")
         area = Area.objects.for_user(request.user).filter(pk=request.POST.get("area") or 0).first()
         if area is None:
-            return self.render(request, "请选择规划范围")
+            return self.render(request, _("请选择规划范围"))
         try:
             k = int(request.POST.get("k") or 10)
             proposal = site_proposal_create(
@@ -154,7 +167,7 @@ class SiteProposalListView(LoginRequiredMixin, View):
             )
         except (ValueError, ValidationError) as exc:
             return self.render(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        messages.success(request, f"已生成：{proposal}")
+        messages.success(request, _("已生成：%(proposal)s") % {"proposal": proposal_title(proposal)})
         return HttpResponseRedirect(proposal.get_absolute_url())
 
 
@@ -176,6 +189,8 @@ class SiteProposalDetailView(LoginRequiredMixin, View):
             name = quote(f"设施布局建议-{proposal.area.name}-{proposal.pk}.xlsx")
             response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
             return response
+        # Shown, never saved: the candidate source is stored in Chinese and shown in the user's language.
+        proposal.sites = [{**s, "source": _(s["source"]) if s.get("source") else ""} for s in proposal.sites]
         chart = chart_data(request.user, proposal.kind)
         chart["sites"] = [
             [s["longitude"], s["latitude"], s["rank"], s["near_area"], s["gain"]] for s in proposal.sites
@@ -184,8 +199,11 @@ class SiteProposalDetailView(LoginRequiredMixin, View):
             request,
             "coverage/proposal_detail.html",
             {
-                "title": str(proposal),
-                "breadcrumbs": [("设施布局规划", reverse("coverage:siteproposal_list")), (str(proposal), "")],
+                "title": proposal_title(proposal),
+                "breadcrumbs": [
+                    (_("设施布局规划"), reverse("coverage:siteproposal_list")),
+                    (proposal_title(proposal), ""),
+                ],
                 "proposal": proposal,
                 "kind_label": selectors.kind_labels().get(proposal.kind, proposal.kind),
                 "chart": chart,

@@ -16,8 +16,11 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from yiyang.core import audit, crypto
+from yiyang.core.i18n import records_language, stored
 from yiyang.core.idnumber import IdNumberError, parse_id_number
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.meals.choices import Channel, DeliveryStatus, IdentifiedBy, MealSlot
@@ -60,11 +63,11 @@ def qr_verify(token: str) -> int:
     """The elder id in a QR token; ``ValidationError`` if it was altered or is not ours."""
     token = token.strip()
     if not token.startswith(QR_PREFIX + ":"):
-        raise ValidationError("不是有效的助餐二维码")
+        raise ValidationError(_("不是有效的助餐二维码"))
     try:
         return int(signing.Signer(salt=_QR_SALT).unsign(token[len(QR_PREFIX) + 1 :]))
     except (signing.BadSignature, ValueError) as exc:
-        raise ValidationError("二维码校验失败（可能被篡改），请改用身份证或助餐卡") from exc
+        raise ValidationError(_("二维码校验失败（可能被篡改），请改用身份证或助餐卡")) from exc
 
 
 def counter_token(elder: Elder, canteen: Canteen) -> str:
@@ -77,9 +80,9 @@ def counter_token_elder(token: str, canteen: Canteen) -> Elder:
         value = signing.TimestampSigner(salt=_COUNTER_SALT).unsign(token, max_age=COUNTER_TOKEN_MAX_AGE)
         elder_id, canteen_id = (int(x) for x in value.split("."))
     except (signing.BadSignature, ValueError) as exc:
-        raise ValidationError("核验已过期，请重新刷卡或输入证件号") from exc
+        raise ValidationError(_("核验已过期，请重新刷卡或输入证件号")) from exc
     if canteen_id != canteen.pk:
-        raise ValidationError("核验结果不属于本助餐点，请重新核验")
+        raise ValidationError(_("核验结果不属于本助餐点，请重新核验"))
     return Elder.objects.get(pk=elder_id)
 
 
@@ -94,7 +97,7 @@ def _check_serve(actor: Any, canteen: Canteen) -> None:
     if actor is None:
         return  # demo and system jobs
     if not servable_canteens(actor).filter(pk=canteen.pk).exists():
-        raise PermissionDenied("您不是该助餐点的工作人员")
+        raise PermissionDenied(_("您不是该助餐点的工作人员"))
 
 
 # -- identification -------------------------------------------------------------------------------------
@@ -113,7 +116,7 @@ def resolve_identifier(identifier: str) -> tuple[Elder, str]:
     """Elder and how they were identified, from a typed ID number, a card number or a scanned QR token."""
     text = identifier.strip().replace(" ", "")
     if not text:
-        raise ValidationError("请输入身份证号、助餐卡号或扫描二维码")
+        raise ValidationError(_("请输入身份证号、助餐卡号或扫描二维码"))
     if text.upper().startswith(QR_PREFIX + ":"):
         elder = Elder.objects.filter(pk=qr_verify(text)).first()
         how = IdentifiedBy.QR
@@ -121,7 +124,7 @@ def resolve_identifier(identifier: str) -> tuple[Elder, str]:
         try:
             parsed = parse_id_number(text)
         except IdNumberError as exc:
-            raise ValidationError(f"身份证号无效：{exc}") from exc
+            raise ValidationError(_("身份证号无效：%(error)s") % {"error": exc}) from exc
         elder = Elder.objects.filter(id_number_hash=crypto.lookup_hash(parsed.value)).first()
         how = IdentifiedBy.ID_NUMBER
     else:
@@ -129,9 +132,9 @@ def resolve_identifier(identifier: str) -> tuple[Elder, str]:
         elder = card.elder if card else None
         how = IdentifiedBy.CARD
     if elder is None:
-        raise ValidationError("未找到该老人（未登记或卡已停用）")
+        raise ValidationError(_("未找到该老人（未登记或卡已停用）"))
     if elder.status != ElderStatus.LIVING:
-        raise ValidationError("该老人不在册（已故或迁出），不能享受助餐补贴")
+        raise ValidationError(_("该老人不在册（已故或迁出），不能享受助餐补贴"))
     return elder, how
 
 
@@ -189,10 +192,14 @@ class CounterCheck:
         if not self.already:
             return ""
         a = self.already
-        return (
-            f"该老人{a.date:%Y-%m-%d}{a.get_slot_display()}已在「{a.canteen}」享受补贴"
-            f"（{timezone.localtime(a.served_at):%H:%M}），本餐不能再补贴，可按原价售餐。"
-        )
+        return _(
+            "该老人%(date)s%(slot)s已在「%(canteen)s」享受补贴（%(time)s），本餐不能再补贴，可按原价售餐。"
+        ) % {
+            "date": f"{a.date:%Y-%m-%d}",
+            "slot": a.get_slot_display(),
+            "canteen": a.canteen,
+            "time": f"{timezone.localtime(a.served_at):%H:%M}",
+        }
 
 
 def counter_check(
@@ -212,7 +219,7 @@ def counter_check(
     price, dishes = menu_price(canteen, day, slot)
     from yiyang.people.choices import EconomicCategory
 
-    cats = [EconomicCategory(c).label for c in categories_on(elder, day) if c in EconomicCategory.values]
+    cats = [str(EconomicCategory(c).label) for c in categories_on(elder, day) if c in EconomicCategory.values]
     audit.record_access(
         actor=actor,
         kind=AccessLog.Kind.VIEW,
@@ -221,7 +228,7 @@ def counter_check(
         subject_id=elder.pk,
         area_path=elder.area_path,
         fields=["name", "id_number_masked", "subsidy_eligibility"],
-        reason=f"助餐窗口核验：{canteen}（{IdentifiedBy(how).label}）",
+        reason=f"助餐窗口核验：{canteen}（{stored(IdentifiedBy(how).label)}）",
     )
     return CounterCheck(
         token=counter_token(elder, canteen),
@@ -260,10 +267,10 @@ def meal_record_create(
     """
     _check_serve(actor, canteen)
     if slot not in MealSlot.values:
-        raise ValidationError("餐次无效")
+        raise ValidationError(_("餐次无效"))
     day = day or timezone.localdate()
     if price is None:
-        price, _ = menu_price(canteen, day, slot)
+        price, _dishes = menu_price(canteen, day, slot)
     quote = subsidy_for(elder, day)
     amount = quote.for_price(price) if subsidy != "none" else Decimal("0.00")
     with transaction.atomic():
@@ -279,25 +286,34 @@ def meal_record_create(
         )
         if amount > 0:
             record.subsidised, record.subsidy, record.elder_paid = True, amount, price - amount
-            record.subsidy_note = quote.describe()
+            with records_language():  # the note is saved: in the records' language
+                record.subsidy_note = quote.describe()
             try:
                 with transaction.atomic():  # the unique constraint decides, even between two counters
                     record.save()
             except IntegrityError:
-                already = subsidised_meal(elder, day, slot)
-                where = f"在「{already.canteen}」" if already else ""
-                message = (
-                    f"该老人{day:%Y-%m-%d}{MealSlot(slot).label}已{where}享受补贴，同一餐次不能重复补贴。"
-                )
                 if subsidy == "require":
-                    raise MealRefused(message + "可按原价售餐。") from None
+                    already = subsidised_meal(elder, day, slot)
+                    params = {"date": f"{day:%Y-%m-%d}", "slot": MealSlot(slot).label}
+                    if already:
+                        message = _(
+                            "该老人%(date)s%(slot)s已在「%(canteen)s」享受补贴，同一餐次不能重复补贴。可按原价售餐。"
+                        ) % {**params, "canteen": already.canteen}
+                    else:
+                        message = (
+                            _("该老人%(date)s%(slot)s已享受补贴，同一餐次不能重复补贴。可按原价售餐。")
+                            % params
+                        )
+                    raise MealRefused(message) from None
                 record.pk = None
                 record.subsidised, record.subsidy, record.elder_paid = False, Decimal("0.00"), price
-                record.subsidy_note = "本餐次已补贴，按原价"
+                # Saved notes stay Chinese; marked so the counter can show them translated.
+                record.subsidy_note = gettext_noop("本餐次已补贴，按原价")
                 record.save()
         else:
             record.subsidised, record.subsidy, record.elder_paid = False, Decimal("0.00"), price
-            record.subsidy_note = "按原价" if subsidy == "none" else quote.describe()
+            with records_language():
+                record.subsidy_note = gettext_noop("按原价") if subsidy == "none" else quote.describe()
             record.save()
         audit.record_change(
             actor=actor,
@@ -350,7 +366,7 @@ def delivery_order_deliver(*, order: DeliveryOrder, deliverer: str, actor: Any) 
         if order.status == DeliveryStatus.DELIVERED:
             return order
         if order.status == DeliveryStatus.CANCELLED:
-            raise ValidationError("送餐单已取消")
+            raise ValidationError(_("送餐单已取消"))
         before = audit.snapshot(order)
         order.status = DeliveryStatus.DELIVERED
         order.deliverer = deliverer.strip()[:50] or "（未填写）"

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -60,7 +62,7 @@ class DeliveryOrderSerializer(serializers.ModelSerializer[DeliveryOrder]):
 
 
 class CheckRequestSerializer(serializers.Serializer[Any]):
-    identifier = serializers.CharField(help_text="身份证号、助餐卡号或二维码内容")
+    identifier = serializers.CharField(help_text=_("身份证号、助餐卡号或二维码内容"))
     slot = serializers.ChoiceField(choices=MealSlot.choices, required=False)
 
 
@@ -83,7 +85,7 @@ class ServeRequestSerializer(serializers.Serializer[Any]):
     slot = serializers.ChoiceField(choices=MealSlot.choices)
     identified_by = serializers.ChoiceField(choices=["id_number", "card", "qr"], default="id_number")
     subsidy = serializers.ChoiceField(choices=["require", "none"], default="require",
-                                      help_text="require: 已补贴则拒绝（409）；none: 按原价")  # fmt: skip
+                                      help_text=_("require: 已补贴则拒绝（409）；none: 按原价"))  # fmt: skip
     delivery = serializers.BooleanField(default=False)
 
 
@@ -111,7 +113,7 @@ class CanteenViewSet(ScopedViewSet):
     def _servable(self) -> Canteen:
         canteen = self.get_object()
         if not actions.servable_canteens(self.request.user).filter(pk=canteen.pk).exists():
-            raise PermissionDenied("您不是该助餐点的工作人员")
+            raise PermissionDenied(gettext("您不是该助餐点的工作人员"))
         return canteen
 
     @extend_schema(request=CheckRequestSerializer, responses=CheckResponseSerializer)
@@ -185,7 +187,7 @@ class DeliveryOrderViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise ValidationError("送餐单通过助餐点的 serve 接口（delivery=true）创建")
+        raise ValidationError(gettext("送餐单通过助餐点的 serve 接口（delivery=true）创建"))
 
     @extend_schema(request=DeliverRequestSerializer, responses=DeliveryOrderSerializer)
     @action(detail=True, methods=["post"], scope_action="change")

@@ -4,14 +4,15 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.meals.choices import CanteenKind, Channel, DeliveryStatus, MealSlot
 from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord
 
 
 class CanteenFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="搜索", method="filter_q")
-    kind = django_filters.ChoiceFilter(label="类型", choices=CanteenKind.choices)
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=CanteenKind.choices)
 
     class Meta:
         model = Canteen
@@ -22,12 +23,12 @@ class CanteenFilterSet(django_filters.FilterSet):
 
 
 class MealRecordFilterSet(django_filters.FilterSet):
-    canteen = django_filters.ModelChoiceFilter(label="助餐点", queryset=Canteen.objects.none())
-    date_from = django_filters.DateFilter(label="起始日期", field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label="截止日期", field_name="date", lookup_expr="lte")
-    slot = django_filters.ChoiceFilter(label="餐次", choices=MealSlot.choices)
-    channel = django_filters.ChoiceFilter(label="方式", choices=Channel.choices)
-    subsidised = django_filters.BooleanFilter(label="享受补贴")
+    canteen = django_filters.ModelChoiceFilter(label=_("助餐点"), queryset=Canteen.objects.none())
+    date_from = django_filters.DateFilter(label=_("起始日期"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("截止日期"), field_name="date", lookup_expr="lte")
+    slot = django_filters.ChoiceFilter(label=_("餐次"), choices=MealSlot.choices)
+    channel = django_filters.ChoiceFilter(label=_("方式"), choices=Channel.choices)
+    subsidised = django_filters.BooleanFilter(label=_("享受补贴"))
 
     class Meta:
         model = MealRecord
@@ -40,7 +41,7 @@ class MealRecordFilterSet(django_filters.FilterSet):
 
 
 class DeliveryOrderFilterSet(MealRecordFilterSet):
-    status = django_filters.ChoiceFilter(label="状态", choices=DeliveryStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=DeliveryStatus.choices)
     channel = None
     subsidised = None
 

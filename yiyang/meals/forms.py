@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.models import User
 from yiyang.accounts.roles import Role
@@ -47,7 +49,7 @@ class MenuForm(forms.ModelForm):
 class CanteenMemberForm(forms.Form):
     """An account added to a canteen's counter staff: only 服务商人员 accounts (no canteen-operator role)."""
 
-    user = forms.ModelChoiceField(label="账号", queryset=User.objects.none(), empty_label="请选择账号")
+    user = forms.ModelChoiceField(label=_("账号"), queryset=User.objects.none(), empty_label=_("请选择账号"))
 
     def __init__(self, *args: Any, canteen: Canteen | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,7 +57,7 @@ class CanteenMemberForm(forms.Form):
         user: Any = self.fields["user"]
         user.queryset = User.objects.filter(role=Role.PROVIDER_STAFF, is_active=True).order_by("username")
         user.label_from_instance = lambda u: f"{u.username}（{u}）" if str(u) != u.username else u.username
-        user.error_messages["invalid_choice"] = "只能添加角色为“服务商人员”的有效账号"
+        user.error_messages["invalid_choice"] = gettext("只能添加角色为“服务商人员”的有效账号")
 
     def clean_user(self) -> Any:
         user = self.cleaned_data["user"]
@@ -63,5 +65,7 @@ class CanteenMemberForm(forms.Form):
             self.canteen is not None
             and CanteenMembership.objects.filter(canteen=self.canteen, user=user).exists()
         ):
-            raise forms.ValidationError(f"{user} 已是 {self.canteen} 的工作人员")
+            raise forms.ValidationError(
+                gettext("%(user)s 已是 %(canteen)s 的工作人员") % {"user": user, "canteen": self.canteen}
+            )
         return user

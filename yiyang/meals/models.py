@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area
+from yiyang.core.i18n import stored
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.scoping import ScopedManager
 from yiyang.meals.choices import CanteenKind, Channel, DeliveryStatus, IdentifiedBy, MealSlot
@@ -24,24 +26,26 @@ class Canteen(TimeStampedModel):
     organisation that runs it (a catering provider, the community, a social organisation).
     """
 
-    name = models.CharField("名称", max_length=100)
-    kind = models.CharField("类型", max_length=16, choices=CanteenKind.choices, default=CanteenKind.CANTEEN)
-    area = models.ForeignKey(Area, verbose_name="所在社区", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField("区域路径", max_length=15, editable=False, db_index=True)
-    address = models.CharField("地址", max_length=200, blank=True)
-    latitude = models.FloatField("纬度", null=True, blank=True)
-    longitude = models.FloatField("经度", null=True, blank=True)
-    operator = models.CharField("运营方", max_length=100, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    seats = models.PositiveIntegerField("座位数", null=True, blank=True)
-    is_active = models.BooleanField("运营中", default=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=CanteenKind.choices, default=CanteenKind.CANTEEN
+    )
+    area = models.ForeignKey(Area, verbose_name=_("所在社区"), on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(_("区域路径"), max_length=15, editable=False, db_index=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    operator = models.CharField(_("运营方"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    seats = models.PositiveIntegerField(_("座位数"), null=True, blank=True)
+    is_active = models.BooleanField(_("运营中"), default=True)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "助餐点"
-        verbose_name_plural = "助餐点"
+        verbose_name = _("助餐点")
+        verbose_name_plural = _("助餐点")
         ordering = ["area_path", "name"]
         permissions = [
             ("serve_canteen", "助餐窗口核验与记录"),
@@ -74,17 +78,17 @@ class CanteenMembership(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=_("用户"),
         on_delete=models.CASCADE,
         related_name="canteen_memberships",
     )
     canteen = models.ForeignKey(
-        Canteen, verbose_name="助餐点", on_delete=models.CASCADE, related_name="memberships"
+        Canteen, verbose_name=_("助餐点"), on_delete=models.CASCADE, related_name="memberships"
     )
 
     class Meta:
-        verbose_name = "助餐点工作人员"
-        verbose_name_plural = "助餐点工作人员"
+        verbose_name = _("助餐点工作人员")
+        verbose_name_plural = _("助餐点工作人员")
         constraints = [models.UniqueConstraint(fields=["user", "canteen"], name="unique_canteen_membership")]
 
     def __str__(self) -> str:
@@ -95,24 +99,25 @@ class Menu(models.Model):
     """菜单: what a canteen serves in one meal slot of one day, and the price."""
 
     canteen = models.ForeignKey(
-        Canteen, verbose_name="助餐点", on_delete=models.CASCADE, related_name="menus"
+        Canteen, verbose_name=_("助餐点"), on_delete=models.CASCADE, related_name="menus"
     )
-    date = models.DateField("日期")
-    slot = models.CharField("餐次", max_length=10, choices=MealSlot.choices)
-    dishes = models.CharField("菜品", max_length=300)
-    price = models.DecimalField("价格（元）", max_digits=8, decimal_places=2)
+    date = models.DateField(_("日期"))
+    slot = models.CharField(_("餐次"), max_length=10, choices=MealSlot.choices)
+    dishes = models.CharField(_("菜品"), max_length=300)
+    price = models.DecimalField(_("价格（元）"), max_digits=8, decimal_places=2)
 
     objects = ScopedManager()
     scope_path = "canteen__area_path"
 
     class Meta:
-        verbose_name = "菜单"
-        verbose_name_plural = "菜单"
+        verbose_name = _("菜单")
+        verbose_name_plural = _("菜单")
         ordering = ["-date", "canteen", "slot"]
         constraints = [models.UniqueConstraint(fields=["canteen", "date", "slot"], name="unique_menu_slot")]
 
     def __str__(self) -> str:
-        return f"{self.canteen} {self.date:%Y-%m-%d} {self.get_slot_display()}"
+        # The name the audit trail saves (object_repr): in the records' language, like the other names.
+        return f"{self.canteen} {self.date:%Y-%m-%d} {stored(MealSlot(self.slot).label)}"
 
     @property
     def audit_area_path(self) -> str:
@@ -128,24 +133,30 @@ class SubsidyRule(models.Model):
     """
 
     class Part(models.TextChoices):
-        BASE = "base", "按年龄"
-        SUPPLEMENT = "supplement", "按类别加补"
+        BASE = "base", _("按年龄")
+        SUPPLEMENT = "supplement", _("按类别加补")
 
-    name = models.CharField("名称", max_length=100)
-    part = models.CharField("类型", max_length=12, choices=Part.choices, default=Part.BASE)
-    min_age = models.PositiveSmallIntegerField("最低年龄", default=60)
-    max_age = models.PositiveSmallIntegerField("最高年龄", null=True, blank=True, help_text="含；空 = 不限")
-    category = models.CharField(
-        "经济类别", max_length=16, choices=EconomicCategory.choices, blank=True, help_text="空 = 不限类别"
+    name = models.CharField(_("名称"), max_length=100)
+    part = models.CharField(_("类型"), max_length=12, choices=Part.choices, default=Part.BASE)
+    min_age = models.PositiveSmallIntegerField(_("最低年龄"), default=60)
+    max_age = models.PositiveSmallIntegerField(
+        _("最高年龄"), null=True, blank=True, help_text=_("含；空 = 不限")
     )
-    amount = models.DecimalField("每餐补贴（元）", max_digits=8, decimal_places=2)
-    valid_from = models.DateField("生效日期")
-    valid_to = models.DateField("失效日期", null=True, blank=True)
-    note = models.CharField("依据", max_length=200, blank=True)
+    category = models.CharField(
+        _("经济类别"),
+        max_length=16,
+        choices=EconomicCategory.choices,
+        blank=True,
+        help_text=_("空 = 不限类别"),
+    )
+    amount = models.DecimalField(_("每餐补贴（元）"), max_digits=8, decimal_places=2)
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "助餐补贴标准"
-        verbose_name_plural = "助餐补贴标准"
+        verbose_name = _("助餐补贴标准")
+        verbose_name_plural = _("助餐补贴标准")
         ordering = ["part", "min_age", "category", "-valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -162,19 +173,19 @@ class SubsidyRule(models.Model):
 class MealCard(ElderRecord, models.Model):
     """助餐卡 (老年卡): a card number that identifies an elder at the counter."""
 
-    card_no = models.CharField("卡号", max_length=32, unique=True)
+    card_no = models.CharField(_("卡号"), max_length=32, unique=True)
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="meal_cards"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="meal_cards"
     )
-    issued_on = models.DateField("发卡日期", default=timezone.localdate)
-    is_active = models.BooleanField("有效", default=True)
+    issued_on = models.DateField(_("发卡日期"), default=timezone.localdate)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "助餐卡"
-        verbose_name_plural = "助餐卡"
+        verbose_name = _("助餐卡")
+        verbose_name_plural = _("助餐卡")
 
     def __str__(self) -> str:
         return self.card_no
@@ -189,31 +200,31 @@ class MealRecord(models.Model):
     """
 
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.PROTECT, related_name="meal_records"
+        Elder, verbose_name=_("老年人"), on_delete=models.PROTECT, related_name="meal_records"
     )
     canteen = models.ForeignKey(
-        Canteen, verbose_name="助餐点", on_delete=models.PROTECT, related_name="records"
+        Canteen, verbose_name=_("助餐点"), on_delete=models.PROTECT, related_name="records"
     )
-    date = models.DateField("日期")
-    slot = models.CharField("餐次", max_length=10, choices=MealSlot.choices)
-    channel = models.CharField("方式", max_length=10, choices=Channel.choices, default=Channel.DINE_IN)
-    price = models.DecimalField("餐价（元）", max_digits=8, decimal_places=2)
-    subsidised = models.BooleanField("享受补贴", default=False)
-    subsidy = models.DecimalField("补贴（元）", default=Decimal("0.00"), max_digits=8, decimal_places=2)
-    elder_paid = models.DecimalField("个人支付（元）", max_digits=8, decimal_places=2)
-    subsidy_note = models.CharField("补贴依据", max_length=200, blank=True)
-    identified_by = models.CharField("核验方式", max_length=12, choices=IdentifiedBy.choices)
-    served_at = models.DateTimeField("记录时间", default=timezone.now)
+    date = models.DateField(_("日期"))
+    slot = models.CharField(_("餐次"), max_length=10, choices=MealSlot.choices)
+    channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices, default=Channel.DINE_IN)
+    price = models.DecimalField(_("餐价（元）"), max_digits=8, decimal_places=2)
+    subsidised = models.BooleanField(_("享受补贴"), default=False)
+    subsidy = models.DecimalField(_("补贴（元）"), default=Decimal("0.00"), max_digits=8, decimal_places=2)
+    elder_paid = models.DecimalField(_("个人支付（元）"), max_digits=8, decimal_places=2)
+    subsidy_note = models.CharField(_("补贴依据"), max_length=200, blank=True)
+    identified_by = models.CharField(_("核验方式"), max_length=12, choices=IdentifiedBy.choices)
+    served_at = models.DateTimeField(_("记录时间"), default=timezone.now)
     served_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
     objects = ScopedManager()
     scope_path = "canteen__area_path"
 
     class Meta:
-        verbose_name = "助餐记录"
-        verbose_name_plural = "助餐记录"
+        verbose_name = _("助餐记录")
+        verbose_name_plural = _("助餐记录")
         ordering = ["-date", "-served_at"]
         permissions = [("export_mealrecord", "导出助餐记录")]
         constraints = [
@@ -232,7 +243,8 @@ class MealRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.get_slot_display()} · {self.canteen}"
+        # Saved by the audit trail: in the records' language.
+        return f"{self.date:%Y-%m-%d} {stored(MealSlot(self.slot).label)} · {self.canteen}"
 
     @property
     def audit_area_path(self) -> str:
@@ -247,41 +259,42 @@ class DeliveryOrder(models.Model):
     """送餐单: a meal taken to the home of an elder who cannot come to the canteen."""
 
     canteen = models.ForeignKey(
-        Canteen, verbose_name="助餐点", on_delete=models.PROTECT, related_name="deliveries"
+        Canteen, verbose_name=_("助餐点"), on_delete=models.PROTECT, related_name="deliveries"
     )
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.PROTECT, related_name="meal_deliveries"
+        Elder, verbose_name=_("老年人"), on_delete=models.PROTECT, related_name="meal_deliveries"
     )
     meal = models.OneToOneField(
         MealRecord,
-        verbose_name="助餐记录",
+        verbose_name=_("助餐记录"),
         on_delete=models.PROTECT,
         related_name="delivery",
         null=True,
         blank=True,
     )
-    date = models.DateField("日期")
-    slot = models.CharField("餐次", max_length=10, choices=MealSlot.choices)
-    address = models.CharField("送餐地址", max_length=200)
+    date = models.DateField(_("日期"))
+    slot = models.CharField(_("餐次"), max_length=10, choices=MealSlot.choices)
+    address = models.CharField(_("送餐地址"), max_length=200)
     status = models.CharField(
-        "状态", max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        _("状态"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
-    deliverer = models.CharField("送餐员", max_length=50, blank=True)
-    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
-    created_at = models.DateTimeField("下单时间", default=timezone.now)
+    deliverer = models.CharField(_("送餐员"), max_length=50, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("下单时间"), default=timezone.now)
 
     objects = ScopedManager()
     scope_path = "canteen__area_path"
 
     class Meta:
-        verbose_name = "送餐单"
-        verbose_name_plural = "送餐单"
+        verbose_name = _("送餐单")
+        verbose_name_plural = _("送餐单")
         ordering = ["-date", "status", "-created_at"]
         indexes = [models.Index(fields=["canteen", "date"], name="delivery_canteen_date_idx")]
 
     def __str__(self) -> str:
-        return f"送餐 {self.date:%Y-%m-%d} {self.get_slot_display()} · {self.canteen}"
+        # Saved by the audit trail: in the records' language.
+        return f"送餐 {self.date:%Y-%m-%d} {stored(MealSlot(self.slot).label)} · {self.canteen}"
 
     @property
     def audit_area_path(self) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_lazy as _
+
 from yiyang.coverage.sources import register_point_source
 from yiyang.meals.choices import CanteenKind
 from yiyang.meals.models import Canteen
@@ -25,5 +27,5 @@ def delivery_points() -> Iterable[tuple[float, float, str]]:
     return _points([CanteenKind.DELIVERY_POINT])
 
 
-register_point_source(MEAL_KIND, "助餐点", canteen_points)
-register_point_source(MEAL_KIND, "送餐点", delivery_points)
+register_point_source(MEAL_KIND, _("助餐点"), canteen_points)
+register_point_source(MEAL_KIND, _("送餐点"), delivery_points)

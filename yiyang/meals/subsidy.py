@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 from yiyang.core.dated import in_force as _in_force
 
 ZERO = Decimal("0.00")
@@ -53,7 +55,9 @@ class SubsidyQuote:
         return self.total > 0
 
     def describe(self) -> str:
-        return "＋".join(self.rule_names) if self.rule_names else "不符合补贴条件"
+        """Why this amount: the rule names (data), or a note in the active language (call it in
+        ``records_language()`` when the text is saved)."""
+        return "＋".join(self.rule_names) if self.rule_names else _("不符合补贴条件")
 
     def for_price(self, price: Decimal) -> Decimal:
         """The subsidy on a meal of ``price``: never more than the meal costs."""

@@ -5,37 +5,38 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord
 
 
 class CanteenTable(tables.Table):
-    name = tables.Column("名称", linkify=True)
-    kind = tables.Column("类型")
-    area = tables.Column("所在社区", accessor="area__name", order_by=("area_path",))
-    operator = tables.Column("运营方")
-    address = tables.Column("地址", orderable=False)
-    is_active = tables.BooleanColumn("运营中")
+    name = tables.Column(_("名称"), linkify=True)
+    kind = tables.Column(_("类型"))
+    area = tables.Column(_("所在社区"), accessor="area__name", order_by=("area_path",))
+    operator = tables.Column(_("运营方"))
+    address = tables.Column(_("地址"), orderable=False)
+    is_active = tables.BooleanColumn(_("运营中"))
 
     class Meta:
         model = Canteen
         fields = ()
         sequence = ("name", "kind", "area", "operator", "address", "is_active")
         attrs = {"class": "table table-sm table-hover align-middle"}
-        empty_text = "没有助餐点"
+        empty_text = _("没有助餐点")
 
 
 class MealRecordTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name="日期")
-    slot = tables.Column("餐次")
-    canteen = tables.Column("助餐点", accessor="canteen__name")
-    elder = tables.Column("老人", accessor="elder__name", orderable=False)
-    id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
-    channel = tables.Column("方式")
-    price = tables.Column("餐价（元）")
-    subsidy = tables.Column("补贴（元）")
-    elder_paid = tables.Column("个人支付（元）")
-    identified_by = tables.Column("核验方式")
+    date = tables.DateColumn(format="Y-m-d", verbose_name=_("日期"))
+    slot = tables.Column(_("餐次"))
+    canteen = tables.Column(_("助餐点"), accessor="canteen__name")
+    elder = tables.Column(_("老人"), accessor="elder__name", orderable=False)
+    id_number = tables.Column(_("身份证号"), accessor="elder__id_number_masked", orderable=False)
+    channel = tables.Column(_("方式"))
+    price = tables.Column(_("餐价（元）"))
+    subsidy = tables.Column(_("补贴（元）"))
+    elder_paid = tables.Column(_("个人支付（元）"))
+    identified_by = tables.Column(_("核验方式"))
 
     class Meta:
         model = MealRecord
@@ -43,18 +44,18 @@ class MealRecordTable(tables.Table):
         sequence = ("date", "slot", "canteen", "elder", "id_number", "channel", "price", "subsidy", "elder_paid",
                     "identified_by")  # fmt: skip
         attrs = {"class": "table table-sm table-hover align-middle"}
-        empty_text = "没有助餐记录"
+        empty_text = _("没有助餐记录")
 
 
 class DeliveryOrderTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name="日期")
-    slot = tables.Column("餐次")
-    canteen = tables.Column("助餐点", accessor="canteen__name")
-    elder = tables.Column("老人", accessor="elder__name", orderable=False)
-    address = tables.Column("送餐地址", orderable=False)
-    status = tables.Column("状态")
-    deliverer = tables.Column("送餐员")
-    delivered_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="送达时间")
+    date = tables.DateColumn(format="Y-m-d", verbose_name=_("日期"))
+    slot = tables.Column(_("餐次"))
+    canteen = tables.Column(_("助餐点"), accessor="canteen__name")
+    elder = tables.Column(_("老人"), accessor="elder__name", orderable=False)
+    address = tables.Column(_("送餐地址"), orderable=False)
+    status = tables.Column(_("状态"))
+    deliverer = tables.Column(_("送餐员"))
+    delivered_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("送达时间"))
     actions = tables.Column("", empty_values=(), orderable=False)
 
     class Meta:
@@ -72,7 +73,7 @@ class DeliveryOrderTable(tables.Table):
             "actions",
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
-        empty_text = "没有送餐单"
+        empty_text = _("没有送餐单")
 
     def render_actions(self, record: DeliveryOrder) -> Any:
         if record.status != "pending":
@@ -80,7 +81,9 @@ class DeliveryOrderTable(tables.Table):
         url = reverse("meals:deliveryorder_deliver", args=[record.pk])
         return format_html(
             '<form method="post" action="{}" class="d-flex gap-1">'
-            '<input name="deliverer" class="form-control form-control-sm" placeholder="送餐员" required style="width:7em">'
-            '<button class="btn btn-sm btn-success">送达</button></form>',
+            '<input name="deliverer" class="form-control form-control-sm" placeholder="{}" required style="width:7em">'
+            '<button class="btn btn-sm btn-success">{}</button></form>',
             url,
+            _("送餐员"),
+            _("送达"),
         )

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.meals.choices import Channel, DeliveryStatus
 from yiyang.meals.models import MealRecord
@@ -38,12 +39,19 @@ def meal_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
         if isinstance(month, datetime.datetime):
             month = month.date()
         subsidy: Decimal = row["subsidy"] or Decimal("0")
-        title = f"{month:%Y-%m} 助餐 {row['meals']} 次，补贴 {subsidy:.2f} 元"
-        detail = f"{row['canteens']} 个助餐点"
+        title = _("%(month)s 助餐 %(meals)s 次，补贴 %(subsidy)s 元") % {
+            "month": f"{month:%Y-%m}",
+            "meals": row["meals"],
+            "subsidy": f"{subsidy:.2f}",
+        }
+        detail = _("%(count)s 个助餐点") % {"count": row["canteens"]}
         if row["delivered"]:
-            detail += f"；其中送餐 {row['delivered']} 次（已送达 {row['handed']} 次）"
+            detail += _("；其中送餐 %(delivered)s 次（已送达 %(handed)s 次）") % {
+                "delivered": row["delivered"],
+                "handed": row["handed"],
+            }
         # The event sits at the end of the month (or today, for the current month).
         next_month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
         day = min(today, next_month - datetime.timedelta(days=1))
         when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-        yield TimelineEvent(when, "助餐", title, detail, tone="success")
+        yield TimelineEvent(when, _("助餐"), title, detail, tone="success")

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
@@ -87,14 +88,14 @@ class CanteenMemberView(CanteenDetailView):
             if membership is None:
                 raise Http404
             actions.canteen_membership_remove(membership=membership, actor=request.user)
-            messages.success(request, f"已移除：{membership.user}")
+            messages.success(request, _("已移除：%(user)s") % {"user": membership.user})
             return HttpResponseRedirect(back)
         form = CanteenMemberForm(request.POST, canteen=canteen)
         if form.is_valid():
             actions.canteen_membership_add(
                 canteen=canteen, user=form.cleaned_data["user"], actor=request.user
             )
-            messages.success(request, f"已添加工作人员：{form.cleaned_data['user']}")
+            messages.success(request, _("已添加工作人员：%(user)s") % {"user": form.cleaned_data["user"]})
             return HttpResponseRedirect(back)
         self.member_form = form
         self.action = "view"
@@ -151,7 +152,15 @@ class DeliveryOrderDeliverView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
-            messages.success(request, f"已送达：{order}")
+            messages.success(
+                request,
+                _("已送达：送餐 %(date)s %(slot)s · %(canteen)s")
+                % {
+                    "date": f"{order.date:%Y-%m-%d}",
+                    "slot": order.get_slot_display(),
+                    "canteen": order.canteen,
+                },
+            )
         return HttpResponseRedirect(reverse("meals:deliveryorder_list"))
 
 
@@ -169,7 +178,7 @@ class CounterView(LoginRequiredMixin, View):
         qs = self.canteens()
         canteen = qs.filter(pk=pk).first() if pk else qs.first()
         if canteen is None:
-            raise Http404("没有可服务的助餐点")
+            raise Http404(_("没有可服务的助餐点"))
         return canteen
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -180,8 +189,8 @@ class CounterView(LoginRequiredMixin, View):
             request,
             "meals/counter.html",
             {
-                "title": "助餐窗口",
-                "breadcrumbs": [("助餐窗口", "")],
+                "title": _("助餐窗口"),
+                "breadcrumbs": [(_("助餐窗口"), "")],
                 "canteens": canteens,
                 "canteen": canteen,
                 "slots": MealSlot.choices,
@@ -218,6 +227,9 @@ class CounterView(LoginRequiredMixin, View):
                         identified_by=request.POST.get("identified_by") or "id_number",
                         subsidy="none" if op == "sell_full" else "require",
                     )  # fmt: skip
+                # The saved note is Chinese; the counter shows it in the worker's language (never re-saved).
+                if record is not None and record.subsidy_note:
+                    record.subsidy_note = _(record.subsidy_note)
                 context["record"] = record
                 context["delivery"] = delivery
         except actions.MealRefused as exc:
@@ -252,11 +264,11 @@ class ElderQRView(LoginRequiredMixin, View):
             request,
             "meals/elder_qr.html",
             {
-                "title": f"{elder.name} 助餐二维码",
+                "title": _("%(name)s 助餐二维码") % {"name": elder.name},
                 "breadcrumbs": [
-                    ("老年人信息台账", reverse("people:elder_list")),
+                    (_("老年人信息台账"), reverse("people:elder_list")),
                     (elder.name, reverse("people:elder_detail", args=[elder.pk])),
-                    ("助餐二维码", ""),
+                    (_("助餐二维码"), ""),
                 ],
                 "elder": elder,
                 "svg": mark_safe(qr_svg(actions.qr_token(elder))),
@@ -311,8 +323,8 @@ class ReconciliationView(LoginRequiredMixin, View):
             request,
             "meals/reconciliation.html",
             {
-                "title": f"助餐对账 {label}",
-                "breadcrumbs": [("助餐对账", "")],
+                "title": _("助餐对账 %(period)s") % {"period": label},
+                "breadcrumbs": [(_("助餐对账"), "")],
                 "rows": rows,
                 "total": selectors.totals(rows),
                 "mode": mode,
@@ -333,5 +345,10 @@ class SubsidyRuleListView(LoginRequiredMixin, View):
         return render(
             request,
             "meals/subsidy_rules.html",
-            {"title": "助餐补贴标准", "breadcrumbs": [("助餐补贴标准", "")], "rules": rules, "today": today},
+            {
+                "title": _("助餐补贴标准"),
+                "breadcrumbs": [(_("助餐补贴标准"), "")],
+                "rules": rules,
+                "today": today,
+            },
         )

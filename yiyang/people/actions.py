@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiyang.areas.models import Area
 from yiyang.core import audit, crypto
@@ -20,7 +22,11 @@ from yiyang.people.certifications import categories_on
 from yiyang.people.models import Certification, Elder, ElderContact
 from yiyang.people.pinyin import name_pinyin
 
-REVEALABLE = {"id_number": "身份证号", "phone": "联系电话", "health": "健康状况"}
+REVEALABLE = {
+    "id_number": gettext_lazy("身份证号"),
+    "phone": gettext_lazy("联系电话"),
+    "health": gettext_lazy("健康状况"),
+}
 
 
 @dataclass
@@ -53,7 +59,7 @@ def _require_elder(actor: Any, elder: Elder, action: str) -> None:
     """The last line of defence for callers other than pages (jobs, imports, other modules): the
     elder must be one the actor may ``action`` through the one choke point, extensions included."""
     if not is_in_scope(actor, elder, action):
-        raise PermissionDenied("不在您的管辖范围内")
+        raise PermissionDenied(_("不在您的管辖范围内"))
 
 
 def _fill(elder: Elder, data: ElderData) -> None:
@@ -80,7 +86,7 @@ def _fill(elder: Elder, data: ElderData) -> None:
 
 def _check_area(actor: Any, area: Area) -> None:
     if not path_in_scope(actor, area.path):
-        raise ValidationError({"area": "只能登记到您管辖的社区或网格"})
+        raise ValidationError({"area": _("只能登记到您管辖的社区或网格")})
 
 
 @transaction.atomic
@@ -90,7 +96,7 @@ def elder_create(*, data: ElderData, actor: Any) -> Elder:
     elder = Elder()
     _fill(elder, data)
     if Elder.objects.filter(id_number_hash=elder.id_number_hash).exists():
-        raise ValidationError({"id_number": "该身份证号已登记，请勿重复登记"})
+        raise ValidationError({"id_number": _("该身份证号已登记，请勿重复登记")})
     elder.save()
     audit.record_change(
         actor=actor,
@@ -113,10 +119,10 @@ def elder_update(*, elder: Elder, data: ElderData, actor: Any) -> Elder:
     _fill(elder, data)
     clash = Elder.objects.filter(id_number_hash=elder.id_number_hash).exclude(pk=elder.pk)
     if clash.exists():
-        raise ValidationError({"id_number": "该身份证号已登记在另一条记录上"})
+        raise ValidationError({"id_number": _("该身份证号已登记在另一条记录上")})
     elder.save()
     if not is_in_scope(actor, elder, "change"):
-        raise ValidationError({"area": "不能把记录移出您的管辖范围"})
+        raise ValidationError({"area": _("不能把记录移出您的管辖范围")})
     audit.record_change(
         actor=actor,
         obj=elder,
@@ -137,9 +143,9 @@ def elder_set_status(
     _require(actor, Elder, "change")
     _require_elder(actor, elder, "change")
     if status != "living" and date is None:
-        raise ValidationError({"status_date": "请填写死亡或迁出日期"})
+        raise ValidationError({"status_date": _("请填写死亡或迁出日期")})
     if date and date > timezone.localdate():
-        raise ValidationError({"status_date": "日期不能晚于今天"})
+        raise ValidationError({"status_date": _("日期不能晚于今天")})
     today = timezone.localdate()
     before, before_key = audit.snapshot(elder), stats.elder_stat_key(elder, today)
     elder.status, elder.status_date, elder.status_note = status, date, note
@@ -162,7 +168,7 @@ def elder_set_capability_level(*, elder: Elder, level: int | None, actor: Any, r
     """能力等级 from a confirmed assessment (GB/T 42195 final level 0–4); other modules call this."""
     _require_elder(actor, elder, "view")  # the calling module checked its own permission
     if level is not None and not 0 <= level <= 4:
-        raise ValidationError({"capability_level": "能力等级应为 0–4"})
+        raise ValidationError({"capability_level": _("能力等级应为 0–4")})
     if level == elder.capability_level:
         return elder
     today = timezone.localdate()
@@ -187,7 +193,7 @@ def elder_set_location(*, elder: Elder, latitude: float, longitude: float, actor
     """Record the home location (e.g. taken by a worker's phone at the first visit)."""
     _require_elder(actor, elder, "view")
     if not (3 < latitude < 54 and 73 < longitude < 136):
-        raise ValidationError("坐标不在中国境内")
+        raise ValidationError(_("坐标不在中国境内"))
     before = audit.snapshot(elder)
     elder.latitude, elder.longitude = latitude, longitude
     elder.save(update_fields=["latitude", "longitude", "updated_at"])
@@ -207,10 +213,10 @@ def elder_reveal(*, elder: Elder, field_name: str, reason: str, actor: Any) -> s
     _require(actor, Elder, "reveal")
     _require_elder(actor, elder, "reveal")
     if field_name not in REVEALABLE:
-        raise ValidationError("不支持查看该字段")
+        raise ValidationError(_("不支持查看该字段"))
     reason = reason.strip()
     if len(reason) < 2:
-        raise ValidationError("请填写查看事由")
+        raise ValidationError(_("请填写查看事由"))
     audit.record_access(
         actor=actor,
         kind=AccessLog.Kind.REVEAL,

@@ -1,74 +1,75 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Sex(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 class LivingSituation(models.TextChoices):
-    ALONE = "alone", "独居"
-    EMPTY_NEST = "empty_nest", "空巢"
-    GUGUA = "gugua", "孤寡"
-    WITH_FAMILY = "with_family", "与家人同住"
-    INSTITUTION = "institution", "入住机构"
+    ALONE = "alone", _("独居")
+    EMPTY_NEST = "empty_nest", _("空巢")
+    GUGUA = "gugua", _("孤寡")
+    WITH_FAMILY = "with_family", _("与家人同住")
+    INSTITUTION = "institution", _("入住机构")
 
 
 class EconomicCategory(models.TextChoices):
     # Codes are chosen so that none is a substring of another: Elder.categories is matched with LIKE.
-    DIBAO = "dibao", "低保"
-    DIBIAN = "dibian", "低边"
-    TEKUN = "tekun", "特困"
-    WUBAO = "wubao", "五保"
-    SANLAO = "sanlao", "三老"
-    JISHENG = "jisheng", "计生特殊家庭"
+    DIBAO = "dibao", _("低保")
+    DIBIAN = "dibian", _("低边")
+    TEKUN = "tekun", _("特困")
+    WUBAO = "wubao", _("五保")
+    SANLAO = "sanlao", _("三老")
+    JISHENG = "jisheng", _("计生特殊家庭")
 
 
 class ElderStatus(models.TextChoices):
-    LIVING = "living", "在册"
-    DECEASED = "deceased", "已故"
-    MOVED = "moved", "迁出"
+    LIVING = "living", _("在册")
+    DECEASED = "deceased", _("已故")
+    MOVED = "moved", _("迁出")
 
 
 class DisabilityGrade(models.TextChoices):
-    NONE = "", "无"
-    GRADE_1 = "1", "一级"
-    GRADE_2 = "2", "二级"
-    GRADE_3 = "3", "三级"
-    GRADE_4 = "4", "四级"
+    NONE = "", _("无")
+    GRADE_1 = "1", _("一级")
+    GRADE_2 = "2", _("二级")
+    GRADE_3 = "3", _("三级")
+    GRADE_4 = "4", _("四级")
 
 
 class CapabilityLevel(models.IntegerChoices):
     """GB/T 42195-2022 final level (Annex C.5); 失能 means level 1 or worse."""
 
-    INTACT = 0, "能力完好"
-    MILD = 1, "轻度失能"
-    MODERATE = 2, "中度失能"
-    SEVERE = 3, "重度失能"
-    TOTAL = 4, "完全失能"
+    INTACT = 0, _("能力完好")
+    MILD = 1, _("轻度失能")
+    MODERATE = 2, _("中度失能")
+    SEVERE = 3, _("重度失能")
+    TOTAL = 4, _("完全失能")
 
 
 class ContactRelation(models.TextChoices):
-    SPOUSE = "spouse", "配偶"
-    CHILD = "child", "子女"
-    GRANDCHILD = "grandchild", "孙子女"
-    SIBLING = "sibling", "兄弟姐妹"
-    RELATIVE = "relative", "其他亲属"
-    NEIGHBOUR = "neighbour", "邻居"
-    FRIEND = "friend", "朋友"
-    CARER = "carer", "护工/保姆"
-    OTHER = "other", "其他"
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    GRANDCHILD = "grandchild", _("孙子女")
+    SIBLING = "sibling", _("兄弟姐妹")
+    RELATIVE = "relative", _("其他亲属")
+    NEIGHBOUR = "neighbour", _("邻居")
+    FRIEND = "friend", _("朋友")
+    CARER = "carer", _("护工/保姆")
+    OTHER = "other", _("其他")
 
 
 class AgeBracket(models.IntegerChoices):
-    UNDER_60 = 0, "60岁以下"
-    AGE_60 = 1, "60–69岁"
-    AGE_70 = 2, "70–79岁"
-    AGE_80 = 3, "80–89岁"
-    AGE_90 = 4, "90–99岁"
-    AGE_100 = 5, "100岁以上"
+    UNDER_60 = 0, _("60岁以下")
+    AGE_60 = 1, _("60–69岁")
+    AGE_70 = 2, _("70–79岁")
+    AGE_80 = 3, _("80–89岁")
+    AGE_90 = 4, _("90–99岁")
+    AGE_100 = 5, _("100岁以上")
 
     @classmethod
     def for_age(cls, age: int) -> AgeBracket:

@@ -360,7 +360,7 @@ def ensure_users(plan: AreaPlan, password: str = DEMO_PASSWORD) -> list[Login]:
             AreaAssignment.objects.get_or_create(user=user, area_id=area_id)
         axes_reset(username=spec.username)  # a demo account locked by failed logins opens again
         logins.append(
-            Login(spec.username, spec.role.label, area.full_name() if area else "（不限区域）", password)
+            Login(spec.username, str(spec.role.label), area.full_name() if area else "（不限区域）", password)
         )
     return logins
 

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
 from yiyang.people.models import Elder
 
 
 @dataclass(frozen=True)
 class ElderAction:
-    label: str
+    label: str | Promise  # a lazy translation, translated when the page is shown
     url: Callable[[Elder], str]
     permission: str
     icon: str = "plus-lg"

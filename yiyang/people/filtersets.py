@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core.widgets import LongSelect
@@ -17,29 +18,29 @@ from yiyang.people.stats import birth_cutoff, birth_range
 class ElderFilterSet(django_filters.FilterSet):
     """One filter for the list page, the export, the API and the dashboard's links."""
 
-    q = django_filters.CharFilter(label="搜索", method="filter_q")
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
     area = django_filters.ModelChoiceFilter(
-        label="区域",
+        label=_("区域"),
         queryset=Area.objects.none(),
         method="filter_area",
         to_field_name="path",
         widget=LongSelect,
     )
-    sex = django_filters.ChoiceFilter(label="性别", choices=Sex.choices)
+    sex = django_filters.ChoiceFilter(label=_("性别"), choices=Sex.choices)
     age_bracket = django_filters.ChoiceFilter(
-        label="年龄段", choices=AgeBracket.choices, method="filter_bracket"
+        label=_("年龄段"), choices=AgeBracket.choices, method="filter_bracket"
     )
-    age_min = django_filters.NumberFilter(label="最小年龄", method="filter_age_min")
-    age_max = django_filters.NumberFilter(label="最大年龄", method="filter_age_max")
-    living_situation = django_filters.ChoiceFilter(label="居住情况", choices=LivingSituation.choices)
+    age_min = django_filters.NumberFilter(label=_("最小年龄"), method="filter_age_min")
+    age_max = django_filters.NumberFilter(label=_("最大年龄"), method="filter_age_max")
+    living_situation = django_filters.ChoiceFilter(label=_("居住情况"), choices=LivingSituation.choices)
     category = django_filters.ChoiceFilter(
-        label="经济类别", choices=EconomicCategory.choices, method="filter_category"
+        label=_("经济类别"), choices=EconomicCategory.choices, method="filter_category"
     )
-    disabled = django_filters.BooleanFilter(label="失能", method="filter_disabled")
-    hukou_local = django_filters.BooleanFilter(label="本区户籍")
+    disabled = django_filters.BooleanFilter(label=_("失能"), method="filter_disabled")
+    hukou_local = django_filters.BooleanFilter(label=_("本区户籍"))
     status = django_filters.ChoiceFilter(
-        label="状态",
-        choices=[*ElderStatus.choices, ("all", "全部")],
+        label=_("状态"),
+        choices=[*ElderStatus.choices, ("all", _("全部"))],
         method="filter_status",
         empty_label=None,
     )

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core.cells import CellError, parse_phone
@@ -36,28 +38,28 @@ class ElderForm(forms.Form):
 
     SENSITIVE = ("id_number", "phone", "health")
 
-    id_number = forms.CharField(label="身份证号", max_length=30)
-    name = forms.CharField(label="姓名", max_length=50)
-    sex = forms.ChoiceField(label="性别", choices=[("", "按身份证号"), *Sex.choices], required=False)
+    id_number = forms.CharField(label=_("身份证号"), max_length=30)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    sex = forms.ChoiceField(label=_("性别"), choices=[("", _("按身份证号")), *Sex.choices], required=False)
     birth_date = forms.DateField(
-        label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    ethnicity = forms.ChoiceField(label="民族", choices=[(e, e) for e in ETHNICITIES], initial="汉族")
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
-    area = AreaChoiceField(label="所属社区/网格", queryset=Area.objects.none())
-    address = forms.CharField(label="居住地址", max_length=200, required=False)
-    hukou_local = forms.BooleanField(label="本区户籍", required=False, initial=True)
-    hukou_address = forms.CharField(label="户籍地址", max_length=200, required=False)
-    living_situation = forms.ChoiceField(label="居住情况", choices=LivingSituation.choices)
-    health = forms.CharField(label="健康状况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    disability_grade = forms.ChoiceField(label="残疾等级", choices=DisabilityGrade.choices, required=False)
-    status = forms.ChoiceField(label="状态", choices=ElderStatus.choices, initial=ElderStatus.LIVING)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=[(e, e) for e in ETHNICITIES], initial="汉族")
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    area = AreaChoiceField(label=_("所属社区/网格"), queryset=Area.objects.none())
+    address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
+    hukou_local = forms.BooleanField(label=_("本区户籍"), required=False, initial=True)
+    hukou_address = forms.CharField(label=_("户籍地址"), max_length=200, required=False)
+    living_situation = forms.ChoiceField(label=_("居住情况"), choices=LivingSituation.choices)
+    health = forms.CharField(label=_("健康状况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    disability_grade = forms.ChoiceField(label=_("残疾等级"), choices=DisabilityGrade.choices, required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=ElderStatus.choices, initial=ElderStatus.LIVING)
     status_date = forms.DateField(
-        label="死亡/迁出日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("死亡/迁出日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    status_note = forms.CharField(label="状态说明", max_length=200, required=False)
-    clear_phone = forms.BooleanField(label="清除联系电话", required=False)
-    clear_health = forms.BooleanField(label="清除健康状况", required=False)
+    status_note = forms.CharField(label=_("状态说明"), max_length=200, required=False)
+    clear_phone = forms.BooleanField(label=_("清除联系电话"), required=False)
+    clear_health = forms.BooleanField(label=_("清除健康状况"), required=False)
 
     def __init__(
         self, data: Any = None, files: Any = None, *, instance: Elder | None = None, user: Any
@@ -89,11 +91,13 @@ class ElderForm(forms.Form):
         hints = {
             "id_number": instance.id_number_masked,
             "phone": instance.phone_masked,
-            "health": instance.health_masked,
+            "health": instance.health_hint,
         }
         for name, hint in hints.items():
-            self.fields[name].widget.attrs["placeholder"] = f"{hint}（留空不修改）" if hint else "（未登记）"
-            self.fields[name].help_text = "为保护个人信息，原值不在此显示；留空表示不修改。"
+            self.fields[name].widget.attrs["placeholder"] = (
+                gettext("%(hint)s（留空不修改）") % {"hint": hint} if hint else gettext("（未登记）")
+            )
+            self.fields[name].help_text = gettext("为保护个人信息，原值不在此显示；留空表示不修改。")
         if not instance.phone_enc:
             del self.fields["clear_phone"]
         if not instance.health_enc:
@@ -125,13 +129,18 @@ class ElderForm(forms.Form):
         parsed: IdNumber | None = data.get("id_number")
         if parsed is not None:
             if data.get("sex") and data["sex"] != parsed.sex:
-                self.add_error("sex", f"性别与身份证号不符（身份证号显示为{Sex(parsed.sex).label}）")
+                self.add_error(
+                    "sex",
+                    gettext("性别与身份证号不符（身份证号显示为%(sex)s）") % {"sex": Sex(parsed.sex).label},
+                )
             if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
                 self.add_error(
-                    "birth_date", f"出生日期与身份证号不符（身份证号显示为 {parsed.birth_date:%Y-%m-%d}）"
+                    "birth_date",
+                    gettext("出生日期与身份证号不符（身份证号显示为 %(date)s）")
+                    % {"date": f"{parsed.birth_date:%Y-%m-%d}"},
                 )
         if data.get("status") != ElderStatus.LIVING and not data.get("status_date"):
-            self.add_error("status_date", "请填写死亡或迁出日期")
+            self.add_error("status_date", gettext("请填写死亡或迁出日期"))
         return data
 
     def to_data(self) -> ElderData:
@@ -168,7 +177,7 @@ class CertificationForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
-    phone = forms.CharField(label="电话", max_length=30, required=False)
+    phone = forms.CharField(label=_("电话"), max_length=30, required=False)
 
     class Meta:
         model = ElderContact
@@ -197,6 +206,6 @@ class ContactForm(forms.ModelForm):
 
 class RevealForm(forms.Form):
     field = forms.ChoiceField(
-        choices=[("id_number", "身份证号"), ("phone", "联系电话"), ("health", "健康状况")]
+        choices=[("id_number", _("身份证号")), ("phone", _("联系电话")), ("health", _("健康状况"))]
     )
-    reason = forms.CharField(label="查看事由", min_length=2, max_length=200)
+    reason = forms.CharField(label=_("查看事由"), min_length=2, max_length=200)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.loader import short_name
 from yiyang.areas.models import Area, AreaLevel
@@ -29,6 +30,7 @@ from yiyang.core.cells import (
     parse_sex,
 )
 from yiyang.core.context import current_request_id
+from yiyang.core.i18n import stored
 from yiyang.core.idnumber import IdNumberError, mask_id_number, parse_id_number
 from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.engine import Counts, Importer, RowRejected
@@ -61,7 +63,7 @@ LIVING_SYNONYMS = {
     "敬老院": LivingSituation.INSTITUTION,
     "养老院": LivingSituation.INSTITUTION,
 }
-LIVING_CHOICES = {**LIVING_SYNONYMS, **{c.label: c.value for c in LivingSituation}}
+LIVING_CHOICES = {**LIVING_SYNONYMS, **{stored(c.label): c.value for c in LivingSituation}}
 STATUS_SYNONYMS = {
     "在册": ElderStatus.LIVING,
     "在世": ElderStatus.LIVING,
@@ -136,7 +138,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         "living_situation",
         "居住情况",
         ("居住状况", "居住类型", "居住方式"),
-        choices=tuple(LivingSituation.labels),
+        choices=tuple(stored(label) for label in LivingSituation.labels),
     ),
     ColumnSpec("health", "健康状况", ("身体状况", "健康情况", "疾病情况", "慢性病")),
     ColumnSpec(
@@ -240,7 +242,7 @@ def _distinct(a: str, b: str) -> str:
 @register_importer
 class ElderImporter(Importer):
     kind = "people.elder"
-    label = "老年人信息"
+    label = _("老年人信息")  # shown on the import page; the engine reads it in Chinese
     key_label = "身份证号"
     columns = COLUMNS
 
@@ -313,7 +315,9 @@ class ElderImporter(Importer):
         birth = cell(v, "birth_date", parse_date, problems)
         if parsed is not None:
             if sex and sex != parsed.sex:
-                problems.append(("sex", f"性别与身份证号不符（身份证号显示为{Sex(parsed.sex).label}）"))
+                problems.append(
+                    ("sex", f"性别与身份证号不符（身份证号显示为{stored(Sex(parsed.sex).label)}）")
+                )
             if birth and birth != parsed.birth_date:
                 problems.append(
                     ("birth_date", f"出生日期与身份证号不符（身份证号显示为 {parsed.birth_date:%Y-%m-%d}）")

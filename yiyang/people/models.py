@@ -7,10 +7,13 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area
 from yiyang.core import crypto
 from yiyang.core.dated import in_force, in_force_q
+from yiyang.core.i18n import records_language
 from yiyang.core.idnumber import IdNumber
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.pagination import LateRowsQuerySet
@@ -39,48 +42,54 @@ class Elder(TimeStampedModel):
     ``categories`` mirrors the certifications in force today, for filters and statistics.
     """
 
-    id_number_enc = models.TextField("身份证号（密文）")
-    id_number_hash = models.CharField("身份证号摘要", max_length=32)
-    id_number_masked = models.CharField("身份证号", max_length=18)
-    id_tail = models.CharField("身份证号后四位", max_length=4)
-    name = models.CharField("姓名", max_length=50)
-    name_pinyin = models.CharField("姓名拼音", max_length=120, blank=True)
-    name_initials = models.CharField("拼音首字母", max_length=20, blank=True)
-    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
-    birth_date = models.DateField("出生日期", db_index=True)
-    ethnicity = models.CharField("民族", max_length=20, default="汉族")
-    phone_enc = models.TextField("联系电话（密文）", blank=True)
-    phone_hash = models.CharField("联系电话摘要", max_length=32, blank=True)
-    phone_masked = models.CharField("联系电话", max_length=20, blank=True)
-    phone_tail = models.CharField("电话后四位", max_length=4, blank=True)
-    address = models.CharField("居住地址", max_length=200, blank=True)
+    id_number_enc = models.TextField(_("身份证号（密文）"))
+    id_number_hash = models.CharField(_("身份证号摘要"), max_length=32)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18)
+    id_tail = models.CharField(_("身份证号后四位"), max_length=4)
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=120, blank=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=20, blank=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"), db_index=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    phone_enc = models.TextField(_("联系电话（密文）"), blank=True)
+    phone_hash = models.CharField(_("联系电话摘要"), max_length=32, blank=True)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone_tail = models.CharField(_("电话后四位"), max_length=4, blank=True)
+    address = models.CharField(_("居住地址"), max_length=200, blank=True)
     # Home location (WGS-84) for visit check-in radius and service coverage. Without a geocoder on
     # an isolated network it is set from the grid/community centre unless a worker records it.
-    latitude = models.FloatField("纬度", null=True, blank=True)
-    longitude = models.FloatField("经度", null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
     area = models.ForeignKey(
-        Area, verbose_name="所属社区/网格", on_delete=models.PROTECT, related_name="elders"
+        Area, verbose_name=_("所属社区/网格"), on_delete=models.PROTECT, related_name="elders"
     )
-    area_path = models.CharField("区域路径", max_length=15, editable=False)
-    hukou_local = models.BooleanField("本区户籍", default=True)
-    hukou_address = models.CharField("户籍地址", max_length=200, blank=True)
+    area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
+    hukou_local = models.BooleanField(_("本区户籍"), default=True)
+    hukou_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
     living_situation = models.CharField(
-        "居住情况", max_length=16, choices=LivingSituation.choices, default=LivingSituation.WITH_FAMILY
+        _("居住情况"), max_length=16, choices=LivingSituation.choices, default=LivingSituation.WITH_FAMILY
     )
-    categories = models.CharField("经济类别", max_length=100, blank=True, editable=False)
-    health_enc = models.TextField("健康状况（密文）", blank=True)
-    health_hash = models.CharField("健康状况摘要", max_length=32, blank=True, editable=False)
+    categories = models.CharField(_("经济类别"), max_length=100, blank=True, editable=False)
+    health_enc = models.TextField(_("健康状况（密文）"), blank=True)
+    health_hash = models.CharField(_("健康状况摘要"), max_length=32, blank=True, editable=False)
     disability_grade = models.CharField(
-        "残疾等级", max_length=2, choices=DisabilityGrade.choices, blank=True, default=""
+        _("残疾等级"), max_length=2, choices=DisabilityGrade.choices, blank=True, default=""
     )
     capability_level = models.PositiveSmallIntegerField(
-        "能力等级", choices=CapabilityLevel.choices, null=True, blank=True, help_text="GB/T 42195 最终等级"
+        _("能力等级"),
+        choices=CapabilityLevel.choices,
+        null=True,
+        blank=True,
+        help_text=_("GB/T 42195 最终等级"),
     )
-    status = models.CharField("状态", max_length=12, choices=ElderStatus.choices, default=ElderStatus.LIVING)
-    status_date = models.DateField("状态变更日期", null=True, blank=True)
-    status_note = models.CharField("状态说明", max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ElderStatus.choices, default=ElderStatus.LIVING
+    )
+    status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
+    status_note = models.CharField(_("状态说明"), max_length=200, blank=True)
     import_batch = models.ForeignKey(
-        "core.ImportBatch", verbose_name="导入批次", null=True, blank=True, on_delete=models.SET_NULL
+        "core.ImportBatch", verbose_name=_("导入批次"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
     objects = ScopedManager.from_queryset(LateRowsQuerySet)()
@@ -101,8 +110,8 @@ class Elder(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name = "老年人"
-        verbose_name_plural = "老年人信息台账"
+        verbose_name = _("老年人")
+        verbose_name_plural = _("老年人信息台账")
         ordering = ["area_path", "name_pinyin", "id"]
         permissions = [
             ("reveal_elder", "查看身份证号、电话、健康信息明文"),
@@ -178,7 +187,13 @@ class Elder(TimeStampedModel):
 
     @property
     def health_masked(self) -> str:
+        # The audit snapshot stores this value (see ``audit_masked_fields``): it stays Chinese.
+        # Pages show ``health_hint``, the same words in the user's language.
         return "已登记（需授权查看）" if self.health_enc else ""
+
+    @property
+    def health_hint(self) -> str:
+        return gettext("已登记（需授权查看）") if self.health_enc else ""
 
     # -- derived -------------------------------------------------------------------------------
     def age_on(self, day: datetime.date) -> int:
@@ -198,7 +213,7 @@ class Elder(TimeStampedModel):
         return [c for c in self.categories.split(",") if c]
 
     def category_labels(self) -> list[str]:
-        return [EconomicCategory(c).label for c in self.category_list() if c in EconomicCategory.values]
+        return [str(EconomicCategory(c).label) for c in self.category_list() if c in EconomicCategory.values]
 
     @property
     def audit_area_path(self) -> str:
@@ -252,21 +267,21 @@ class Certification(ElderRecord, TimeStampedModel):
     """
 
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="certifications"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="certifications"
     )
-    category = models.CharField("类别", max_length=16, choices=EconomicCategory.choices)
-    valid_from = models.DateField("起始日期")
-    valid_to = models.DateField("终止日期", null=True, blank=True)
-    certified_by = models.CharField("认定单位", max_length=100, blank=True)
-    document_no = models.CharField("认定文号", max_length=100, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    category = models.CharField(_("类别"), max_length=16, choices=EconomicCategory.choices)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
+    certified_by = models.CharField(_("认定单位"), max_length=100, blank=True)
+    document_no = models.CharField(_("认定文号"), max_length=100, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ScopedManager.from_queryset(CertificationQuerySet)()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "经济类别认定"
-        verbose_name_plural = "经济类别认定"
+        verbose_name = _("经济类别认定")
+        verbose_name_plural = _("经济类别认定")
         ordering = ["-valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -276,7 +291,10 @@ class Certification(ElderRecord, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.valid_from:%Y-%m-%d}–{self.valid_to or ''}"
+        # Saved as the audit entry's object_repr: written in the records' language. (The label must be
+        # read inside records_language: get_FOO_display() has already translated it.)
+        with records_language():
+            return f"{self.get_category_display()} {self.valid_from:%Y-%m-%d}–{self.valid_to or ''}"
 
     def is_current(self, on: datetime.date | None = None) -> bool:
         day = on or timezone.localdate()
@@ -286,16 +304,18 @@ class Certification(ElderRecord, TimeStampedModel):
 class ElderContact(ElderRecord, TimeStampedModel):
     """联系人: a family member, neighbour or key-holder, in the order they should be called."""
 
-    elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField("姓名", max_length=50)
-    relation = models.CharField("关系", max_length=16, choices=ContactRelation.choices)
-    phone_enc = models.TextField("电话（密文）", blank=True)
-    phone_masked = models.CharField("电话", max_length=20, blank=True)
-    is_emergency = models.BooleanField("紧急联系人", default=True)
-    is_keyholder = models.BooleanField("持有钥匙", default=False)
-    lives_together = models.BooleanField("共同居住", default=False)
-    priority = models.PositiveSmallIntegerField("联系顺序", default=1)
-    note = models.CharField("备注", max_length=200, blank=True)
+    elder = models.ForeignKey(
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    relation = models.CharField(_("关系"), max_length=16, choices=ContactRelation.choices)
+    phone_enc = models.TextField(_("电话（密文）"), blank=True)
+    phone_masked = models.CharField(_("电话"), max_length=20, blank=True)
+    is_emergency = models.BooleanField(_("紧急联系人"), default=True)
+    is_keyholder = models.BooleanField(_("持有钥匙"), default=False)
+    lives_together = models.BooleanField(_("共同居住"), default=False)
+    priority = models.PositiveSmallIntegerField(_("联系顺序"), default=1)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
@@ -303,12 +323,14 @@ class ElderContact(ElderRecord, TimeStampedModel):
     audit_exclude = ("phone_masked",)
 
     class Meta:
-        verbose_name = "联系人"
-        verbose_name_plural = "联系人"
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
         ordering = ["priority", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_relation_display()}）"
+        # Saved as the audit entry's object_repr: written in the records' language.
+        with records_language():
+            return f"{self.name}（{self.get_relation_display()}）"
 
     def set_phone(self, phone: str) -> None:
         self.phone_enc = crypto.encrypt(phone)
@@ -322,22 +344,22 @@ class ElderContact(ElderRecord, TimeStampedModel):
 class SavedFilter(models.Model):
     """分类台账: a named filter over the registry, e.g. 80岁以上独居 or 低保老人."""
 
-    name = models.CharField("名称", max_length=50)
-    description = models.CharField("说明", max_length=200, blank=True)
-    query = models.CharField("筛选条件", max_length=500, help_text="URL query string of the elder list")
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    query = models.CharField(_("筛选条件"), max_length=500, help_text="URL query string of the elder list")
     owner = models.ForeignKey(
         "accounts.User",
-        verbose_name="创建人",
+        verbose_name=_("创建人"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        help_text="空 = 全员可用的系统台账",
+        help_text=_("空 = 全员可用的系统台账"),
     )
-    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     class Meta:
-        verbose_name = "分类台账"
-        verbose_name_plural = "分类台账"
+        verbose_name = _("分类台账")
+        verbose_name_plural = _("分类台账")
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -353,23 +375,23 @@ class ElderStat(models.Model):
     brackets were computed for.
     """
 
-    area_path = models.CharField("区域路径", max_length=15)
-    bracket = models.PositiveSmallIntegerField("年龄段", choices=AgeBracket.choices)
-    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
-    total = models.IntegerField("人数", default=0)
-    alone = models.IntegerField("独居", default=0)
-    empty_nest = models.IntegerField("空巢", default=0)
-    gugua = models.IntegerField("孤寡", default=0)
-    dibao = models.IntegerField("低保", default=0)
-    tekun = models.IntegerField("特困", default=0)
-    disabled = models.IntegerField("失能", default=0)
+    area_path = models.CharField(_("区域路径"), max_length=15)
+    bracket = models.PositiveSmallIntegerField(_("年龄段"), choices=AgeBracket.choices)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    total = models.IntegerField(_("人数"), default=0)
+    alone = models.IntegerField(_("独居"), default=0)
+    empty_nest = models.IntegerField(_("空巢"), default=0)
+    gugua = models.IntegerField(_("孤寡"), default=0)
+    dibao = models.IntegerField(_("低保"), default=0)
+    tekun = models.IntegerField(_("特困"), default=0)
+    disabled = models.IntegerField(_("失能"), default=0)
 
     objects = ScopedManager()
     scope_path = "area_path"
 
     class Meta:
-        verbose_name = "统计汇总"
-        verbose_name_plural = "统计汇总"
+        verbose_name = _("统计汇总")
+        verbose_name_plural = _("统计汇总")
         constraints = [
             models.UniqueConstraint(fields=["area_path", "bracket", "sex"], name="unique_elder_stat_cell")
         ]
@@ -382,12 +404,12 @@ class ElderStat(models.Model):
 class ElderStatState(models.Model):
     """The day the statistics were computed for (one row)."""
 
-    as_of = models.DateField("统计日期")
-    rebuilt_at = models.DateTimeField("重算时间", default=timezone.now)
+    as_of = models.DateField(_("统计日期"))
+    rebuilt_at = models.DateTimeField(_("重算时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "统计状态"
-        verbose_name_plural = "统计状态"
+        verbose_name = _("统计状态")
+        verbose_name_plural = _("统计状态")
 
     def __str__(self) -> str:
         return f"{self.as_of}"

@@ -5,20 +5,22 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.people.models import Certification, Elder, ElderContact
 
 
 class ElderTable(tables.Table):
-    name = tables.Column("姓名", order_by=("name_pinyin",))
-    id_number_masked = tables.Column("身份证号", orderable=False)
-    sex = tables.Column("性别")
-    age = tables.Column("年龄", accessor="birth_date", order_by=("-birth_date",))
-    area = tables.Column("社区/网格", accessor="area__name", order_by=("area_path",))
-    living_situation = tables.Column("居住情况")
-    categories = tables.Column("经济类别", orderable=False, empty_values=())
-    phone_masked = tables.Column("联系电话", orderable=False)
-    status = tables.Column("状态")
+    name = tables.Column(_("姓名"), order_by=("name_pinyin",))
+    id_number_masked = tables.Column(_("身份证号"), orderable=False)
+    sex = tables.Column(_("性别"))
+    age = tables.Column(_("年龄"), accessor="birth_date", order_by=("-birth_date",))
+    area = tables.Column(_("社区/网格"), accessor="area__name", order_by=("area_path",))
+    living_situation = tables.Column(_("居住情况"))
+    categories = tables.Column(_("经济类别"), orderable=False, empty_values=())
+    phone_masked = tables.Column(_("联系电话"), orderable=False)
+    status = tables.Column(_("状态"))
 
     class Meta:
         model = Elder
@@ -35,7 +37,7 @@ class ElderTable(tables.Table):
             "status",
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
-        empty_text = "没有符合条件的老年人"
+        empty_text = _("没有符合条件的老年人")
         order_by = ("area", "name")
 
     def render_name(self, record: Elder) -> Any:
@@ -47,7 +49,7 @@ class ElderTable(tables.Table):
         return record.age
 
     def render_categories(self, record: Elder) -> str:
-        return "、".join(record.category_labels())
+        return gettext("、").join(record.category_labels())
 
 
 class CertificationTable(tables.Table):

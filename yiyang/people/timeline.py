@@ -14,6 +14,8 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiyang.core.models import AuditEntry
 from yiyang.people.models import Elder
@@ -52,40 +54,49 @@ def _as_datetime(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-_FIELD_LABELS = {f.name: str(f.verbose_name) for f in Elder._meta.get_fields() if hasattr(f, "verbose_name")}
+# Lazy labels, read in the viewer's language when the timeline is shown.
+_FIELD_LABELS: dict[str, Any] = {
+    f.name: f.verbose_name for f in Elder._meta.get_fields() if hasattr(f, "verbose_name")
+}
 _FIELD_LABELS.update(
-    {"id_number_masked": "身份证号", "phone_masked": "联系电话", "health_masked": "健康状况"}
+    {
+        "id_number_masked": gettext_lazy("身份证号"),
+        "phone_masked": gettext_lazy("联系电话"),
+        "health_masked": gettext_lazy("健康状况"),
+    }
 )
 
 
 def describe_change(after: dict[str, Any] | None) -> str:
+    """The fields an audit entry changed, named in the viewer's language (the keys are stored)."""
     if not after:
         return ""
     labels = [
-        _FIELD_LABELS.get(k, k) for k in after if k not in {"name_pinyin", "name_initials", "area_path"}
+        str(_FIELD_LABELS.get(k, k)) for k in after if k not in {"name_pinyin", "name_initials", "area_path"}
     ]
-    return "修改了：" + "、".join(labels) if labels else ""
+    return _("修改了：%(fields)s") % {"fields": _("、").join(labels)} if labels else ""
 
 
 @register
 def registry_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
+    # Titles are interface text; the message and object_repr are read back from the stored row.
     for entry in AuditEntry.objects.filter(subject_id=elder.pk).order_by("-time")[:200]:
         if entry.verb == "elder.create":
-            title, detail, tone = "登记入册", "", "primary"
+            title, detail, tone = _("登记入册"), "", "primary"
         elif entry.verb == "elder.import.update":
-            title, detail, tone = "批量导入更新", describe_change(entry.after), "secondary"
+            title, detail, tone = _("批量导入更新"), describe_change(entry.after), "secondary"
         elif entry.verb.startswith("elder.status."):
-            title, detail, tone = "状态变更", entry.message or describe_change(entry.after), "dark"
+            title, detail, tone = _("状态变更"), entry.message or describe_change(entry.after), "dark"
         elif entry.verb.startswith("certification."):
-            title = {"certification.create": "新增认定", "certification.update": "修改认定"}.get(
-                entry.verb, "删除认定"
+            title = {"certification.create": _("新增认定"), "certification.update": _("修改认定")}.get(
+                entry.verb, _("删除认定")
             )
             detail, tone = entry.object_repr, "warning"
         elif entry.verb.startswith("contact."):
-            title, detail, tone = "联系人变更", entry.object_repr, "info"
+            title, detail, tone = _("联系人变更"), entry.object_repr, "info"
         else:
-            title, detail, tone = "信息修改", describe_change(entry.after), "secondary"
-        yield TimelineEvent(entry.time, "登记", title, detail, actor=entry.actor_name, tone=tone)
+            title, detail, tone = _("信息修改"), describe_change(entry.after), "secondary"
+        yield TimelineEvent(entry.time, _("登记"), title, detail, actor=entry.actor_name, tone=tone)
 
 
 @register
@@ -94,11 +105,21 @@ def certification_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
     for cert in elder.certifications.all():
         label = cert.get_category_display()
         yield TimelineEvent(
-            _as_datetime(cert.valid_from), "认定", f"{label}认定生效", cert.certified_by, url, tone="warning"
+            _as_datetime(cert.valid_from),
+            _("认定"),
+            _("%(category)s认定生效") % {"category": label},
+            cert.certified_by,
+            url,
+            tone="warning",
         )
         if cert.valid_to and cert.valid_to <= timezone.localdate():
             yield TimelineEvent(
-                _as_datetime(cert.valid_to), "认定", f"{label}认定终止", cert.note, url, tone="light"
+                _as_datetime(cert.valid_to),
+                _("认定"),
+                _("%(category)s认定终止") % {"category": label},
+                cert.note,
+                url,
+                tone="light",
             )
 
 
@@ -111,9 +132,9 @@ def import_registration(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
     assert batch is not None
     yield TimelineEvent(
         elder.created_at,
-        "登记",
-        "批量导入登记",
-        f"导入批次 #{batch.pk}：{batch.filename}",
+        _("登记"),
+        _("批量导入登记"),
+        _("导入批次 #%(batch)s：%(filename)s") % {"batch": batch.pk, "filename": batch.filename},
         actor=batch.actor_name,
         tone="primary",
     )

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.core.importing.views import ImportView
 from yiyang.people import views
@@ -39,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "elders/import/",
-        ImportView.as_view(kind="people.elder", title="批量导入老年人信息"),
+        ImportView.as_view(kind="people.elder", title=_("批量导入老年人信息")),
         name="elder_import",
     ),
     path("saved-filters/save/", views.saved_filter_save, name="saved_filter_save"),

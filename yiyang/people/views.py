@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core.pagination import LateRowsQuerySet
@@ -23,6 +24,8 @@ from yiyang.people.models import Certification, Elder, ElderContact, SavedFilter
 from yiyang.people.tables import ElderTable
 from yiyang.people.timeline import elder_timeline
 
+# Export headers stay Chinese (a record exchanged with the civil-affairs system); export_response
+# reads the values inside records_language(), so the choice labels are Chinese too.
 ELDER_EXPORT_COLUMNS: list[tuple[str, Any]] = [
     ("姓名", "name"),
     ("身份证号", "id_number_masked"),
@@ -109,7 +112,7 @@ class ElderRevealView(ScopedViewMixin, View):
         form = RevealForm(request.POST)
         if not form.is_valid():
             return HttpResponse(
-                format_html('<span class="text-danger">{}</span>', "请选择字段并填写查看事由"), status=400
+                format_html('<span class="text-danger">{}</span>', _("请选择字段并填写查看事由")), status=400
             )
         try:
             value = actions.elder_reveal(
@@ -120,9 +123,11 @@ class ElderRevealView(ScopedViewMixin, View):
             )
         except ValidationError as exc:
             return HttpResponse(
-                format_html('<span class="text-danger">{}</span>', "；".join(exc.messages)), status=400
+                format_html('<span class="text-danger">{}</span>', _("；").join(exc.messages)), status=400
             )
-        return HttpResponse(format_html('<span class="font-monospace revealed">{}</span>', value or "（空）"))
+        return HttpResponse(
+            format_html('<span class="font-monospace revealed">{}</span>', value or _("（空）"))
+        )
 
 
 class ElderChildMixin(ScopedViewMixin):
@@ -135,7 +140,7 @@ class ElderChildMixin(ScopedViewMixin):
 
     def breadcrumbs(self) -> list[tuple[str, str]]:
         elder = self.elder()
-        return [("老年人信息台账", reverse("people:elder_list")), (elder.name, self.elder_url())]
+        return [(_("老年人信息台账"), reverse("people:elder_list")), (elder.name, self.elder_url())]
 
     def elder_url(self) -> str:
         return reverse("people:elder_detail", args=[self.kwargs["elder_pk"]])
@@ -189,8 +194,16 @@ class ChildDeleteView(ElderChildMixin, View):
             actions.contact_delete(contact=obj, actor=request.user)
         else:
             raise PermissionDenied
-        messages.success(request, f"已删除：{obj}")
+        messages.success(request, _("已删除：%(obj)s") % {"obj": _describe(obj)})
         return HttpResponseRedirect(self.elder_url())
+
+
+def _describe(obj: Certification | ElderContact) -> str:
+    """``str(obj)`` in the user's language (``__str__`` writes the records' language for the audit)."""
+    if isinstance(obj, Certification):
+        valid_to = f"{obj.valid_to:%Y-%m-%d}" if obj.valid_to else ""
+        return f"{obj.get_category_display()} {obj.valid_from:%Y-%m-%d}–{valid_to}"
+    return _("%(name)s（%(relation)s）") % {"name": obj.name, "relation": obj.get_relation_display()}
 
 
 class CertificationDeleteView(ChildDeleteView):
@@ -207,10 +220,10 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "").strip()
     query = request.POST.get("query", "").strip().lstrip("?")
     if request.method != "POST" or not name or not query:
-        messages.error(request, "请填写台账名称")
+        messages.error(request, _("请填写台账名称"))
     else:
         SavedFilter.objects.create(name=name[:50], query=query[:500], owner=request.user)  # type: ignore[misc]
-        messages.success(request, f"已保存分类台账：{name}")
+        messages.success(request, _("已保存分类台账：%(name)s") % {"name": name})
     return HttpResponseRedirect(reverse("people:elder_list") + ("?" + query if query else ""))
 
 

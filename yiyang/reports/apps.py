@@ -1,21 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "yiyang.reports"
     label = "reports"
-    verbose_name = "统计报表"
+    verbose_name = _("统计报表")
 
     def ready(self) -> None:
         from yiyang.core.navigation import MenuItem, register_menu
 
         register_menu(
-            "统计分析",
+            _("统计分析"),
             "graph-up",
             90,
             [
                 MenuItem(
-                    "数据看板", "reports:dashboard", "people.view_elderstat", "speedometer2", landing=True
+                    _("数据看板"), "reports:dashboard", "people.view_elderstat", "speedometer2", landing=True
                 )
             ],
         )

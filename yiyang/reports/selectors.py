@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.people.choices import AgeBracket
@@ -13,12 +14,12 @@ from yiyang.people.models import ElderStat
 from yiyang.people.stats import ensure_fresh
 
 MEASURE_LABELS = {
-    "alone": "独居",
-    "empty_nest": "空巢",
-    "gugua": "孤寡",
-    "dibao": "低保",
-    "tekun": "特困",
-    "disabled": "失能",
+    "alone": _("独居"),
+    "empty_nest": _("空巢"),
+    "gugua": _("孤寡"),
+    "dibao": _("低保"),
+    "tekun": _("特困"),
+    "disabled": _("失能"),
 }
 # The elder-list query string each special-group figure links to.
 MEASURE_FILTERS = {
@@ -77,4 +78,5 @@ def dashboard_for(user: Any, area: Area) -> Dashboard:
 
 
 def bracket_labels() -> list[tuple[int, str]]:
-    return [(b.value, b.label) for b in AgeBracket if b != AgeBracket.UNDER_60]
+    """The age brackets shown, labelled in the active language (call it per request)."""
+    return [(b.value, str(b.label)) for b in AgeBracket if b != AgeBracket.UNDER_60]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area
 from yiyang.core.scoping import path_in_scope, user_area_paths
@@ -17,7 +18,7 @@ from yiyang.reports.selectors import MEASURE_FILTERS, MEASURE_LABELS, bracket_la
 def home_area(user: Any) -> Area:
     paths = sorted(user_area_paths(user), key=len)
     if not paths:
-        raise PermissionDenied("尚未分配辖区，请联系管理员")
+        raise PermissionDenied(_("尚未分配辖区，请联系管理员"))
     return Area.objects.get(path=paths[0])
 
 
@@ -40,24 +41,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "reports/dashboard.html",
         {
-            "title": f"{area.name}数据看板",
+            "title": _("%(area)s数据看板") % {"area": area.name},
             "breadcrumbs": [
                 (a.name, f"?area={a.path}") for a in area.ancestors() if path_in_scope(request.user, a.path)
             ]
             + [(area.name, "")],
             "board": board,
             "brackets": brackets,
-            "measures": MEASURE_LABELS,
+            "measures": {code: str(label) for code, label in MEASURE_LABELS.items()},
             "measure_filters": MEASURE_FILTERS,
-            "sexes": Sex.choices,
+            "sexes": [(code, str(label)) for code, label in Sex.choices],
             "list_url": list_url,
             "chart": {
-                "brackets": [label for _, label in brackets],
-                "bracket_values": [board.figures.by_bracket.get(b, 0) for b, _ in brackets],
-                "groups": list(MEASURE_LABELS.values()),
+                "brackets": [label for _value, label in brackets],
+                "bracket_values": [board.figures.by_bracket.get(b, 0) for b, _label in brackets],
+                "groups": [str(label) for label in MEASURE_LABELS.values()],
                 "group_values": [board.figures.groups.get(m, 0) for m in MEASURE_LABELS],
                 "sex": [
-                    {"name": label, "value": board.figures.by_sex.get(code, 0)} for code, label in Sex.choices
+                    {"name": str(label), "value": board.figures.by_sex.get(code, 0)}
+                    for code, label in Sex.choices
                 ],
                 "children": [c.area.name for c in board.children],
                 "children_values": [c.total for c in board.children],

@@ -12,8 +12,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.core import audit
+from yiyang.core.i18n import records_language, stored
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.scoping import path_in_scope, permission_name
 from yiyang.people.models import Elder, ElderContact
@@ -70,7 +72,7 @@ def device_save(*, device: Device, actor: Any) -> Device:
         verb="device.install" if creating else "device.update",
         before=before,
         after=audit.snapshot(device),
-        message=f"安装{device}" if creating else "",
+        message=f"安装{stored(device)}" if creating else "",
     )
     return device
 
@@ -95,7 +97,7 @@ def device_test_record(
 def maintenance_task_close(*, task: MaintenanceTask, note: str, actor: Any) -> MaintenanceTask:
     _require(actor, MaintenanceTask, "change", task.device.elder.area_path)
     if task.status != TaskStatus.OPEN:
-        raise ValidationError("任务已完成")
+        raise ValidationError(_("任务已完成"))
     before = audit.snapshot(task)
     task.status, task.closed_at, task.closed_by, task.note = (
         TaskStatus.DONE,
@@ -138,7 +140,9 @@ def _record(alarm: Alarm, actor: Any, verb: str, before: dict[str, Any], message
 
 def _expect(alarm: Alarm, *statuses: str) -> None:
     if alarm.status not in statuses:
-        raise ValidationError(f"告警当前为“{alarm.get_status_display()}”，不能执行该操作")
+        raise ValidationError(
+            _("告警当前为“%(status)s”，不能执行该操作") % {"status": alarm.get_status_display()}
+        )
 
 
 @transaction.atomic
@@ -172,18 +176,22 @@ def alarm_call(
         alarm, AlarmStatus.ACKNOWLEDGED, AlarmStatus.CONTACTING, AlarmStatus.DISPATCHED, AlarmStatus.ON_SITE
     )
     if outcome not in CallOutcome.values:
-        raise ValidationError("请选择通话结果")
+        raise ValidationError(_("请选择通话结果"))
     if contact is not None and contact.elder_id != alarm.elder_id:
-        raise ValidationError("联系人不属于该老人")
+        raise ValidationError(_("联系人不属于该老人"))
     now = now or timezone.now()
     before = audit.snapshot(alarm)
     elder: Elder = alarm.elder
+    relation = "本人"
+    if contact is not None:
+        with records_language():  # saved with the call: Chinese whatever the operator's language
+            relation = contact.get_relation_display()
     call = AlarmCall.objects.create(
         alarm=alarm,
         callee_kind=CalleeKind.CONTACT if contact else CalleeKind.ELDER,
         contact=contact,
         callee_name=contact.name if contact else elder.name,
-        relation=contact.get_relation_display() if contact else "本人",
+        relation=relation,
         is_keyholder=bool(contact and contact.is_keyholder),
         phone_masked=contact.phone_masked if contact else elder.phone_masked,
         outcome=outcome,
@@ -204,7 +212,7 @@ def alarm_call(
         actor,
         "alarm.call",
         before,
-        f"致电{call.callee_name}（{call.relation}）：{call.get_outcome_display()}",
+        f"致电{call.callee_name}（{call.relation}）：{stored(CallOutcome(outcome).label)}",
     )
     return call
 
@@ -216,12 +224,14 @@ def alarm_dispatch(
     alarm = _locked(alarm, actor)
     _expect(alarm, AlarmStatus.ACKNOWLEDGED, AlarmStatus.CONTACTING)
     if target not in DispatchTarget.values:
-        raise ValidationError("请选择派遣对象")
+        raise ValidationError(_("请选择派遣对象"))
     before = audit.snapshot(alarm)
     alarm.status, alarm.dispatched_at = AlarmStatus.DISPATCHED, now or timezone.now()
     alarm.dispatch_target, alarm.dispatch_to = target, to[:100]
     alarm.save()
-    _record(alarm, actor, "alarm.dispatch", before, f"派遣{DispatchTarget(target).label} {to}".strip())
+    _record(
+        alarm, actor, "alarm.dispatch", before, f"派遣{stored(DispatchTarget(target).label)} {to}".strip()
+    )
     return alarm
 
 
@@ -247,15 +257,15 @@ def alarm_close(
         alarm, AlarmStatus.ACKNOWLEDGED, AlarmStatus.CONTACTING, AlarmStatus.DISPATCHED, AlarmStatus.ON_SITE
     )
     if outcome not in AlarmOutcome.values:
-        raise ValidationError("请选择处置结果")
+        raise ValidationError(_("请选择处置结果"))
     if len(notes.strip()) < 2:
-        raise ValidationError("请填写处置记录")
+        raise ValidationError(_("请填写处置记录"))
     before = audit.snapshot(alarm)
     alarm.status, alarm.closed_at, alarm.closed_by = AlarmStatus.CLOSED, now or timezone.now(), actor
     alarm.outcome = outcome
     alarm.notes = (alarm.notes + "\n" + notes.strip()).strip()
     alarm.save()
-    _record(alarm, actor, "alarm.close", before, f"关闭：{AlarmOutcome(outcome).label}")
+    _record(alarm, actor, "alarm.close", before, f"关闭：{stored(AlarmOutcome(outcome).label)}")
     return alarm
 
 
@@ -263,7 +273,7 @@ def contact_phone_reveal(*, contact: ElderContact, reason: str, actor: Any) -> s
     """A contact's number in clear for the operator who must call it; logged like ``elder_reveal``."""
     _require(actor, Elder, "reveal", contact.elder.area_path)
     if len(reason.strip()) < 2:
-        raise ValidationError("请填写查看事由")
+        raise ValidationError(_("请填写查看事由"))
     audit.record_access(
         actor=actor,
         kind=AccessLog.Kind.REVEAL,
@@ -287,7 +297,7 @@ def checkin_record(
     """Log that the elder is fine today (a volunteer's or worker's call or visit)."""
     _require(actor, CheckIn, "add", elder.area_path)
     if method not in CheckInMethod.values:
-        raise ValidationError("请选择签到方式")
+        raise ValidationError(_("请选择签到方式"))
     now = now or timezone.now()
     day = timezone.localdate(now)
     try:
@@ -296,7 +306,7 @@ def checkin_record(
                 elder=elder, day=day, at=now, method=method, recorded_by=actor, note=note[:200]
             )
     except IntegrityError:
-        raise ValidationError("今天已签到") from None
+        raise ValidationError(_("今天已签到")) from None
     audit.record_change(
         actor=actor,
         obj=checkin,

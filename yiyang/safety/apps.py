@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SafetyConfig(AppConfig):
     name = "yiyang.safety"
     label = "safety"
-    verbose_name = "安全监护"
+    verbose_name = _("安全监护")
 
     def ready(self) -> None:
         from yiyang.safety import navigation, permissions, timeline  # noqa: F401  (registrations)

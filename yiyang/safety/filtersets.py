@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.safety.choices import (
     AlarmKind,
@@ -18,10 +19,10 @@ from yiyang.safety.models import Alarm, Device, DeviceEvent, MaintenanceTask, Re
 
 
 class DeviceFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="序列号/老人", method="filter_q")
-    kind = django_filters.ChoiceFilter(label="设备类型", choices=DeviceKind.choices)
-    status = django_filters.ChoiceFilter(label="状态", choices=DeviceStatus.choices)
-    elder = django_filters.NumberFilter(label="老人编号", field_name="elder_id")
+    q = django_filters.CharFilter(label=_("序列号/老人"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("设备类型"), choices=DeviceKind.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=DeviceStatus.choices)
+    elder = django_filters.NumberFilter(label=_("老人编号"), field_name="elder_id")
 
     class Meta:
         model = Device
@@ -32,11 +33,13 @@ class DeviceFilterSet(django_filters.FilterSet):
 
 
 class AlarmFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label="告警类型", choices=AlarmKind.choices)
-    status = django_filters.ChoiceFilter(label="状态", choices=AlarmStatus.choices)
-    elder = django_filters.NumberFilter(label="老人编号", field_name="elder_id")
-    date_from = django_filters.DateFilter(label="起始日期", field_name="raised_at", lookup_expr="date__gte")
-    date_to = django_filters.DateFilter(label="截止日期", field_name="raised_at", lookup_expr="date__lte")
+    kind = django_filters.ChoiceFilter(label=_("告警类型"), choices=AlarmKind.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=AlarmStatus.choices)
+    elder = django_filters.NumberFilter(label=_("老人编号"), field_name="elder_id")
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"), field_name="raised_at", lookup_expr="date__gte"
+    )
+    date_to = django_filters.DateFilter(label=_("截止日期"), field_name="raised_at", lookup_expr="date__lte")
 
     class Meta:
         model = Alarm
@@ -44,9 +47,9 @@ class AlarmFilterSet(django_filters.FilterSet):
 
 
 class DeviceEventFilterSet(django_filters.FilterSet):
-    type = django_filters.ChoiceFilter(label="事件类型", choices=EventType.choices)
-    serial = django_filters.CharFilter(label="设备序列号", field_name="device__serial")
-    device = django_filters.NumberFilter(label="设备编号", field_name="device_id")
+    type = django_filters.ChoiceFilter(label=_("事件类型"), choices=EventType.choices)
+    serial = django_filters.CharFilter(label=_("设备序列号"), field_name="device__serial")
+    device = django_filters.NumberFilter(label=_("设备编号"), field_name="device_id")
 
     class Meta:
         model = DeviceEvent
@@ -54,8 +57,8 @@ class DeviceEventFilterSet(django_filters.FilterSet):
 
 
 class MaintenanceTaskFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label="类型", choices=MaintenanceKind.choices)
-    status = django_filters.ChoiceFilter(label="状态", choices=TaskStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=MaintenanceKind.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=TaskStatus.choices)
 
     class Meta:
         model = MaintenanceTask
@@ -63,8 +66,8 @@ class MaintenanceTaskFilterSet(django_filters.FilterSet):
 
 
 class RejectedMessageFilterSet(django_filters.FilterSet):
-    serial = django_filters.CharFilter(label="设备序列号")
-    reason = django_filters.CharFilter(label="原因", lookup_expr="contains")
+    serial = django_filters.CharFilter(label=_("设备序列号"))
+    reason = django_filters.CharFilter(label=_("原因"), lookup_expr="contains")
 
     class Meta:
         model = RejectedMessage

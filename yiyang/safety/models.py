@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.core.dated import in_force_q
 from yiyang.core.models import TimeStampedModel
@@ -47,34 +49,34 @@ class Device(ElderRecord, TimeStampedModel):
     sensor), which the inactivity rule reads.
     """
 
-    serial = models.CharField("设备序列号", max_length=64, unique=True)
-    kind = models.CharField("设备类型", max_length=16, choices=DeviceKind.choices)
-    device_model = models.CharField("型号", max_length=64, blank=True)
+    serial = models.CharField(_("设备序列号"), max_length=64, unique=True)
+    kind = models.CharField(_("设备类型"), max_length=16, choices=DeviceKind.choices)
+    device_model = models.CharField(_("型号"), max_length=64, blank=True)
     elder = models.ForeignKey(
-        Elder, verbose_name="安装老人", on_delete=models.PROTECT, related_name="devices"
+        Elder, verbose_name=_("安装老人"), on_delete=models.PROTECT, related_name="devices"
     )
-    installer = models.CharField("安装人/单位", max_length=100, blank=True)
-    installed_on = models.DateField("安装日期", default=timezone.localdate)
-    battery = models.PositiveSmallIntegerField("电量%", null=True, blank=True)
-    last_seen_at = models.DateTimeField("最近通信", null=True, blank=True)
-    last_activity_at = models.DateTimeField("最近活动", null=True, blank=True)
-    last_tested_on = models.DateField("最近测试", null=True, blank=True)
+    installer = models.CharField(_("安装人/单位"), max_length=100, blank=True)
+    installed_on = models.DateField(_("安装日期"), default=timezone.localdate)
+    battery = models.PositiveSmallIntegerField(_("电量%"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("最近通信"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("最近活动"), null=True, blank=True)
+    last_tested_on = models.DateField(_("最近测试"), null=True, blank=True)
     status = models.CharField(
-        "状态", max_length=12, choices=DeviceStatus.choices, default=DeviceStatus.ACTIVE
+        _("状态"), max_length=12, choices=DeviceStatus.choices, default=DeviceStatus.ACTIVE
     )
-    geofence_radius_m = models.PositiveIntegerField("电子围栏半径(米)", null=True, blank=True)
+    geofence_radius_m = models.PositiveIntegerField(_("电子围栏半径(米)"), null=True, blank=True)
     # The fence's centre (WGS-84); empty means the elder's home (Elder.latitude/longitude), which is
     # right for most wristbands. A day-care centre or a relative's home is set here instead.
-    geofence_latitude = models.FloatField("围栏中心纬度", null=True, blank=True)
-    geofence_longitude = models.FloatField("围栏中心经度", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    geofence_latitude = models.FloatField(_("围栏中心纬度"), null=True, blank=True)
+    geofence_longitude = models.FloatField(_("围栏中心经度"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "安全设备"
-        verbose_name_plural = "安全设备"
+        verbose_name = _("安全设备")
+        verbose_name_plural = _("安全设备")
         permissions = [("export_device", "导出设备台账")]
         ordering = ["-installed_on", "serial"]
         indexes = [
@@ -95,23 +97,23 @@ class Device(ElderRecord, TimeStampedModel):
 class DeviceTest(models.Model):
     """设备月度测试: one test of a device (press the button, smoke the sensor), pass or fail."""
 
-    device = models.ForeignKey(Device, verbose_name="设备", on_delete=models.CASCADE, related_name="tests")
-    tested_on = models.DateField("测试日期", default=timezone.localdate)
-    passed = models.BooleanField("测试通过", default=True)
-    tested_by = models.CharField("测试人", max_length=100, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    device = models.ForeignKey(Device, verbose_name=_("设备"), on_delete=models.CASCADE, related_name="tests")
+    tested_on = models.DateField(_("测试日期"), default=timezone.localdate)
+    passed = models.BooleanField(_("测试通过"), default=True)
+    tested_by = models.CharField(_("测试人"), max_length=100, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = ScopedManager()
     scope_path = "device__elder__area_path"
 
     class Meta:
-        verbose_name = "设备测试"
-        verbose_name_plural = "设备测试"
+        verbose_name = _("设备测试")
+        verbose_name_plural = _("设备测试")
         ordering = ["-tested_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.device.serial} {self.tested_on:%Y-%m-%d} {'通过' if self.passed else '未通过'}"
+        return f"{self.device.serial} {self.tested_on:%Y-%m-%d} {gettext('通过') if self.passed else gettext('未通过')}"
 
     @property
     def audit_area_path(self) -> str:
@@ -125,32 +127,37 @@ class DeviceTest(models.Model):
 class DeviceEvent(models.Model):
     """设备事件: one message from a device, stored once per message id with its raw payload."""
 
-    message_id = models.CharField("消息编号", max_length=64)
+    message_id = models.CharField(_("消息编号"), max_length=64)
     # No index of its own: ``event_device_ts_idx`` starts with the device. Every index here is paid
     # for on each of a thousand inserts a second.
     device = models.ForeignKey(
-        Device, verbose_name="设备", on_delete=models.CASCADE, related_name="events", db_index=False
+        Device, verbose_name=_("设备"), on_delete=models.CASCADE, related_name="events", db_index=False
     )
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="device_events"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="device_events"
     )
-    type = models.CharField("事件类型", max_length=16, choices=EventType.choices)
-    ts = models.DateTimeField("发生时间")
-    received_at = models.DateTimeField("接收时间")
-    value = models.JSONField("数值", null=True, blank=True)
-    battery = models.PositiveSmallIntegerField("电量%", null=True, blank=True)
-    topic = models.CharField("主题/来源", max_length=200, blank=True)
-    raw = models.TextField("原始报文")
+    type = models.CharField(_("事件类型"), max_length=16, choices=EventType.choices)
+    ts = models.DateTimeField(_("发生时间"))
+    received_at = models.DateTimeField(_("接收时间"))
+    value = models.JSONField(_("数值"), null=True, blank=True)
+    battery = models.PositiveSmallIntegerField(_("电量%"), null=True, blank=True)
+    topic = models.CharField(_("主题/来源"), max_length=200, blank=True)
+    raw = models.TextField(_("原始报文"))
     alarm = models.ForeignKey(
-        "Alarm", verbose_name="告警", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+        "Alarm",
+        verbose_name=_("告警"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
     )
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "设备事件"
-        verbose_name_plural = "设备事件"
+        verbose_name = _("设备事件")
+        verbose_name_plural = _("设备事件")
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["device", "-ts"], name="event_device_ts_idx"),
@@ -170,15 +177,15 @@ class RejectedMessage(models.Model):
     It has no elder, so it is not area-scoped: the role grant decides who reads it.
     """
 
-    received_at = models.DateTimeField("接收时间", default=timezone.now, db_index=True)
-    topic = models.CharField("主题/来源", max_length=200, blank=True)
-    serial = models.CharField("设备序列号", max_length=64, blank=True)
-    reason = models.CharField("原因", max_length=200)
-    raw = models.TextField("原始报文")
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now, db_index=True)
+    topic = models.CharField(_("主题/来源"), max_length=200, blank=True)
+    serial = models.CharField(_("设备序列号"), max_length=64, blank=True)
+    reason = models.CharField(_("原因"), max_length=200)
+    raw = models.TextField(_("原始报文"))
 
     class Meta:
-        verbose_name = "拒收报文"
-        verbose_name_plural = "拒收报文"
+        verbose_name = _("拒收报文")
+        verbose_name_plural = _("拒收报文")
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:
@@ -198,24 +205,28 @@ class RuleConfig(TimeStampedModel):
     24 hours; a daily check-in (平安签到) expected by 10:00.
     """
 
-    group = models.CharField("适用人群", max_length=16, choices=ElderGroup.choices)
-    no_water_hours = models.PositiveSmallIntegerField("无用水告警(小时)", default=24)
-    no_door_hours = models.PositiveSmallIntegerField("未开门告警(小时)", default=48)
-    checkin_required = models.BooleanField("需每日平安签到", default=False)
-    checkin_by = models.TimeField("签到截止时间", default=datetime.time(10, 0))
-    valid_from = models.DateField("生效日期", default=datetime.date(2020, 1, 1))
-    valid_to = models.DateField("失效日期", null=True, blank=True)
-    note = models.CharField("依据/说明", max_length=200, blank=True)
+    group = models.CharField(_("适用人群"), max_length=16, choices=ElderGroup.choices)
+    no_water_hours = models.PositiveSmallIntegerField(_("无用水告警(小时)"), default=24)
+    no_door_hours = models.PositiveSmallIntegerField(_("未开门告警(小时)"), default=48)
+    checkin_required = models.BooleanField(_("需每日平安签到"), default=False)
+    checkin_by = models.TimeField(_("签到截止时间"), default=datetime.time(10, 0))
+    valid_from = models.DateField(_("生效日期"), default=datetime.date(2020, 1, 1))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("依据/说明"), max_length=200, blank=True)
 
     objects = RuleConfigQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "监护规则"
-        verbose_name_plural = "监护规则"
+        verbose_name = _("监护规则")
+        verbose_name_plural = _("监护规则")
         ordering = ["group", "-valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.get_group_display()}：无用水 {self.no_water_hours} 小时 / 未开门 {self.no_door_hours} 小时"
+        return gettext("%(group)s：无用水 %(water)s 小时 / 未开门 %(door)s 小时") % {
+            "group": self.get_group_display(),
+            "water": self.no_water_hours,
+            "door": self.no_door_hours,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("safety:ruleconfig_list")
@@ -229,54 +240,63 @@ class Alarm(ElderRecord, TimeStampedModel):
     ones, and a partial unique index makes that hold even for two listeners at once.
     """
 
-    elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.PROTECT, related_name="alarms")
-    device = models.ForeignKey(
-        Device, verbose_name="设备", null=True, blank=True, on_delete=models.SET_NULL, related_name="alarms"
+    elder = models.ForeignKey(
+        Elder, verbose_name=_("老年人"), on_delete=models.PROTECT, related_name="alarms"
     )
-    kind = models.CharField("告警类型", max_length=16, choices=AlarmKind.choices)
-    severity = models.CharField("级别", max_length=10, choices=Severity.choices, default=Severity.URGENT)
-    status = models.CharField("状态", max_length=14, choices=AlarmStatus.choices, default=AlarmStatus.NEW)
-    fold_key = models.CharField("合并键", max_length=64, editable=False)
-    detail = models.CharField("说明", max_length=200, blank=True)
-    raised_at = models.DateTimeField("告警时间", default=timezone.now, db_index=True)
-    event_ts = models.DateTimeField("设备事件时间", null=True, blank=True)
-    event_count = models.PositiveIntegerField("事件次数", default=1)
-    last_event_at = models.DateTimeField("最近事件", null=True, blank=True)
-    escalated_at = models.DateTimeField("超时升级时间", null=True, blank=True)
-    acknowledged_at = models.DateTimeField("接警时间", null=True, blank=True)
+    device = models.ForeignKey(
+        Device,
+        verbose_name=_("设备"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alarms",
+    )
+    kind = models.CharField(_("告警类型"), max_length=16, choices=AlarmKind.choices)
+    severity = models.CharField(_("级别"), max_length=10, choices=Severity.choices, default=Severity.URGENT)
+    status = models.CharField(_("状态"), max_length=14, choices=AlarmStatus.choices, default=AlarmStatus.NEW)
+    fold_key = models.CharField(_("合并键"), max_length=64, editable=False)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+    raised_at = models.DateTimeField(_("告警时间"), default=timezone.now, db_index=True)
+    event_ts = models.DateTimeField(_("设备事件时间"), null=True, blank=True)
+    event_count = models.PositiveIntegerField(_("事件次数"), default=1)
+    last_event_at = models.DateTimeField(_("最近事件"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("超时升级时间"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("接警时间"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="接警人",
+        verbose_name=_("接警人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    contacting_at = models.DateTimeField("开始联系时间", null=True, blank=True)
-    reached_at = models.DateTimeField("联系上时间", null=True, blank=True)
-    elder_reached_at = models.DateTimeField("联系上老人时间", null=True, blank=True)
-    dispatched_at = models.DateTimeField("派遣时间", null=True, blank=True)
-    dispatch_target = models.CharField("派遣对象", max_length=12, choices=DispatchTarget.choices, blank=True)
-    dispatch_to = models.CharField("派遣人员/单位", max_length=100, blank=True)
-    on_site_at = models.DateTimeField("到场时间", null=True, blank=True)
-    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    contacting_at = models.DateTimeField(_("开始联系时间"), null=True, blank=True)
+    reached_at = models.DateTimeField(_("联系上时间"), null=True, blank=True)
+    elder_reached_at = models.DateTimeField(_("联系上老人时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    dispatch_target = models.CharField(
+        _("派遣对象"), max_length=12, choices=DispatchTarget.choices, blank=True
+    )
+    dispatch_to = models.CharField(_("派遣人员/单位"), max_length=100, blank=True)
+    on_site_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="关闭人",
+        verbose_name=_("关闭人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    outcome = models.CharField("处置结果", max_length=14, choices=AlarmOutcome.choices, blank=True)
-    notes = models.TextField("处置记录", blank=True)
+    outcome = models.CharField(_("处置结果"), max_length=14, choices=AlarmOutcome.choices, blank=True)
+    notes = models.TextField(_("处置记录"), blank=True)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "告警"
-        verbose_name_plural = "告警"
+        verbose_name = _("告警")
+        verbose_name_plural = _("告警")
         permissions = [("export_alarm", "导出告警与服务水平统计")]
         ordering = ["-raised_at", "-id"]
         constraints = [
@@ -312,33 +332,37 @@ class Alarm(ElderRecord, TimeStampedModel):
 class AlarmCall(models.Model):
     """告警回拨记录: one call made while handling an alarm, to the elder or a contact, in order."""
 
-    alarm = models.ForeignKey(Alarm, verbose_name="告警", on_delete=models.CASCADE, related_name="calls")
-    callee_kind = models.CharField("对象", max_length=8, choices=CalleeKind.choices)
+    alarm = models.ForeignKey(Alarm, verbose_name=_("告警"), on_delete=models.CASCADE, related_name="calls")
+    callee_kind = models.CharField(_("对象"), max_length=8, choices=CalleeKind.choices)
     contact = models.ForeignKey(
         ElderContact,
-        verbose_name="联系人",
+        verbose_name=_("联系人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    callee_name = models.CharField("姓名", max_length=50)
-    relation = models.CharField("关系", max_length=20, blank=True)
-    is_keyholder = models.BooleanField("持有钥匙", default=False)
-    phone_masked = models.CharField("电话", max_length=20, blank=True)
-    outcome = models.CharField("结果", max_length=14, choices=CallOutcome.choices)
-    called_at = models.DateTimeField("通话时间", default=timezone.now)
+    callee_name = models.CharField(_("姓名"), max_length=50)
+    relation = models.CharField(_("关系"), max_length=20, blank=True)
+    is_keyholder = models.BooleanField(_("持有钥匙"), default=False)
+    phone_masked = models.CharField(_("电话"), max_length=20, blank=True)
+    outcome = models.CharField(_("结果"), max_length=14, choices=CallOutcome.choices)
+    called_at = models.DateTimeField(_("通话时间"), default=timezone.now)
     called_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="坐席", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("坐席"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    note = models.CharField("备注", max_length=200, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ScopedManager()
     scope_path = "alarm__elder__area_path"
 
     class Meta:
-        verbose_name = "告警回拨记录"
-        verbose_name_plural = "告警回拨记录"
+        verbose_name = _("告警回拨记录")
+        verbose_name_plural = _("告警回拨记录")
         ordering = ["called_at", "id"]
 
     def __str__(self) -> str:
@@ -348,28 +372,28 @@ class AlarmCall(models.Model):
 class MaintenanceTask(TimeStampedModel):
     """设备维护任务: a device gone silent, a flat battery or a failed test — work for the installer."""
 
-    device = models.ForeignKey(Device, verbose_name="设备", on_delete=models.CASCADE, related_name="tasks")
-    kind = models.CharField("类型", max_length=12, choices=MaintenanceKind.choices)
-    status = models.CharField("状态", max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    detail = models.CharField("说明", max_length=200, blank=True)
-    opened_at = models.DateTimeField("发现时间", default=timezone.now)
-    closed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    device = models.ForeignKey(Device, verbose_name=_("设备"), on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(_("类型"), max_length=12, choices=MaintenanceKind.choices)
+    status = models.CharField(_("状态"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+    opened_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+    closed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
+        verbose_name=_("处理人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    note = models.CharField("处理说明", max_length=200, blank=True)
+    note = models.CharField(_("处理说明"), max_length=200, blank=True)
 
     objects = ScopedManager()
     scope_path = "device__elder__area_path"
 
     class Meta:
-        verbose_name = "设备维护任务"
-        verbose_name_plural = "设备维护任务"
+        verbose_name = _("设备维护任务")
+        verbose_name_plural = _("设备维护任务")
         ordering = ["status", "-opened_at"]
         constraints = [
             models.UniqueConstraint(
@@ -392,26 +416,28 @@ class MaintenanceTask(TimeStampedModel):
 class CheckIn(ElderRecord, models.Model):
     """平安签到: an elder living alone is known to be fine today (button press, call or visit)."""
 
-    elder = models.ForeignKey(Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="checkins")
-    day = models.DateField("日期")
-    at = models.DateTimeField("签到时间", default=timezone.now)
-    method = models.CharField("方式", max_length=8, choices=CheckInMethod.choices)
+    elder = models.ForeignKey(
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="checkins"
+    )
+    day = models.DateField(_("日期"))
+    at = models.DateTimeField(_("签到时间"), default=timezone.now)
+    method = models.CharField(_("方式"), max_length=8, choices=CheckInMethod.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
+        verbose_name=_("登记人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    note = models.CharField("备注", max_length=200, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "平安签到"
-        verbose_name_plural = "平安签到"
+        verbose_name = _("平安签到")
+        verbose_name_plural = _("平安签到")
         ordering = ["-day", "-at"]
         constraints = [models.UniqueConstraint(fields=["elder", "day"], name="one_checkin_per_elder_day")]
 

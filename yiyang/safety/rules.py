@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from yiyang.core import audit
+from yiyang.core.i18n import records_language, stored
 from yiyang.core.models import AuditEntry
 from yiyang.people.choices import ElderStatus, LivingSituation
 from yiyang.people.models import Elder
@@ -196,7 +197,7 @@ def apply_batch(events: Sequence[StoredEvent], now: datetime.datetime) -> dict[i
             event_ts=group[0].message.ts,
             now=now,
             count=len(group),
-            detail=details.get((device_id, kind)) or f"{DeviceKind(ref.kind).label} {ref.serial}",
+            detail=details.get((device_id, kind)) or f"{stored(DeviceKind(ref.kind).label)} {ref.serial}",
         )
         ids = [e.event_id for e in group]
         DeviceEvent.objects.filter(pk__in=ids).update(alarm=alarm)
@@ -458,11 +459,13 @@ def check_inactivity(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     raised = 0
     for rule in current_rules(timezone.localdate(now)).values():
+        with records_language():  # the alarm's detail is saved: Chinese whatever the language
+            group = rule.get_group_display()
         rows: list[tuple[int, Any, Any]] = list(
             inactive_elders(now, rule).values_list("pk", "water_last", "door_last")  # type: ignore[misc]
         )
         for elder_id, water_last, door_last in rows:
-            detail = f"{rule.get_group_display()}：超过 {rule.no_water_hours} 小时无用水、{rule.no_door_hours} 小时未开门"
+            detail = f"{group}：超过 {rule.no_water_hours} 小时无用水、{rule.no_door_hours} 小时未开门"
             with transaction.atomic():
                 _alarm, created = raise_or_fold(
                     elder_id=elder_id,
@@ -578,6 +581,8 @@ def check_missed_checkins(now: datetime.datetime | None = None) -> int:
     for rule in current_rules(today).values():
         if not rule.checkin_required or local.time() < rule.checkin_by:
             continue
+        with records_language():  # the audit message is saved: Chinese whatever the language
+            group = rule.get_group_display()
         elders = (
             Elder.objects.filter(group_q(rule.group, today), status=ElderStatus.LIVING)
             .filter(Exists(Device.objects.filter(elder=OuterRef("pk"), status=DeviceStatus.ACTIVE)))
@@ -613,7 +618,7 @@ def check_missed_checkins(now: datetime.datetime | None = None) -> int:
                     object_type="safety.alarm",
                     verb="alarm.raise.checkin_missed",
                     area_path="",
-                    message=f"{rule.get_group_display()}：{len(rows)} 名老人{detail}",
+                    message=f"{group}：{len(rows)} 名老人{detail}",
                 )
         raised += len(rows)
     return raised

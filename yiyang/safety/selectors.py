@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area
 from yiyang.safety.choices import AlarmOutcome, DeviceStatus, Severity
@@ -99,13 +100,14 @@ def sla_rows(user: Any, date_from: datetime.date, date_to: datetime.date) -> lis
     )
     limit = settings.SAFETY_ACK_TIMEOUT_SECONDS
     table: dict[tuple[str, str], SlaRow] = {}
+    total_name = _("合计")
     total: dict[str, SlaRow] = {}
     for path, raised, acked, reached, on_site, closed, outcome in rows.iterator(chunk_size=2000):
         month = f"{timezone.localtime(raised):%Y-%m}"
         street = street_of(path)
         for row in (
             table.setdefault((street, month), SlaRow(street, month)),
-            total.setdefault(month, SlaRow("", month, "合计")),
+            total.setdefault(month, SlaRow("", month, total_name)),
         ):
             row.alarms += 1
             if acked:
@@ -166,7 +168,7 @@ def format_seconds(value: float | None) -> str:
     if value is None:
         return "—"
     if value < 120:
-        return f"{value:.0f} 秒"
+        return _("%(n)s 秒") % {"n": f"{value:.0f}"}
     if value < 7200:
-        return f"{value / 60:.1f} 分钟"
-    return f"{value / 3600:.1f} 小时"
+        return _("%(n)s 分钟") % {"n": f"{value / 60:.1f}"}
+    return _("%(n)s 小时") % {"n": f"{value / 3600:.1f}"}

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.people.models import Elder
 from yiyang.people.timeline import TimelineEvent, register
@@ -18,15 +19,18 @@ def safety_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
     if user.has_perm("safety.view_alarm"):
         for alarm in Alarm.objects.filter(elder=elder).order_by("-raised_at")[:50]:
             if alarm.closed_at:
-                detail = f"{alarm.get_outcome_display()}；{alarm.notes[:60]}"
+                detail = _("%(outcome)s；%(notes)s") % {
+                    "outcome": alarm.get_outcome_display(),
+                    "notes": alarm.notes[:60],
+                }
             else:
-                detail = f"处理中：{alarm.get_status_display()}"
+                detail = _("处理中：%(status)s") % {"status": alarm.get_status_display()}
             if alarm.event_count > 1:
-                detail += f"（合并 {alarm.event_count} 次事件）"
+                detail += _("（合并 %(n)s 次事件）") % {"n": alarm.event_count}
             yield TimelineEvent(
                 alarm.raised_at,
-                "安全",
-                f"告警：{alarm.get_kind_display()}",
+                _("安全"),
+                _("告警：%(kind)s") % {"kind": alarm.get_kind_display()},
                 detail,
                 alarm.get_absolute_url(),
                 tone="danger" if alarm.is_open else "secondary",
@@ -36,8 +40,8 @@ def safety_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
             when = timezone.make_aware(datetime.datetime.combine(device.installed_on, datetime.time(9)))
             yield TimelineEvent(
                 when,
-                "安全",
-                f"安装{device.get_kind_display()}",
+                _("安全"),
+                _("安装%(kind)s") % {"kind": device.get_kind_display()},
                 f"{device.serial} {device.installer}".strip(),
                 device.get_absolute_url(),
                 tone="info",

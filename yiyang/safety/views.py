@@ -17,9 +17,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 
 from yiyang.core import audit
+from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.scoping import permission_name, user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
@@ -142,9 +145,9 @@ class DeviceTestAddView(ScopedViewMixin, View):
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
-            messages.success(request, "已登记测试")
+            messages.success(request, _("已登记测试"))
         else:
-            messages.error(request, "请填写测试日期")
+            messages.error(request, _("请填写测试日期"))
         return HttpResponseRedirect(device.get_absolute_url())
 
 
@@ -182,7 +185,7 @@ class MaintenanceTaskCloseView(ScopedViewMixin, View):
         task = self.get_object()
         try:
             actions.maintenance_task_close(task=task, note=request.POST.get("note", ""), actor=request.user)
-            messages.success(request, f"已完成：{task}")
+            messages.success(request, _("已完成：%(task)s") % {"task": task})
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return HttpResponseRedirect(reverse("safety:maintenancetask_list"))
@@ -220,7 +223,7 @@ class RuleConfigListView(UnscopedListView):
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
-        context["title"] = "监护规则"
+        context["title"] = _("监护规则")
         return context
 
 
@@ -285,14 +288,18 @@ def _panel_context(request: HttpRequest, alarm: Alarm, error: str = "") -> dict[
     called = {c.contact_id for c in calls if c.contact_id} | (
         {None} if any(c.contact_id is None for c in calls) else set()
     )
+
+    def took(field: str) -> float | None:
+        return alarm.seconds_between("raised_at", field)
+
     steps = [
-        ("告警", alarm.raised_at, None),
-        ("接警", alarm.acknowledged_at, alarm.seconds_between("raised_at", "acknowledged_at")),
-        ("开始联系", alarm.contacting_at, alarm.seconds_between("raised_at", "contacting_at")),
-        ("联系上", alarm.reached_at, alarm.seconds_between("raised_at", "reached_at")),
-        ("派遣", alarm.dispatched_at, alarm.seconds_between("raised_at", "dispatched_at")),
-        ("到场", alarm.on_site_at, alarm.seconds_between("raised_at", "on_site_at")),
-        ("关闭", alarm.closed_at, alarm.seconds_between("raised_at", "closed_at")),
+        (pgettext("alarm step", "告警"), alarm.raised_at, None),
+        (pgettext("alarm step", "接警"), alarm.acknowledged_at, took("acknowledged_at")),
+        (pgettext("alarm step", "开始联系"), alarm.contacting_at, took("contacting_at")),
+        (pgettext("alarm step", "联系上"), alarm.reached_at, took("reached_at")),
+        (pgettext("alarm step", "派遣"), alarm.dispatched_at, took("dispatched_at")),
+        (pgettext("alarm step", "到场"), alarm.on_site_at, took("on_site_at")),
+        (pgettext("alarm step", "关闭"), alarm.closed_at, took("closed_at")),
     ]
     history = Alarm.objects.for_user(user).filter(elder=elder).exclude(pk=alarm.pk).order_by("-raised_at")[:5]
     grid_workers = ", ".join(
@@ -382,14 +389,14 @@ class AlarmActionView(ScopedViewMixin, View):
         elif self.step == "contact":
             form = CallForm(data)
             if not form.is_valid():
-                raise ValidationError("请选择通话结果")
+                raise ValidationError(_("请选择通话结果"))
             contact = None
             if form.cleaned_data["contact"]:
                 contact = ElderContact.objects.filter(
                     pk=form.cleaned_data["contact"], elder_id=alarm.elder_id
                 ).first()
                 if contact is None:
-                    raise ValidationError("联系人不存在")
+                    raise ValidationError(_("联系人不存在"))
             actions.alarm_call(
                 alarm=alarm,
                 contact=contact,
@@ -400,7 +407,7 @@ class AlarmActionView(ScopedViewMixin, View):
         elif self.step == "dispatch":
             dform = DispatchForm(data)
             if not dform.is_valid():
-                raise ValidationError("请选择派遣对象")
+                raise ValidationError(_("请选择派遣对象"))
             actions.alarm_dispatch(
                 alarm=alarm, target=dform.cleaned_data["target"], to=dform.cleaned_data["to"], actor=user
             )
@@ -409,7 +416,7 @@ class AlarmActionView(ScopedViewMixin, View):
         elif self.step == "close":
             cform = CloseForm(data)
             if not cform.is_valid():
-                raise ValidationError("请选择处置结果并填写处置记录")
+                raise ValidationError(_("请选择处置结果并填写处置记录"))
             actions.alarm_close(
                 alarm=alarm,
                 outcome=cform.cleaned_data["outcome"],
@@ -431,12 +438,12 @@ class ContactRevealView(ScopedViewMixin, View):
         form = RevealReasonForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError("请填写查看事由")
+                raise ValidationError(_("请填写查看事由"))
             value = actions.contact_phone_reveal(
                 contact=contact, reason=form.cleaned_data["reason"], actor=request.user
             )
         except (ValidationError, PermissionDenied) as exc:
-            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else "无权查看"
+            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else _("无权查看")
             return HttpResponse(format_html('<span class="text-danger">{}</span>', text), status=400)
         return HttpResponse(format_html('<span class="font-monospace revealed">{}</span>', value))
 
@@ -448,7 +455,8 @@ class ContactRevealView(ScopedViewMixin, View):
 def board(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("safety.view_alarm"):
         raise PermissionDenied
-    return render(request, "safety/board.html", {"title": "告警看板", "breadcrumbs": [("告警看板", "")]})
+    title = _("告警看板")
+    return render(request, "safety/board.html", {"title": title, "breadcrumbs": [(title, "")]})
 
 
 @login_required
@@ -500,8 +508,8 @@ def checkin_today(request: HttpRequest) -> HttpResponse:
         request,
         "safety/checkin_today.html",
         {
-            "title": "平安签到",
-            "breadcrumbs": [("平安签到", "")],
+            "title": _("平安签到"),
+            "breadcrumbs": [(_("平安签到"), "")],
             "rows": rows,
             "done": done,
             "today": today,
@@ -520,14 +528,14 @@ def checkin_record(request: HttpRequest, elder_pk: int) -> HttpResponse:
     form = CheckInForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("请选择方式")
+            raise ValidationError(_("请选择方式"))
         actions.checkin_record(
             elder=elder,
             method=form.cleaned_data["method"],
             note=form.cleaned_data["note"],
             actor=request.user,
         )
-        messages.success(request, f"已登记 {elder.name} 今日平安")
+        messages.success(request, _("已登记 %(name)s 今日平安") % {"name": elder.name})
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     except PermissionDenied:
@@ -560,10 +568,12 @@ def sla(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     date_from = _parse_date(request.GET.get("date_from"), _month_start(today, 5))
     date_to = _parse_date(request.GET.get("date_to"), today)
-    rows = selectors.sla_rows(user, date_from, date_to)
     health = selectors.device_health(user, today)
     if request.GET.get("export") == "xlsx":
-        return _sla_export(request, rows, health)
+        # The spreadsheet keeps its Chinese headers, so its rows (合计) are Chinese too.
+        with records_language():
+            return _sla_export(request, selectors.sla_rows(user, date_from, date_to), health)
+    rows = selectors.sla_rows(user, date_from, date_to)
     totals = [r for r in rows if not r.street_path]
     chart = {
         "months": [r.month for r in totals],
@@ -578,8 +588,8 @@ def sla(request: HttpRequest) -> HttpResponse:
         request,
         "safety/sla.html",
         {
-            "title": "服务水平",
-            "breadcrumbs": [("服务水平", "")],
+            "title": _("服务水平"),
+            "breadcrumbs": [(_("服务水平"), "")],
             "rows": rows,
             "health": health,
             "date_from": date_from,

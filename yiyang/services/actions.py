@@ -19,10 +19,12 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area
 from yiyang.core import audit, crypto
+from yiyang.core.i18n import records_language, stored
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import permission_name
 from yiyang.people.models import Elder
@@ -78,7 +80,7 @@ def _in_scope(actor: Any, obj: Any, action: str) -> None:
         return
     manager = type(obj)._default_manager
     if not manager.for_user(actor, action).filter(pk=obj.pk).exists():
-        raise PermissionDenied("不在您的管辖范围内")
+        raise PermissionDenied(_("不在您的管辖范围内"))
 
 
 def _is_provider_staff(actor: Any) -> bool:
@@ -94,7 +96,7 @@ def _member_of(actor: Any, provider_id: int | None) -> bool:
 def _acting_for_provider(actor: Any, order: WorkOrder) -> None:
     """Provider staff act only on their organisation's orders; office staff may act for a provider."""
     if _is_provider_staff(actor) and not _member_of(actor, order.provider_id):
-        raise PermissionDenied("不是本单位的工单")
+        raise PermissionDenied(_("不是本单位的工单"))
 
 
 def _record(actor: Any, obj: Any, verb: str, before: audit.Snapshot | None, message: str = "") -> None:
@@ -141,10 +143,10 @@ def work_order_create(
     """受理: take a request in. Duplicates are the caller's decision (the page warns), not refused."""
     _require(actor, "services.add_workorder")
     if actor is not None and not Elder.objects.for_user(actor, "view").filter(pk=elder.pk).exists():
-        raise PermissionDenied("不在您的管辖范围内")
+        raise PermissionDenied(_("不在您的管辖范围内"))
     day = _local_day(scheduled_start)
     if not item.is_valid_on(day):
-        raise ValidationError({"item": "该服务项目在预约日期不在有效期内"})
+        raise ValidationError({"item": _("该服务项目在预约日期不在有效期内")})
     now = timezone.now()
     with transaction.atomic():
         order = WorkOrder(
@@ -181,7 +183,7 @@ def work_order_dispatch(*, order: WorkOrder, provider: Provider, actor: Any) -> 
     """派单 to a provider (or reassign to another before the visit starts)."""
     _require(actor, "services.change_workorder")
     if _is_provider_staff(actor):
-        raise PermissionDenied("服务商不能派单")
+        raise PermissionDenied(_("服务商不能派单"))
     _in_scope(actor, order, "change")
     if order.status not in (
         OrderStatus.NEW,
@@ -189,9 +191,9 @@ def work_order_dispatch(*, order: WorkOrder, provider: Provider, actor: Any) -> 
         OrderStatus.ACCEPTED,
         OrderStatus.ASSIGNED,
     ):
-        raise ValidationError("该工单已开始服务或已结束，不能再派单")
+        raise ValidationError(_("该工单已开始服务或已结束，不能再派单"))
     if not providers_covering(order.item, order.area_path, order.plan_date).filter(pk=provider.pk).exists():
-        raise ValidationError({"provider": "该服务商没有覆盖此服务项目和老人所在区域的有效协议"})
+        raise ValidationError({"provider": _("该服务商没有覆盖此服务项目和老人所在区域的有效协议")})
     with transaction.atomic():
         before = audit.snapshot(order)
         reassign = order.provider_id is not None and order.provider_id != provider.pk
@@ -221,7 +223,7 @@ def work_order_accept(*, order: WorkOrder, actor: Any) -> WorkOrder:
     if order.status == OrderStatus.ACCEPTED:
         return order
     if order.status != OrderStatus.DISPATCHED:
-        raise ValidationError("只有待接单的工单可以接单")
+        raise ValidationError(_("只有待接单的工单可以接单"))
     with transaction.atomic():
         before = audit.snapshot(order)
         order.status = OrderStatus.ACCEPTED
@@ -238,9 +240,9 @@ def work_order_reject(*, order: WorkOrder, reason: str, actor: Any) -> WorkOrder
     _acting_for_provider(actor, order)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写拒单原因"})
+        raise ValidationError({"reason": _("请填写拒单原因")})
     if order.status not in (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.ASSIGNED):
-        raise ValidationError("该工单当前不能拒单")
+        raise ValidationError(_("该工单当前不能拒单"))
     with transaction.atomic():
         before = audit.snapshot(order)
         provider = order.provider
@@ -259,16 +261,16 @@ def work_order_assign(*, order: WorkOrder, worker: Worker, actor: Any) -> WorkOr
     _in_scope(actor, order, "change")
     _acting_for_provider(actor, order)
     if order.status not in (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.ASSIGNED):
-        raise ValidationError("请先派单给服务商")
+        raise ValidationError(_("请先派单给服务商"))
     if worker.provider_id != order.provider_id:
-        raise ValidationError({"worker": "助老员不属于接单的服务商"})
+        raise ValidationError({"worker": _("助老员不属于接单的服务商")})
     if not worker.is_active:
-        raise ValidationError({"worker": "助老员不在岗"})
+        raise ValidationError({"worker": _("助老员不在岗")})
     qualified = worker.qualifications.filter(category=order.item.category).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=order.plan_date)
     )
     if not qualified.exists():
-        raise ValidationError({"worker": "助老员没有该服务类别的有效资质"})
+        raise ValidationError({"worker": _("助老员没有该服务类别的有效资质")})
     with transaction.atomic():
         before = audit.snapshot(order)
         now = timezone.now()
@@ -284,17 +286,17 @@ def work_order_assign(*, order: WorkOrder, worker: Worker, actor: Any) -> WorkOr
 def work_order_cancel(*, order: WorkOrder, reason: str, actor: Any) -> WorkOrder:
     _require(actor, "services.change_workorder")
     if _is_provider_staff(actor):
-        raise PermissionDenied("服务商不能取消工单，请拒单")
+        raise PermissionDenied(_("服务商不能取消工单，请拒单"))
     _in_scope(actor, order, "change")
     if not reason.strip():
-        raise ValidationError({"reason": "请填写取消原因"})
+        raise ValidationError({"reason": _("请填写取消原因")})
     if order.status not in (
         OrderStatus.NEW,
         OrderStatus.DISPATCHED,
         OrderStatus.ACCEPTED,
         OrderStatus.ASSIGNED,
     ):
-        raise ValidationError("已开始服务的工单不能取消")
+        raise ValidationError(_("已开始服务的工单不能取消"))
     with transaction.atomic():
         before = audit.snapshot(order)
         order.status = OrderStatus.CANCELLED
@@ -332,7 +334,7 @@ def _flag(
         action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
         verb="serviceexception.raise",
         after=audit.snapshot(exc),
-        message=f"{exc.get_kind_display()}：{detail}",
+        message=f"{stored(ExceptionKind(exc.kind).label)}：{detail}",
     )
     return exc
 
@@ -368,10 +370,10 @@ def _distance_check(
 
 def _worker_for(actor: Any, order: WorkOrder) -> Worker:
     if order.worker is None:
-        raise ValidationError("工单尚未派给助老员")
+        raise ValidationError(_("工单尚未派给助老员"))
     own = getattr(actor, "service_worker", None) if actor is not None else None
     if own is not None and own.pk != order.worker_id:
-        raise PermissionDenied("这不是派给您的工单")
+        raise PermissionDenied(_("这不是派给您的工单"))
     return order.worker
 
 
@@ -392,7 +394,7 @@ def visit_check_in(
     if existing is not None:
         return existing
     if order.status != OrderStatus.ASSIGNED:
-        raise ValidationError("只有已派人的工单可以签到")
+        raise ValidationError(_("只有已派人的工单可以签到"))
     worker = _worker_for(actor, order)
     at = at or timezone.now()
     with transaction.atomic():
@@ -454,7 +456,7 @@ def visit_check_out(
             return visit
         at = at or timezone.now()
         if at < visit.checkin_at:
-            raise ValidationError("签退时间早于签到时间")
+            raise ValidationError(_("签退时间早于签到时间"))
         before = audit.snapshot(visit)
         visit.checkout_at = at
         visit.checkout_latitude = latitude
@@ -548,9 +550,9 @@ def visit_sign_off(
     if visit.verified:
         return visit
     if visit.checkout_at is None:
-        raise ValidationError("请先签退再请老人签字")
+        raise ValidationError(_("请先签退再请老人签字"))
     if signed_by == SignoffBy.PROXY and not signer_name.strip():
-        raise ValidationError({"signer_name": "代签需填写代签人姓名"})
+        raise ValidationError({"signer_name": _("代签需填写代签人姓名")})
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
         if visit.verified:
@@ -558,15 +560,15 @@ def visit_sign_off(
         before = audit.snapshot(visit)
         if method == SignoffMethod.SIGNATURE:
             if not signature_png or not signature_png.startswith(PNG_MAGIC) or len(signature_png) > 2_000_000:
-                raise ValidationError({"signature": "签名图片无效"})
+                raise ValidationError({"signature": _("签名图片无效")})
             visit.signature.save(f"visit-{visit.pk}.png", ContentFile(signature_png), save=False)
         elif method == SignoffMethod.CODE:
             expected = visit_signoff_code(visit)
             if not expected or not secrets.compare_digest(expected, (code or "").strip()):
-                raise ValidationError({"code": "验证码错误或已过期"})
+                raise ValidationError({"code": _("验证码错误或已过期")})
             visit.signoff_code_enc = ""
         else:
-            raise ValidationError({"method": "未知的签字方式"})
+            raise ValidationError({"method": _("未知的签字方式")})
         visit.signoff_method = method
         visit.signoff_by = signed_by
         visit.signoff_name = signer_name.strip()[:50]
@@ -584,7 +586,7 @@ def visit_sign_off(
             verb="visit.signoff",
             before=before,
             after=audit.snapshot(visit),
-            message=f"{visit.get_signoff_by_display()}{visit.get_signoff_method_display()}",
+            message=f"{stored(SignoffBy(visit.signoff_by).label)}{stored(SignoffMethod(visit.signoff_method).label)}",
         )
         _record(actor, order, "workorder.verify", order_before, "服务对象签字认证")
         _sample_return_call(visit, actor)
@@ -614,7 +616,7 @@ def visit_add_photo(*, visit: Visit, content: bytes, filename: str = "photo.jpg"
     _in_scope(actor, visit, "change")
     _acting_for_provider(actor, visit.work_order)
     if not content or len(content) > 8_000_000:
-        raise ValidationError({"photo": "照片为空或超过 8 MB"})
+        raise ValidationError({"photo": _("照片为空或超过 8 MB")})
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         photo = VisitPhoto.objects.filter(visit=visit, sha256=digest).first()
@@ -655,11 +657,11 @@ def exception_resolve(
     _require(actor, "services.change_serviceexception")
     _in_scope(actor, exception, "change")
     if outcome not in (ExceptionStatus.CONFIRMED, ExceptionStatus.DISMISSED):
-        raise ValidationError({"outcome": "请选择处理结论"})
+        raise ValidationError({"outcome": _("请选择处理结论")})
     if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写处理说明"})
+        raise ValidationError({"reason": _("请填写处理说明")})
     if exception.status != ExceptionStatus.OPEN:
-        raise ValidationError("该异常已处理")
+        raise ValidationError(_("该异常已处理"))
     with transaction.atomic():
         before = audit.snapshot(exception)
         exception.status = outcome
@@ -714,7 +716,7 @@ def visit_rate(*, visit: Visit, score: int, comment: str = "", actor: Any) -> Vi
     _require(actor, "services.add_visitrating")
     _in_scope(actor, visit, "view")
     if not 1 <= int(score) <= 5:
-        raise ValidationError({"score": "评分为 1–5 分"})
+        raise ValidationError({"score": _("评分为 1–5 分")})
     with transaction.atomic():
         rating, created = VisitRating.objects.update_or_create(
             visit=visit,
@@ -764,6 +766,12 @@ def return_call_record(
 
 
 # -- recurring plans ----------------------------------------------------------------------------------
+
+
+def _plan_note(plan: RecurringPlan) -> str:
+    """The generated order's description: saved, so in the records' language."""
+    with records_language():
+        return f"服务计划：{plan}"
 
 
 def plans_generate(*, start: datetime.date, days: int = 14, actor: Any = None) -> int:
@@ -820,7 +828,7 @@ def plans_generate(*, start: datetime.date, days: int = 14, actor: Any = None) -
                     plan=plan,
                     plan_date=day,
                     area_path=plan.elder.area_path,
-                    description=f"服务计划：{plan}",
+                    description=_plan_note(plan),
                 )
             )
     with transaction.atomic():
@@ -853,7 +861,7 @@ def entitlement_save(*, entitlement: Entitlement, actor: Any) -> Entitlement:
     if entitlement.valid_to:
         overlap = overlap.filter(valid_from__lte=entitlement.valid_to)
     if overlap.exists():
-        raise ValidationError("与已有服务额度的有效期重叠")
+        raise ValidationError(_("与已有服务额度的有效期重叠"))
     with transaction.atomic():
         before = None if creating else audit.snapshot(Entitlement.objects.get(pk=entitlement.pk))
         entitlement.save()
@@ -912,19 +920,22 @@ def agreement_save(
     creating = agreement.pk is None
     _require(actor, f"services.{'add' if creating else 'change'}_serviceagreement")
     if agreement.valid_to and agreement.valid_to < agreement.valid_from:
-        raise ValidationError({"valid_to": "到期日期不能早于生效日期"})
+        raise ValidationError({"valid_to": _("到期日期不能早于生效日期")})
     priced = list(items)
     if not priced:
-        raise ValidationError("协议至少包含一个服务项目")
+        raise ValidationError(_("协议至少包含一个服务项目"))
     for item, price in priced:
         if price < 0:
-            raise ValidationError(f"{item.name}：协议价不能为负数")
+            raise ValidationError(_("%(item)s：协议价不能为负数") % {"item": item.name})
         clash = agreement_overlaps(
             provider=agreement.provider, item=item, valid_from=agreement.valid_from,
             valid_to=agreement.valid_to, exclude_pk=agreement.pk,
         )  # fmt: skip
         if clash is not None:
-            raise ValidationError(f"{item.name} 已在协议 {clash.number} 中定价，有效期重叠")
+            raise ValidationError(
+                _("%(item)s 已在协议 %(number)s 中定价，有效期重叠")
+                % {"item": item.name, "number": clash.number}
+            )
     with transaction.atomic():
         before = None if creating else _agreement_state(ServiceAgreement.objects.get(pk=agreement.pk))
         agreement.save()
@@ -974,18 +985,18 @@ def worker_save(
     _require(actor, f"services.{'add' if creating else 'change'}_worker")
     if _is_provider_staff(actor):
         if not _member_of(actor, worker.provider_id):
-            raise PermissionDenied("不是本单位的助老员")
+            raise PermissionDenied(_("不是本单位的助老员"))
         if not creating and not _member_of(
             actor, Worker.objects.values_list("provider_id", flat=True).get(pk=worker.pk)
         ):
-            raise PermissionDenied("不是本单位的助老员")
+            raise PermissionDenied(_("不是本单位的助老员"))
     if (
         worker.user_id is not None
         and not ProviderMembership.objects.filter(
             user_id=worker.user_id, provider_id=worker.provider_id
         ).exists()
     ):
-        raise ValidationError({"user": "登录账号须是该服务商的工作人员（先在服务商页面添加人员）"})
+        raise ValidationError({"user": _("登录账号须是该服务商的工作人员（先在服务商页面添加人员）")})
     with transaction.atomic():
         before = None if creating else _worker_state(Worker.objects.get(pk=worker.pk))
         if phone is not None:
@@ -1018,9 +1029,11 @@ def provider_member_add(*, provider: Provider, user: Any, actor: Any) -> Provide
     """添加服务商人员: the account then sees (only) this organisation's orders and workers."""
     _require(actor, "services.change_provider")
     if getattr(user, "role", "") != Role.PROVIDER_STAFF:
-        raise ValidationError({"user": "只能添加角色为“服务商人员”的账号"})
+        raise ValidationError({"user": _("只能添加角色为“服务商人员”的账号")})
     if ProviderMembership.objects.filter(user=user, provider=provider).exists():
-        raise ValidationError({"user": f"{user} 已是 {provider} 的工作人员"})
+        raise ValidationError(
+            {"user": _("%(user)s 已是 %(provider)s 的工作人员") % {"user": user, "provider": provider}}
+        )
     with transaction.atomic():
         membership = ProviderMembership.objects.create(user=user, provider=provider)
         audit.record_change(
@@ -1288,7 +1301,7 @@ def settlement_add_visits(*, settlement: Settlement, visits: Iterable[Visit], ac
     _require(actor, "services.add_settlement")
     _in_scope(actor, settlement, "view")
     if settlement.status not in (SettlementStatus.DRAFT, SettlementStatus.RETURNED):
-        raise ValidationError("结算单已提交审核，不能再加入服务记录")
+        raise ValidationError(_("结算单已提交审核，不能再加入服务记录"))
     first, last = month_bounds(settlement.month)
     ids = [v.pk for v in visits]
     if not ids:
@@ -1303,13 +1316,13 @@ def settlement_add_visits(*, settlement: Settlement, visits: Iterable[Visit], ac
         if visit.pk in eligible and visit.area_path.startswith(settlement.area_path):
             continue
         if not visit.verified:
-            problems.append(f"{visit.work_order.number} 未核验")
+            problems.append(_("%(number)s 未核验") % {"number": visit.work_order.number})
         elif SettlementLine.objects.filter(visit=visit).exists():
-            problems.append(f"{visit.work_order.number} 已结算")
+            problems.append(_("%(number)s 已结算") % {"number": visit.work_order.number})
         else:
-            problems.append(f"{visit.work_order.number} 不属于本结算单")
+            problems.append(_("%(number)s 不属于本结算单") % {"number": visit.work_order.number})
     if problems:
-        raise ValidationError("；".join(problems))
+        raise ValidationError(problems)
     with transaction.atomic():
         Settlement.objects.select_for_update().filter(pk=settlement.pk).exists()
         extra: dict[str, Any] = {f"v{i}": pk for i, pk in enumerate(ids)}
@@ -1334,9 +1347,9 @@ def settlement_review(*, settlement: Settlement, approve: bool, note: str = "", 
     _require(actor, "services.review_settlement")
     _in_scope(actor, settlement, "view")
     if settlement.status not in (SettlementStatus.DRAFT, SettlementStatus.RETURNED):
-        raise ValidationError("该结算单不在待审核状态")
+        raise ValidationError(_("该结算单不在待审核状态"))
     if not approve and not note.strip():
-        raise ValidationError({"note": "退回需填写原因"})
+        raise ValidationError({"note": _("退回需填写原因")})
     with transaction.atomic():
         before = audit.snapshot(settlement)
         settlement.status = SettlementStatus.REVIEWED if approve else SettlementStatus.RETURNED
@@ -1355,9 +1368,9 @@ def settlement_approve(
     _require(actor, "services.approve_settlement")
     _in_scope(actor, settlement, "view")
     if settlement.status != SettlementStatus.REVIEWED:
-        raise ValidationError("街道审核通过后才能审批")
+        raise ValidationError(_("街道审核通过后才能审批"))
     if not approve and not note.strip():
-        raise ValidationError({"note": "退回需填写原因"})
+        raise ValidationError({"note": _("退回需填写原因")})
     with transaction.atomic():
         before = audit.snapshot(settlement)
         settlement.status = SettlementStatus.APPROVED if approve else SettlementStatus.RETURNED

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ServicesConfig(AppConfig):
     name = "yiyang.services"
     label = "services"
-    verbose_name = "居家社区服务"
+    verbose_name = _("居家社区服务")
 
     def ready(self) -> None:
         from yiyang.services import navigation, permissions, scoping, timeline  # noqa: F401  (registrations)

@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.core.dated import in_force_q
 from yiyang.people.selectors import elder_search_q
@@ -45,15 +46,15 @@ def _elder_ids(q: Q) -> Any:
 
 
 class WorkOrderFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="老人/工单号", method="filter_q")
-    status = django_filters.ChoiceFilter(label="状态", choices=OrderStatus.choices)
+    q = django_filters.CharFilter(label=_("老人/工单号"), method="filter_q")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=OrderStatus.choices)
     category = django_filters.ChoiceFilter(
-        label="服务类别", choices=ServiceCategory.choices, field_name="item__category"
+        label=_("服务类别"), choices=ServiceCategory.choices, field_name="item__category"
     )
-    urgency = django_filters.ChoiceFilter(label="紧急程度", choices=Urgency.choices)
-    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
-    date_from = django_filters.DateFilter(label="服务日期从", field_name="plan_date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label="至", field_name="plan_date", lookup_expr="lte")
+    urgency = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Urgency.choices)
+    provider = django_filters.ModelChoiceFilter(label=_("服务商"), queryset=Provider.objects.all())
+    date_from = django_filters.DateFilter(label=_("服务日期从"), field_name="plan_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("至"), field_name="plan_date", lookup_expr="lte")
 
     class Meta:
         model = WorkOrder
@@ -67,9 +68,9 @@ class WorkOrderFilterSet(django_filters.FilterSet):
 
 
 class ExceptionFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label="处理状态", choices=ExceptionStatus.choices)
-    kind = django_filters.ChoiceFilter(label="异常类型", choices=ExceptionKind.choices)
-    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
+    status = django_filters.ChoiceFilter(label=_("处理状态"), choices=ExceptionStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("异常类型"), choices=ExceptionKind.choices)
+    provider = django_filters.ModelChoiceFilter(label=_("服务商"), queryset=Provider.objects.all())
 
     class Meta:
         model = ServiceException
@@ -77,8 +78,8 @@ class ExceptionFilterSet(django_filters.FilterSet):
 
 
 class ReturnCallFilterSet(django_filters.FilterSet):
-    pending = django_filters.BooleanFilter(label="待回访", field_name="called_at", lookup_expr="isnull")
-    complaint = django_filters.BooleanFilter(label="有投诉")
+    pending = django_filters.BooleanFilter(label=_("待回访"), field_name="called_at", lookup_expr="isnull")
+    complaint = django_filters.BooleanFilter(label=_("有投诉"))
 
     class Meta:
         model = ReturnCall
@@ -86,9 +87,9 @@ class ReturnCallFilterSet(django_filters.FilterSet):
 
 
 class SettlementFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label="状态", choices=SettlementStatus.choices)
-    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
-    month = django_filters.DateFilter(label="月份（当月1日）")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=SettlementStatus.choices)
+    provider = django_filters.ModelChoiceFilter(label=_("服务商"), queryset=Provider.objects.all())
+    month = django_filters.DateFilter(label=_("月份（当月1日）"))
 
     class Meta:
         model = Settlement
@@ -114,8 +115,8 @@ class RecurringPlanFilterSet(django_filters.FilterSet):
 
 
 class ServiceAgreementFilterSet(django_filters.FilterSet):
-    number = django_filters.CharFilter(label="协议编号", lookup_expr="icontains")
-    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
+    number = django_filters.CharFilter(label=_("协议编号"), lookup_expr="icontains")
+    provider = django_filters.ModelChoiceFilter(label=_("服务商"), queryset=Provider.objects.all())
 
     class Meta:
         model = ServiceAgreement
@@ -123,9 +124,9 @@ class ServiceAgreementFilterSet(django_filters.FilterSet):
 
 
 class ServicePointFilterSet(django_filters.FilterSet):
-    name = django_filters.CharFilter(label="名称", lookup_expr="icontains")
-    kind = django_filters.ChoiceFilter(label="类型", choices=PointKind.choices)
-    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
+    name = django_filters.CharFilter(label=_("名称"), lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=PointKind.choices)
+    provider = django_filters.ModelChoiceFilter(label=_("服务商"), queryset=Provider.objects.all())
 
     class Meta:
         model = ServicePoint
@@ -133,10 +134,10 @@ class ServicePointFilterSet(django_filters.FilterSet):
 
 
 class WorkerFilterSet(django_filters.FilterSet):
-    name = django_filters.CharFilter(label="姓名", lookup_expr="contains")
-    provider = django_filters.ModelChoiceFilter(label="服务商", queryset=Provider.objects.all())
+    name = django_filters.CharFilter(label=_("姓名"), lookup_expr="contains")
+    provider = django_filters.ModelChoiceFilter(label=_("服务商"), queryset=Provider.objects.all())
     category = django_filters.ChoiceFilter(
-        label="资质类别",
+        label=_("资质类别"),
         choices=ServiceCategory.choices,
         field_name="qualifications__category",
         distinct=True,
@@ -148,9 +149,9 @@ class WorkerFilterSet(django_filters.FilterSet):
 
 
 class EntitlementFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="老人（姓名/拼音/证件后四位）", method="filter_q")
-    unit = django_filters.ChoiceFilter(label="额度单位", choices=EntitlementUnit.choices)
-    current = django_filters.BooleanFilter(label="当前有效", method="filter_current")
+    q = django_filters.CharFilter(label=_("老人（姓名/拼音/证件后四位）"), method="filter_q")
+    unit = django_filters.ChoiceFilter(label=_("额度单位"), choices=EntitlementUnit.choices)
+    current = django_filters.BooleanFilter(label=_("当前有效"), method="filter_current")
 
     class Meta:
         model = Entitlement

@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiyang.accounts.models import User
 from yiyang.accounts.roles import Role
@@ -30,6 +32,12 @@ from yiyang.services.models import (
     Worker,
 )
 from yiyang.services.scoping import provider_ids
+
+
+def _account_label(user: Any) -> str:
+    if str(user) == user.username:
+        return str(user.username)
+    return _("%(username)s（%(name)s）") % {"username": user.username, "name": user}
 
 
 class _UserForm(forms.ModelForm):
@@ -72,21 +80,28 @@ def _next_hour() -> datetime.datetime:
 
 
 class IntakeForm(forms.Form):
-    item = forms.ModelChoiceField(label="服务项目", queryset=ServiceItem.objects.none())
+    item = forms.ModelChoiceField(label=gettext_lazy("服务项目"), queryset=ServiceItem.objects.none())
     source = forms.ChoiceField(
-        label="来源", choices=[c for c in RequestSource.choices if c[0] not in ("plan", "api")]
+        label=gettext_lazy("来源"), choices=[c for c in RequestSource.choices if c[0] not in ("plan", "api")]
     )
-    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    urgency = forms.ChoiceField(
+        label=gettext_lazy("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
     scheduled_start = forms.DateTimeField(
-        label="预约时间",
+        label=gettext_lazy("预约时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    minutes = forms.IntegerField(label="时长（分钟）", min_value=10, max_value=600, required=False)
-    caller = forms.CharField(label="来电/申请人", max_length=50, required=False)
-    description = forms.CharField(
-        label="需求描述", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    minutes = forms.IntegerField(
+        label=gettext_lazy("时长（分钟）"), min_value=10, max_value=600, required=False
     )
-    confirm_duplicate = forms.BooleanField(label="已有同类未完成工单，仍要受理", required=False)
+    caller = forms.CharField(label=gettext_lazy("来电/申请人"), max_length=50, required=False)
+    description = forms.CharField(
+        label=gettext_lazy("需求描述"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm_duplicate = forms.BooleanField(label=gettext_lazy("已有同类未完成工单，仍要受理"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,35 +110,37 @@ class IntakeForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=200)
+    reason = forms.CharField(label=gettext_lazy("原因"), max_length=200)
 
 
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="结论",
+        label=gettext_lazy("结论"),
         choices=[
-            (ExceptionStatus.DISMISSED, "核实无误"),
-            (ExceptionStatus.CONFIRMED, "确认异常（不予结算）"),
+            (ExceptionStatus.DISMISSED, gettext_lazy("核实无误")),
+            (ExceptionStatus.CONFIRMED, gettext_lazy("确认异常（不予结算）")),
         ],
     )
-    reason = forms.CharField(label="处理说明", max_length=300)
+    reason = forms.CharField(label=gettext_lazy("处理说明"), max_length=300)
 
 
 class RatingForm(forms.Form):
-    score = forms.IntegerField(label="评分", min_value=1, max_value=5)
-    comment = forms.CharField(label="评价", max_length=300, required=False)
+    score = forms.IntegerField(label=gettext_lazy("评分"), min_value=1, max_value=5)
+    comment = forms.CharField(label=gettext_lazy("评价"), max_length=300, required=False)
 
 
 class ReturnCallForm(forms.Form):
-    reached = forms.BooleanField(label="已联系上", required=False)
-    satisfied = forms.BooleanField(label="满意", required=False)
-    complaint = forms.BooleanField(label="有投诉", required=False)
-    score = forms.IntegerField(label="评分（1–5）", min_value=1, max_value=5, required=False)
-    note = forms.CharField(label="回访记录", max_length=300, required=False)
+    reached = forms.BooleanField(label=gettext_lazy("已联系上"), required=False)
+    satisfied = forms.BooleanField(label=gettext_lazy("满意"), required=False)
+    complaint = forms.BooleanField(label=gettext_lazy("有投诉"), required=False)
+    score = forms.IntegerField(label=gettext_lazy("评分（1–5）"), min_value=1, max_value=5, required=False)
+    note = forms.CharField(label=gettext_lazy("回访记录"), max_length=300, required=False)
 
 
 class SignoffForm(forms.Form):
-    method = forms.ChoiceField(choices=[("signature", "签名"), ("code", "验证码")])
+    method = forms.ChoiceField(
+        choices=[("signature", gettext_lazy("签名")), ("code", gettext_lazy("验证码"))]
+    )
     signed_by = forms.ChoiceField(choices=SignoffBy.choices, initial=SignoffBy.ELDER)
     signer_name = forms.CharField(max_length=50, required=False)
     signature = forms.CharField(required=False)  # data:image/png;base64,...
@@ -132,7 +149,7 @@ class SignoffForm(forms.Form):
 
 class RecurringPlanForm(_UserForm):
     weekday_set = forms.MultipleChoiceField(
-        label="服务日", choices=Weekday.choices, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("服务日"), choices=Weekday.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -180,18 +197,26 @@ def check_coordinates(form: forms.BaseForm, lat_field: str, lng_field: str) -> N
     if lat is None or lng is None:
         return
     if LNG_RANGE[0] <= lat <= LNG_RANGE[1] and LAT_RANGE[0] <= lng <= LAT_RANGE[1]:
-        form.add_error(lat_field, "纬度和经度可能填反了：纬度约为 32，经度约为 121（南通）")
+        form.add_error(lat_field, _("纬度和经度可能填反了：纬度约为 32，经度约为 121（南通）"))
         return
     if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
-        form.add_error(lat_field, f"纬度应在 {LAT_RANGE[0]:g}–{LAT_RANGE[1]:g} 之间（中国境内）")
+        form.add_error(
+            lat_field,
+            _("纬度应在 %(low)s–%(high)s 之间（中国境内）")
+            % {"low": f"{LAT_RANGE[0]:g}", "high": f"{LAT_RANGE[1]:g}"},
+        )
     if not LNG_RANGE[0] <= lng <= LNG_RANGE[1]:
-        form.add_error(lng_field, f"经度应在 {LNG_RANGE[0]:g}–{LNG_RANGE[1]:g} 之间（中国境内）")
+        form.add_error(
+            lng_field,
+            _("经度应在 %(low)s–%(high)s 之间（中国境内）")
+            % {"low": f"{LNG_RANGE[0]:g}", "high": f"{LNG_RANGE[1]:g}"},
+        )
 
 
 def check_dates(form: forms.BaseForm, start: str = "valid_from", end: str = "valid_to") -> None:
     first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
     if first and last and last < first:
-        form.add_error(end, "结束日期不能早于开始日期")
+        form.add_error(end, _("结束日期不能早于开始日期"))
 
 
 def _own_providers(user: Any) -> Any:
@@ -207,7 +232,7 @@ class ServiceAgreementForm(_UserForm):
         model = ServiceAgreement
         fields = ["provider", "number", "areas", "valid_from", "valid_to", "note"]
         widgets = {"valid_from": _DATE, "valid_to": _DATE, "areas": forms.SelectMultiple(attrs={"size": 8})}
-        help_texts = {"areas": "可多选（按住 Ctrl）：选区县则覆盖全区，选街道则覆盖全街道"}
+        help_texts = {"areas": gettext_lazy("可多选（按住 Ctrl）：选区县则覆盖全区，选街道则覆盖全街道")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,8 +251,10 @@ class ServiceAgreementForm(_UserForm):
 
 
 class AgreementItemForm(forms.Form):
-    item = forms.ModelChoiceField(label="服务项目", queryset=ServiceItem.objects.none())
-    price = forms.DecimalField(label="协议价（元）", max_digits=12, decimal_places=2, min_value=0)
+    item = forms.ModelChoiceField(label=gettext_lazy("服务项目"), queryset=ServiceItem.objects.none())
+    price = forms.DecimalField(
+        label=gettext_lazy("协议价（元）"), max_digits=12, decimal_places=2, min_value=0
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -260,7 +287,7 @@ class AgreementItemFormSetBase(_LinesFormSet):
                 continue
             item = data["item"]
             if item.code in seen:
-                form.add_error("item", "同一服务项目只能出现一次")
+                form.add_error("item", _("同一服务项目只能出现一次"))
             seen.add(item.code)
             if head is not None:
                 clash = agreement_overlaps(
@@ -268,9 +295,11 @@ class AgreementItemFormSetBase(_LinesFormSet):
                     valid_to=head.get("valid_to"), exclude_pk=self.agreement.pk if self.agreement else None,
                 )  # fmt: skip
                 if clash is not None:
-                    form.add_error("item", f"已在协议 {clash.number} 中定价，有效期重叠")
+                    form.add_error(
+                        "item", _("已在协议 %(number)s 中定价，有效期重叠") % {"number": clash.number}
+                    )
         if not seen:
-            raise ValidationError("协议至少包含一个服务项目及其协议价")
+            raise ValidationError(_("协议至少包含一个服务项目及其协议价"))
 
 
 AgreementItemFormSet = forms.formset_factory(
@@ -282,7 +311,10 @@ class ServicePointForm(_UserForm):
     class Meta:
         model = ServicePoint
         fields = ["name", "kind", "provider", "area", "address", "latitude", "longitude", "is_active"]
-        help_texts = {"latitude": "如 32.0660（南通）", "longitude": "如 121.0730"}
+        help_texts = {
+            "latitude": gettext_lazy("如 32.0660（南通）"),
+            "longitude": gettext_lazy("如 121.0730"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -290,7 +322,7 @@ class ServicePointForm(_UserForm):
         area.queryset = Area.objects.for_user(self.user).filter(level=AreaLevel.COMMUNITY)
         provider: Any = self.fields["provider"]
         provider.queryset = _own_providers(self.user)
-        provider.empty_label = "（社区自办，无服务商）"
+        provider.empty_label = _("（社区自办，无服务商）")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -299,7 +331,7 @@ class ServicePointForm(_UserForm):
 
 
 class WorkerForm(_UserForm):
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    phone = forms.CharField(label=gettext_lazy("手机号"), max_length=20, required=False)
 
     class Meta:
         model = Worker
@@ -313,8 +345,8 @@ class WorkerForm(_UserForm):
             "is_active",
         ]
         help_texts = {
-            "user": "助老员用手机登录时使用的账号，须先在服务商页面加为工作人员",
-            "base_latitude": "派单按此计算距离，如 32.0660",
+            "user": gettext_lazy("助老员用手机登录时使用的账号，须先在服务商页面加为工作人员"),
+            "base_latitude": gettext_lazy("派单按此计算距离，如 32.0660"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -324,9 +356,11 @@ class WorkerForm(_UserForm):
         user: Any = self.fields["user"]
         members = ProviderMembership.objects.filter(provider__in=provider.queryset).values("user_id")
         user.queryset = User.objects.filter(pk__in=members).order_by("username")
-        user.label_from_instance = lambda u: f"{u.username}（{u}）" if str(u) != u.username else u.username
+        user.label_from_instance = _account_label
         if self.instance.pk and self.instance.phone_masked:
-            self.fields["phone"].help_text = f"已登记 {self.instance.phone_masked}，留空则不修改"
+            self.fields["phone"].help_text = _("已登记 %(phone)s，留空则不修改") % {
+                "phone": self.instance.phone_masked
+            }
 
     def clean_phone(self) -> str | None:
         raw = self.cleaned_data["phone"].strip()
@@ -344,16 +378,18 @@ class WorkerForm(_UserForm):
         user, provider = data.get("user"), data.get("provider")
         if user is not None and provider is not None:
             if not ProviderMembership.objects.filter(user=user, provider=provider).exists():
-                self.add_error("user", "该账号不是所选服务商的工作人员")
+                self.add_error("user", _("该账号不是所选服务商的工作人员"))
             elif Worker.objects.filter(user=user).exclude(pk=self.instance.pk).exists():
-                self.add_error("user", "该账号已绑定其他助老员")
+                self.add_error("user", _("该账号已绑定其他助老员"))
         return data
 
 
 class QualificationForm(forms.Form):
-    category = forms.ChoiceField(label="服务类别", choices=[("", "---------"), *ServiceCategory.choices])
-    certificate = forms.CharField(label="证书名称/编号", max_length=100, required=False)
-    valid_to = forms.DateField(label="有效期至", required=False, widget=_DATE)
+    category = forms.ChoiceField(
+        label=gettext_lazy("服务类别"), choices=[("", "---------"), *ServiceCategory.choices]
+    )
+    certificate = forms.CharField(label=gettext_lazy("证书名称/编号"), max_length=100, required=False)
+    valid_to = forms.DateField(label=gettext_lazy("有效期至"), required=False, widget=_DATE)
 
 
 class QualificationFormSetBase(_LinesFormSet):
@@ -367,7 +403,7 @@ class QualificationFormSetBase(_LinesFormSet):
                 continue
             category = data["category"]
             if category in seen:
-                form.add_error("category", "同一服务类别只需登记一次")
+                form.add_error("category", _("同一服务类别只需登记一次"))
             seen.add(category)
 
 
@@ -385,13 +421,13 @@ class EntitlementForm(_UserForm):
     def clean_monthly_quota(self) -> Any:
         value = self.cleaned_data["monthly_quota"]
         if value is not None and value < 0:
-            raise ValidationError("每月额度不能为负数")
+            raise ValidationError(_("每月额度不能为负数"))
         return value
 
     def clean_copay_rate(self) -> Any:
         value = self.cleaned_data["copay_rate"]
         if value is not None and not 0 <= value <= 1:
-            raise ValidationError("自付比例应在 0 到 1 之间，例如 0.1 表示自付 10%")
+            raise ValidationError(_("自付比例应在 0 到 1 之间，例如 0.1 表示自付 10%"))
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -403,11 +439,13 @@ class EntitlementForm(_UserForm):
 class MemberForm(forms.Form):
     """One account added to a provider's (or a canteen's) staff."""
 
-    user = forms.ModelChoiceField(label="账号", queryset=User.objects.none(), empty_label="请选择账号")
+    user = forms.ModelChoiceField(
+        label=gettext_lazy("账号"), queryset=User.objects.none(), empty_label=gettext_lazy("请选择账号")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user: Any = self.fields["user"]
         user.queryset = User.objects.filter(role=Role.PROVIDER_STAFF, is_active=True).order_by("username")
-        user.label_from_instance = lambda u: f"{u.username}（{u}）" if str(u) != u.username else u.username
-        user.error_messages["invalid_choice"] = "只能添加角色为“服务商人员”的有效账号"
+        user.label_from_instance = _account_label
+        user.error_messages["invalid_choice"] = _("只能添加角色为“服务商人员”的有效账号")

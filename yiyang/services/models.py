@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area
 from yiyang.core import crypto
@@ -43,6 +45,7 @@ from yiyang.services.choices import (
     SignoffBy,
     SignoffMethod,
     Urgency,
+    weekdays_text,
 )
 
 _PATTERN = ["varchar_pattern_ops"]
@@ -55,23 +58,23 @@ class ServiceItem(TimeStampedModel):
     orders and settlements of the past keep the price of their day.
     """
 
-    code = models.CharField("项目编码", max_length=20)
-    name = models.CharField("项目名称", max_length=50)
-    category = models.CharField("服务类别", max_length=16, choices=ServiceCategory.choices)
-    unit = models.CharField("计量单位", max_length=8, choices=ServiceUnit.choices)
-    price = models.DecimalField("指导价（元）", max_digits=12, decimal_places=2)
-    payment_mode = models.CharField("付费方式", max_length=12, choices=PaymentMode.choices)
+    code = models.CharField(_("项目编码"), max_length=20)
+    name = models.CharField(_("项目名称"), max_length=50)
+    category = models.CharField(_("服务类别"), max_length=16, choices=ServiceCategory.choices)
+    unit = models.CharField(_("计量单位"), max_length=8, choices=ServiceUnit.choices)
+    price = models.DecimalField(_("指导价（元）"), max_digits=12, decimal_places=2)
+    payment_mode = models.CharField(_("付费方式"), max_length=12, choices=PaymentMode.choices)
     min_minutes = models.PositiveSmallIntegerField(
-        "最短服务时长（分钟）", default=0, help_text="短于此时长的上门服务记为异常；0 表示不检查"
+        _("最短服务时长（分钟）"), default=0, help_text=_("短于此时长的上门服务记为异常；0 表示不检查")
     )
-    planned_minutes = models.PositiveSmallIntegerField("标准服务时长（分钟）", default=60)
-    valid_from = models.DateField("生效日期")
-    valid_to = models.DateField("失效日期", null=True, blank=True)
-    description = models.CharField("说明", max_length=200, blank=True)
+    planned_minutes = models.PositiveSmallIntegerField(_("标准服务时长（分钟）"), default=60)
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "服务项目"
-        verbose_name_plural = "服务项目"
+        verbose_name = _("服务项目")
+        verbose_name_plural = pgettext_lazy("plural", "服务项目")
         ordering = ["category", "code", "-valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="service_item_code_from"),
@@ -83,7 +86,10 @@ class ServiceItem(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_category_display()}）"
+        return gettext("%(name)s（%(category)s）") % {
+            "name": self.name,
+            "category": self.get_category_display(),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("services:serviceitem_list")
@@ -99,20 +105,20 @@ class ServiceItem(TimeStampedModel):
 class Provider(TimeStampedModel):
     """服务商 / 服务网点运营方: an organisation delivering home services under agreement."""
 
-    name = models.CharField("服务商名称", max_length=100, unique=True)
-    kind = models.CharField("机构类型", max_length=16, choices=ProviderKind.choices)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    contact_name = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
+    name = models.CharField(_("服务商名称"), max_length=100, unique=True)
+    kind = models.CharField(_("机构类型"), max_length=16, choices=ProviderKind.choices)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
     area = models.ForeignKey(
-        Area, verbose_name="注册所在地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area, verbose_name=_("注册所在地"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    is_active = models.BooleanField("有效", default=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "服务商"
-        verbose_name_plural = "服务商"
+        verbose_name = _("服务商")
+        verbose_name_plural = pgettext_lazy("plural", "服务商")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -130,17 +136,17 @@ class ProviderMembership(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=_("用户"),
         on_delete=models.CASCADE,
         related_name="provider_memberships",
     )
     provider = models.ForeignKey(
-        Provider, verbose_name="服务商", on_delete=models.CASCADE, related_name="members"
+        Provider, verbose_name=_("服务商"), on_delete=models.CASCADE, related_name="members"
     )
 
     class Meta:
-        verbose_name = "服务商人员"
-        verbose_name_plural = "服务商人员"
+        verbose_name = _("服务商人员")
+        verbose_name_plural = pgettext_lazy("plural", "服务商人员")
         constraints = [models.UniqueConstraint(fields=["user", "provider"], name="unique_provider_member")]
 
     def __str__(self) -> str:
@@ -151,17 +157,17 @@ class ServiceAgreement(TimeStampedModel):
     """服务协议: what a provider may deliver, where, at what agreed price, and for how long."""
 
     provider = models.ForeignKey(
-        Provider, verbose_name="服务商", on_delete=models.CASCADE, related_name="agreements"
+        Provider, verbose_name=_("服务商"), on_delete=models.CASCADE, related_name="agreements"
     )
-    number = models.CharField("协议编号", max_length=40, unique=True)
-    areas = models.ManyToManyField(Area, verbose_name="服务区域", related_name="+")
-    valid_from = models.DateField("生效日期")
-    valid_to = models.DateField("到期日期", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    number = models.CharField(_("协议编号"), max_length=40, unique=True)
+    areas = models.ManyToManyField(Area, verbose_name=_("服务区域"), related_name="+")
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("到期日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "服务协议"
-        verbose_name_plural = "服务协议"
+        verbose_name = _("服务协议")
+        verbose_name_plural = pgettext_lazy("plural", "服务协议")
         ordering = ["provider__name", "-valid_from"]
 
     def __str__(self) -> str:
@@ -175,14 +181,16 @@ class AgreementItem(models.Model):
     """协议服务项目: an item of an agreement at its agreed price (协议价)."""
 
     agreement = models.ForeignKey(
-        ServiceAgreement, verbose_name="服务协议", on_delete=models.CASCADE, related_name="items"
+        ServiceAgreement, verbose_name=_("服务协议"), on_delete=models.CASCADE, related_name="items"
     )
-    item = models.ForeignKey(ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="+")
-    price = models.DecimalField("协议价（元）", max_digits=12, decimal_places=2)
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("服务项目"), on_delete=models.PROTECT, related_name="+"
+    )
+    price = models.DecimalField(_("协议价（元）"), max_digits=12, decimal_places=2)
 
     class Meta:
-        verbose_name = "协议服务项目"
-        verbose_name_plural = "协议服务项目"
+        verbose_name = _("协议服务项目")
+        verbose_name_plural = pgettext_lazy("plural", "协议服务项目")
         constraints = [models.UniqueConstraint(fields=["agreement", "item"], name="unique_agreement_item")]
 
     def __str__(self) -> str:
@@ -194,24 +202,24 @@ class ServicePoint(TimeStampedModel):
 
     provider = models.ForeignKey(
         Provider,
-        verbose_name="服务商",
+        verbose_name=_("服务商"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="points",
     )
-    name = models.CharField("名称", max_length=100)
-    kind = models.CharField("类型", max_length=16, choices=PointKind.choices)
-    address = models.CharField("地址", max_length=200, blank=True)
-    latitude = models.FloatField("纬度")
-    longitude = models.FloatField("经度")
-    area = models.ForeignKey(Area, verbose_name="所在社区", on_delete=models.PROTECT, related_name="+")
-    area_path = models.CharField("区域路径", max_length=15, editable=False)
-    is_active = models.BooleanField("有效", default=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=PointKind.choices)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.FloatField(_("纬度"))
+    longitude = models.FloatField(_("经度"))
+    area = models.ForeignKey(Area, verbose_name=_("所在社区"), on_delete=models.PROTECT, related_name="+")
+    area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "服务网点"
-        verbose_name_plural = "服务网点"
+        verbose_name = _("服务网点")
+        verbose_name_plural = pgettext_lazy("plural", "服务网点")
         ordering = ["area_path", "name"]
 
     def __str__(self) -> str:
@@ -229,30 +237,30 @@ class Worker(TimeStampedModel):
     """
 
     provider = models.ForeignKey(
-        Provider, verbose_name="服务商", on_delete=models.CASCADE, related_name="workers"
+        Provider, verbose_name=_("服务商"), on_delete=models.CASCADE, related_name="workers"
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="登录账号",
+        verbose_name=_("登录账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="service_worker",
     )
-    name = models.CharField("姓名", max_length=50)
-    phone_enc = models.TextField("手机号（密文）", blank=True)
-    phone_masked = models.CharField("手机号", max_length=20, blank=True)
-    base_latitude = models.FloatField("常驻点纬度")
-    base_longitude = models.FloatField("常驻点经度")
-    capacity_per_day = models.PositiveSmallIntegerField("每日可接单数", default=6)
-    is_active = models.BooleanField("在岗", default=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    phone_enc = models.TextField(_("手机号（密文）"), blank=True)
+    phone_masked = models.CharField(_("手机号"), max_length=20, blank=True)
+    base_latitude = models.FloatField(_("常驻点纬度"))
+    base_longitude = models.FloatField(_("常驻点经度"))
+    capacity_per_day = models.PositiveSmallIntegerField(_("每日可接单数"), default=6)
+    is_active = models.BooleanField(_("在岗"), default=True)
 
     audit_masked_fields = {"phone_enc": "phone_masked"}
     audit_exclude = ("phone_masked",)
 
     class Meta:
-        verbose_name = "助老员"
-        verbose_name_plural = "助老员"
+        verbose_name = _("助老员")
+        verbose_name_plural = pgettext_lazy("plural", "助老员")
         ordering = ["provider__name", "name"]
         indexes = [models.Index(fields=["base_latitude", "base_longitude"], name="worker_base_idx")]
 
@@ -268,15 +276,15 @@ class WorkerQualification(models.Model):
     """从业资质: a certificate qualifying a worker for a service category, until its expiry."""
 
     worker = models.ForeignKey(
-        Worker, verbose_name="助老员", on_delete=models.CASCADE, related_name="qualifications"
+        Worker, verbose_name=_("助老员"), on_delete=models.CASCADE, related_name="qualifications"
     )
-    category = models.CharField("服务类别", max_length=16, choices=ServiceCategory.choices)
-    certificate = models.CharField("证书名称", max_length=100, blank=True)
-    valid_to = models.DateField("有效期至", null=True, blank=True)
+    category = models.CharField(_("服务类别"), max_length=16, choices=ServiceCategory.choices)
+    certificate = models.CharField(_("证书名称"), max_length=100, blank=True)
+    valid_to = models.DateField(_("有效期至"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "从业资质"
-        verbose_name_plural = "从业资质"
+        verbose_name = _("从业资质")
+        verbose_name_plural = pgettext_lazy("plural", "从业资质")
         indexes = [models.Index(fields=["category", "worker"], name="qualification_cat_idx")]
 
     def __str__(self) -> str:
@@ -286,24 +294,27 @@ class WorkerQualification(models.Model):
 class ResponseRule(models.Model):
     """响应时限: how soon an order of a given urgency must be accepted and staffed (rules as data)."""
 
-    urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices)
-    minutes = models.PositiveIntegerField("响应时限（分钟）")
-    valid_from = models.DateField("生效日期")
-    valid_to = models.DateField("失效日期", null=True, blank=True)
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices)
+    minutes = models.PositiveIntegerField(_("响应时限（分钟）"))
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "响应时限"
-        verbose_name_plural = "响应时限"
+        verbose_name = _("响应时限")
+        verbose_name_plural = pgettext_lazy("plural", "响应时限")
         ordering = ["urgency", "-valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.get_urgency_display()} {self.minutes} 分钟"
+        return gettext("%(urgency)s %(minutes)s 分钟") % {
+            "urgency": self.get_urgency_display(),
+            "minutes": self.minutes,
+        }
 
 
 class ProviderScoped(TimeStampedModel):
     """Rows bound to an elder's area and handled by a provider (shared by orders, visits …)."""
 
-    area_path = models.CharField("区域路径", max_length=15, editable=False)
+    area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
 
     objects = ScopedManager()
     scope_path = "area_path"
@@ -320,12 +331,14 @@ class RecurringPlan(ProviderScoped):
     """服务计划: a standing arrangement such as "助洁 every Tuesday morning" that generates orders."""
 
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="service_plans"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="service_plans"
     )
-    item = models.ForeignKey(ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("服务项目"), on_delete=models.PROTECT, related_name="+"
+    )
     provider = models.ForeignKey(
         Provider,
-        verbose_name="服务商",
+        verbose_name=_("服务商"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -333,27 +346,31 @@ class RecurringPlan(ProviderScoped):
     )
     worker = models.ForeignKey(
         Worker,
-        verbose_name="固定助老员",
+        verbose_name=_("固定助老员"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="plans",
     )
-    weekdays = models.CharField("服务日", max_length=20, help_text="ISO 星期，逗号分隔：2 = 周二")
-    start_time = models.TimeField("开始时间")
-    minutes = models.PositiveSmallIntegerField("时长（分钟）", default=60)
-    valid_from = models.DateField("开始日期")
-    valid_to = models.DateField("结束日期", null=True, blank=True)
-    is_active = models.BooleanField("有效", default=True)
+    weekdays = models.CharField(_("服务日"), max_length=20, help_text=_("ISO 星期，逗号分隔：2 = 周二"))
+    start_time = models.TimeField(_("开始时间"))
+    minutes = models.PositiveSmallIntegerField(_("时长（分钟）"), default=60)
+    valid_from = models.DateField(_("开始日期"))
+    valid_to = models.DateField(_("结束日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "服务计划"
-        verbose_name_plural = "服务计划"
+        verbose_name = _("服务计划")
+        verbose_name_plural = pgettext_lazy("plural", "服务计划")
         ordering = ["area_path", "elder_id"]
 
     def __str__(self) -> str:
-        days = "、".join("一二三四五六日"[int(d) - 1] for d in self.weekday_list())
-        return f"{self.elder.name} · {self.item.name} · 每周{days} {self.start_time:%H:%M}"
+        return gettext("%(elder)s · %(item)s · 每周%(days)s %(time)s") % {
+            "elder": self.elder.name,
+            "item": self.item.name,
+            "days": weekdays_text(self.weekday_list()),
+            "time": f"{self.start_time:%H:%M}",
+        }
 
     def weekday_list(self) -> list[int]:
         return sorted({int(d) for d in self.weekdays.replace("，", ",").split(",") if d.strip()})
@@ -370,21 +387,23 @@ class RecurringPlan(ProviderScoped):
 class WorkOrder(ProviderScoped):
     """服务工单: one service request for one elder and one item, from intake to verification."""
 
-    number = models.CharField("工单号", max_length=24, unique=True)
+    number = models.CharField(_("工单号"), max_length=24, unique=True)
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.PROTECT, related_name="work_orders"
+        Elder, verbose_name=_("老年人"), on_delete=models.PROTECT, related_name="work_orders"
     )
-    item = models.ForeignKey(ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="+")
-    source = models.CharField("来源", max_length=8, choices=RequestSource.choices)
-    urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
-    caller = models.CharField("来电/申请人", max_length=50, blank=True)
-    description = models.CharField("需求描述", max_length=500, blank=True)
-    scheduled_start = models.DateTimeField("预约开始")
-    scheduled_end = models.DateTimeField("预约结束")
-    status = models.CharField("状态", max_length=12, choices=OrderStatus.choices, default=OrderStatus.NEW)
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("服务项目"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("来源"), max_length=8, choices=RequestSource.choices)
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    caller = models.CharField(_("来电/申请人"), max_length=50, blank=True)
+    description = models.CharField(_("需求描述"), max_length=500, blank=True)
+    scheduled_start = models.DateTimeField(_("预约开始"))
+    scheduled_end = models.DateTimeField(_("预约结束"))
+    status = models.CharField(_("状态"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.NEW)
     provider = models.ForeignKey(
         Provider,
-        verbose_name="服务商",
+        verbose_name=_("服务商"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -392,30 +411,30 @@ class WorkOrder(ProviderScoped):
     )
     worker = models.ForeignKey(
         Worker,
-        verbose_name="助老员",
+        verbose_name=_("助老员"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="work_orders",
     )
-    response_due = models.DateTimeField("响应时限", null=True, blank=True)
-    dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
-    accepted_at = models.DateTimeField("接单时间", null=True, blank=True)
-    assigned_at = models.DateTimeField("派人时间", null=True, blank=True)
-    reject_reason = models.CharField("拒单原因", max_length=200, blank=True)
+    response_due = models.DateTimeField(_("响应时限"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("派人时间"), null=True, blank=True)
+    reject_reason = models.CharField(_("拒单原因"), max_length=200, blank=True)
     plan = models.ForeignKey(
         RecurringPlan,
-        verbose_name="服务计划",
+        verbose_name=_("服务计划"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="orders",
     )
     # The local day of ``scheduled_start``: a worker's daily load and a plan's one-order-per-day rule.
-    plan_date = models.DateField("服务日期", db_index=True)
+    plan_date = models.DateField(_("服务日期"), db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="受理人",
+        verbose_name=_("受理人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -423,8 +442,8 @@ class WorkOrder(ProviderScoped):
     )
 
     class Meta:
-        verbose_name = "服务工单"
-        verbose_name_plural = "服务工单"
+        verbose_name = _("服务工单")
+        verbose_name_plural = pgettext_lazy("plural", "服务工单")
         ordering = ["-scheduled_start", "-id"]
         indexes = [
             models.Index(fields=["area_path"], opclasses=_PATTERN, name="workorder_area_idx"),
@@ -477,44 +496,48 @@ class Visit(ProviderScoped):
     """
 
     work_order = models.OneToOneField(
-        WorkOrder, verbose_name="服务工单", on_delete=models.PROTECT, related_name="visit"
+        WorkOrder, verbose_name=_("服务工单"), on_delete=models.PROTECT, related_name="visit"
     )
     elder = models.ForeignKey(
-        Elder, verbose_name="服务对象", on_delete=models.PROTECT, related_name="service_visits"
+        Elder, verbose_name=_("服务对象"), on_delete=models.PROTECT, related_name="service_visits"
     )
-    item = models.ForeignKey(ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("服务项目"), on_delete=models.PROTECT, related_name="+"
+    )
     provider = models.ForeignKey(
-        Provider, verbose_name="服务商", on_delete=models.PROTECT, related_name="visits"
+        Provider, verbose_name=_("服务商"), on_delete=models.PROTECT, related_name="visits"
     )
-    worker = models.ForeignKey(Worker, verbose_name="助老员", on_delete=models.PROTECT, related_name="visits")
-    service_date = models.DateField("服务日期")
-    checkin_at = models.DateTimeField("签到时间")
-    checkin_latitude = models.FloatField("签到纬度", null=True, blank=True)
-    checkin_longitude = models.FloatField("签到经度", null=True, blank=True)
-    checkin_accuracy = models.FloatField("签到定位精度（米）", null=True, blank=True)
-    checkin_distance = models.FloatField("签到距住址（米）", null=True, blank=True)
-    checkout_at = models.DateTimeField("签退时间", null=True, blank=True)
-    checkout_latitude = models.FloatField("签退纬度", null=True, blank=True)
-    checkout_longitude = models.FloatField("签退经度", null=True, blank=True)
-    checkout_distance = models.FloatField("签退距住址（米）", null=True, blank=True)
-    minutes = models.PositiveIntegerField("服务时长（分钟）", null=True, blank=True)
-    signoff_method = models.CharField("签字方式", max_length=12, choices=SignoffMethod.choices, blank=True)
-    signoff_by = models.CharField("签字人", max_length=8, choices=SignoffBy.choices, blank=True)
-    signoff_name = models.CharField("签字人姓名", max_length=50, blank=True)
-    signature = models.FileField("签名", upload_to="services/signatures/%Y/%m/", blank=True)
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("助老员"), on_delete=models.PROTECT, related_name="visits"
+    )
+    service_date = models.DateField(_("服务日期"))
+    checkin_at = models.DateTimeField(_("签到时间"))
+    checkin_latitude = models.FloatField(_("签到纬度"), null=True, blank=True)
+    checkin_longitude = models.FloatField(_("签到经度"), null=True, blank=True)
+    checkin_accuracy = models.FloatField(_("签到定位精度（米）"), null=True, blank=True)
+    checkin_distance = models.FloatField(_("签到距住址（米）"), null=True, blank=True)
+    checkout_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    checkout_latitude = models.FloatField(_("签退纬度"), null=True, blank=True)
+    checkout_longitude = models.FloatField(_("签退经度"), null=True, blank=True)
+    checkout_distance = models.FloatField(_("签退距住址（米）"), null=True, blank=True)
+    minutes = models.PositiveIntegerField(_("服务时长（分钟）"), null=True, blank=True)
+    signoff_method = models.CharField(_("签字方式"), max_length=12, choices=SignoffMethod.choices, blank=True)
+    signoff_by = models.CharField(_("签字人"), max_length=8, choices=SignoffBy.choices, blank=True)
+    signoff_name = models.CharField(_("签字人姓名"), max_length=50, blank=True)
+    signature = models.FileField(_("签名"), upload_to="services/signatures/%Y/%m/", blank=True)
     # Kept encrypted, not hashed: the hotline reads it out to the elder, who tells the worker.
-    signoff_code_enc = models.TextField("验证码（密文）", blank=True)
-    signoff_code_expires = models.DateTimeField("验证码有效期", null=True, blank=True)
-    signed_at = models.DateTimeField("签字时间", null=True, blank=True)
-    verified = models.BooleanField("已核验", default=False, db_index=True)
-    note = models.CharField("服务记录", max_length=500, blank=True)
+    signoff_code_enc = models.TextField(_("验证码（密文）"), blank=True)
+    signoff_code_expires = models.DateTimeField(_("验证码有效期"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
+    verified = models.BooleanField(_("已核验"), default=False, db_index=True)
+    note = models.CharField(_("服务记录"), max_length=500, blank=True)
 
     audit_exclude = ("signoff_code_enc",)
     audit_masked_fields = {"signature": "signature_name"}
 
     class Meta:
-        verbose_name = "上门服务记录"
-        verbose_name_plural = "上门服务记录"
+        verbose_name = _("上门服务记录")
+        verbose_name_plural = pgettext_lazy("plural", "上门服务记录")
         ordering = ["-checkin_at"]
         indexes = [
             models.Index(fields=["area_path"], opclasses=_PATTERN, name="visit_area_idx"),
@@ -544,14 +567,16 @@ class Visit(ProviderScoped):
 class VisitPhoto(models.Model):
     """服务照片: an optional photo of a visit, fingerprinted so the same picture cannot serve twice."""
 
-    visit = models.ForeignKey(Visit, verbose_name="服务记录", on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField("照片", upload_to="services/photos/%Y/%m/")
-    sha256 = models.CharField("指纹", max_length=64, db_index=True)
-    taken_at = models.DateTimeField("上传时间", default=timezone.now)
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("服务记录"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField(_("照片"), upload_to="services/photos/%Y/%m/")
+    sha256 = models.CharField(_("指纹"), max_length=64, db_index=True)
+    taken_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "服务照片"
-        verbose_name_plural = "服务照片"
+        verbose_name = _("服务照片")
+        verbose_name_plural = pgettext_lazy("plural", "服务照片")
         constraints = [models.UniqueConstraint(fields=["visit", "sha256"], name="unique_visit_photo")]
 
     def __str__(self) -> str:
@@ -565,38 +590,38 @@ class ServiceException(ProviderScoped):
     """
 
     work_order = models.ForeignKey(
-        WorkOrder, verbose_name="服务工单", on_delete=models.CASCADE, related_name="exceptions"
+        WorkOrder, verbose_name=_("服务工单"), on_delete=models.CASCADE, related_name="exceptions"
     )
     visit = models.ForeignKey(
         Visit,
-        verbose_name="服务记录",
+        verbose_name=_("服务记录"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="exceptions",
     )
     provider = models.ForeignKey(
-        Provider, verbose_name="服务商", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Provider, verbose_name=_("服务商"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField("异常类型", max_length=16, choices=ExceptionKind.choices)
-    detail = models.CharField("情况", max_length=300, blank=True)
+    kind = models.CharField(_("异常类型"), max_length=16, choices=ExceptionKind.choices)
+    detail = models.CharField(_("情况"), max_length=300, blank=True)
     status = models.CharField(
-        "处理状态", max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN
+        _("处理状态"), max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN
     )
-    resolution = models.CharField("处理说明", max_length=300, blank=True)
+    resolution = models.CharField(_("处理说明"), max_length=300, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
+        verbose_name=_("处理人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "服务异常"
-        verbose_name_plural = "服务异常"
+        verbose_name = _("服务异常")
+        verbose_name_plural = pgettext_lazy("plural", "服务异常")
         ordering = ["status", "-created_at"]
         constraints = [models.UniqueConstraint(fields=["work_order", "kind"], name="unique_exception_kind")]
         indexes = [models.Index(fields=["area_path"], opclasses=_PATTERN, name="exception_area_idx")]
@@ -616,19 +641,21 @@ class VisitRating(ProviderScoped):
     """服务评价: the elder's or family's 1–5 rating and comment on a visit."""
 
     visit = models.OneToOneField(
-        Visit, verbose_name="服务记录", on_delete=models.CASCADE, related_name="rating"
+        Visit, verbose_name=_("服务记录"), on_delete=models.CASCADE, related_name="rating"
     )
-    provider = models.ForeignKey(Provider, verbose_name="服务商", on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField("评分")
-    comment = models.CharField("评价", max_length=300, blank=True)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("服务商"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("评分"))
+    comment = models.CharField(_("评价"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "服务评价"
-        verbose_name_plural = "服务评价"
+        verbose_name = _("服务评价")
+        verbose_name_plural = pgettext_lazy("plural", "服务评价")
         constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_1_to_5")]
 
     def __str__(self) -> str:
-        return f"{self.score} 星"
+        return gettext("%(score)s 星") % {"score": self.score}
 
     @property
     def audit_subject_id(self) -> int:
@@ -639,18 +666,20 @@ class ReturnCall(ProviderScoped):
     """回访: a call back to the elder after a sampled share of verified visits."""
 
     visit = models.OneToOneField(
-        Visit, verbose_name="服务记录", on_delete=models.CASCADE, related_name="return_call"
+        Visit, verbose_name=_("服务记录"), on_delete=models.CASCADE, related_name="return_call"
     )
-    provider = models.ForeignKey(Provider, verbose_name="服务商", on_delete=models.PROTECT, related_name="+")
-    due_date = models.DateField("应回访日期")
-    called_at = models.DateTimeField("回访时间", null=True, blank=True)
-    reached = models.BooleanField("已联系上", default=False)
-    satisfied = models.BooleanField("满意", null=True, blank=True)
-    complaint = models.BooleanField("有投诉", default=False)
-    note = models.CharField("回访记录", max_length=300, blank=True)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("服务商"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField(_("应回访日期"))
+    called_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    reached = models.BooleanField(_("已联系上"), default=False)
+    satisfied = models.BooleanField(_("满意"), null=True, blank=True)
+    complaint = models.BooleanField(_("有投诉"), default=False)
+    note = models.CharField(_("回访记录"), max_length=300, blank=True)
     caller = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="回访人",
+        verbose_name=_("回访人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -658,12 +687,12 @@ class ReturnCall(ProviderScoped):
     )
 
     class Meta:
-        verbose_name = "回访"
-        verbose_name_plural = "回访"
+        verbose_name = _("回访")
+        verbose_name_plural = pgettext_lazy("plural", "回访")
         ordering = ["called_at", "due_date"]
 
     def __str__(self) -> str:
-        return f"回访 {self.visit}"
+        return gettext("回访 %(visit)s") % {"visit": self.visit}
 
     @property
     def audit_subject_id(self) -> int:
@@ -678,23 +707,27 @@ class Entitlement(ElderRecord, TimeStampedModel):
     """
 
     elder = models.ForeignKey(
-        Elder, verbose_name="老年人", on_delete=models.CASCADE, related_name="entitlements"
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="entitlements"
     )
-    programme = models.CharField("项目名称", max_length=50, default="政府购买居家养老服务")
-    unit = models.CharField("额度单位", max_length=8, choices=EntitlementUnit.choices)
-    monthly_quota = models.DecimalField("每月额度", max_digits=10, decimal_places=2)
+    programme = models.CharField(_("项目名称"), max_length=50, default="政府购买居家养老服务")
+    unit = models.CharField(_("额度单位"), max_length=8, choices=EntitlementUnit.choices)
+    monthly_quota = models.DecimalField(_("每月额度"), max_digits=10, decimal_places=2)
     copay_rate = models.DecimalField(
-        "个人自付比例", max_digits=4, decimal_places=3, default=Decimal("0"), help_text="0.1 表示自付 10%"
+        _("个人自付比例"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0"),
+        help_text=_("0.1 表示自付 10%"),
     )
-    valid_from = models.DateField("生效日期")
-    valid_to = models.DateField("终止日期", null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_path = "elder__area_path"
 
     class Meta:
-        verbose_name = "服务额度"
-        verbose_name_plural = "服务额度"
+        verbose_name = _("服务额度")
+        verbose_name_plural = pgettext_lazy("plural", "服务额度")
         ordering = ["elder_id", "-valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -704,7 +737,13 @@ class Entitlement(ElderRecord, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.elder.name} · {self.programme} {self.monthly_quota}{'小时' if self.unit == 'hours' else '元'}/月"
+        unit = pgettext("quantity", "小时") if self.unit == "hours" else gettext("元")
+        return gettext("%(elder)s · %(programme)s %(quota)s%(unit)s/月") % {
+            "elder": self.elder.name,
+            "programme": self.programme,
+            "quota": self.monthly_quota,
+            "unit": unit,
+        }
 
 
 class Settlement(ProviderScoped):
@@ -715,42 +754,44 @@ class Settlement(ProviderScoped):
     """
 
     provider = models.ForeignKey(
-        Provider, verbose_name="服务商", on_delete=models.PROTECT, related_name="settlements"
+        Provider, verbose_name=_("服务商"), on_delete=models.PROTECT, related_name="settlements"
     )
-    street = models.ForeignKey(Area, verbose_name="街道", on_delete=models.PROTECT, related_name="+")
-    month = models.DateField("结算月份", help_text="月份第一天")
+    street = models.ForeignKey(Area, verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("结算月份"), help_text=_("月份第一天"))
     status = models.CharField(
-        "状态", max_length=10, choices=SettlementStatus.choices, default=SettlementStatus.DRAFT
+        _("状态"), max_length=10, choices=SettlementStatus.choices, default=SettlementStatus.DRAFT
     )
-    visit_count = models.PositiveIntegerField("服务人次", default=0)
+    visit_count = models.PositiveIntegerField(_("服务人次"), default=0)
     gross_amount = models.DecimalField(
-        "服务总额（元）", default=Decimal("0"), max_digits=12, decimal_places=2
+        _("服务总额（元）"), default=Decimal("0"), max_digits=12, decimal_places=2
     )
-    elder_share = models.DecimalField("个人自付（元）", default=Decimal("0"), max_digits=12, decimal_places=2)
-    payable = models.DecimalField("应结算（元）", default=Decimal("0"), max_digits=12, decimal_places=2)
+    elder_share = models.DecimalField(
+        _("个人自付（元）"), default=Decimal("0"), max_digits=12, decimal_places=2
+    )
+    payable = models.DecimalField(_("应结算（元）"), default=Decimal("0"), max_digits=12, decimal_places=2)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
+        verbose_name=_("审核人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
+        verbose_name=_("审批人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
-    note = models.CharField("审核意见", max_length=300, blank=True)
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    note = models.CharField(_("审核意见"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "服务结算单"
-        verbose_name_plural = "服务结算单"
+        verbose_name = _("服务结算单")
+        verbose_name_plural = pgettext_lazy("plural", "服务结算单")
         ordering = ["-month", "provider__name"]
         permissions = [("review_settlement", "街道审核结算单"), ("approve_settlement", "区级审批结算单")]
         constraints = [
@@ -775,14 +816,14 @@ class SettlementLine(models.Model):
     # makes "a visit is settled once" a database rule.
     settlement = models.ForeignKey(
         Settlement,
-        verbose_name="结算单",
+        verbose_name=_("结算单"),
         on_delete=models.CASCADE,
         related_name="lines",
         db_constraint=False,
     )
     visit = models.OneToOneField(
         Visit,
-        verbose_name="服务记录",
+        verbose_name=_("服务记录"),
         on_delete=models.PROTECT,
         related_name="settlement_line",
         db_constraint=False,
@@ -793,7 +834,7 @@ class SettlementLine(models.Model):
     # two fewer index insertions per line.
     elder = models.ForeignKey(
         Elder,
-        verbose_name="服务对象",
+        verbose_name=_("服务对象"),
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
@@ -801,21 +842,21 @@ class SettlementLine(models.Model):
     )
     item = models.ForeignKey(
         ServiceItem,
-        verbose_name="服务项目",
+        verbose_name=_("服务项目"),
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
         db_index=False,
     )
-    quantity = models.DecimalField("数量", max_digits=8, decimal_places=2)
-    unit_price = models.DecimalField("协议价（元）", max_digits=12, decimal_places=2)
-    gross = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
-    elder_share = models.DecimalField("个人自付（元）", max_digits=12, decimal_places=2)
-    payable = models.DecimalField("应结算（元）", max_digits=12, decimal_places=2)
+    quantity = models.DecimalField(_("数量"), max_digits=8, decimal_places=2)
+    unit_price = models.DecimalField(_("协议价（元）"), max_digits=12, decimal_places=2)
+    gross = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    elder_share = models.DecimalField(_("个人自付（元）"), max_digits=12, decimal_places=2)
+    payable = models.DecimalField(_("应结算（元）"), max_digits=12, decimal_places=2)
 
     class Meta:
-        verbose_name = "结算明细"
-        verbose_name_plural = "结算明细"
+        verbose_name = _("结算明细")
+        verbose_name_plural = pgettext_lazy("plural", "结算明细")
         ordering = ["settlement_id", "id"]
 
     def __str__(self) -> str:

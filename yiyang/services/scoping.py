@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.roles import Role
 from yiyang.core.scoping import register_scope_extension
@@ -85,6 +86,6 @@ def register_coverage_sources() -> None:
     from yiyang.coverage import sources  # type: ignore[import-not-found,unused-ignore]
     from yiyang.services.choices import PointKind
 
-    sources.register_point_source("service_point", "居家养老服务网点（全部）", service_point_rows)
+    sources.register_point_source("service_point", _("居家养老服务网点（全部）"), service_point_rows)
     for kind in PointKind:
-        sources.register_point_source(kind.value, str(kind.label), _loader(kind.value))
+        sources.register_point_source(kind.value, kind.label, _loader(kind.value))

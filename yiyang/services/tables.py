@@ -6,8 +6,11 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from yiyang.core.tables import ElderColumn
+from yiyang.services.choices import weekdays_text
 from yiyang.services.models import (
     Entitlement,
     Provider,
@@ -28,16 +31,16 @@ def _when(value: Any) -> str:
 
 
 class WorkOrderTable(tables.Table):
-    number = tables.Column("工单号")
-    elder = tables.Column("老年人", accessor="elder__name", order_by=("elder__name_pinyin",))
-    area = tables.Column("社区", accessor="elder__area__name", orderable=False)
-    item = tables.Column("服务项目", accessor="item__name")
-    scheduled_start = tables.Column("预约时间")
-    urgency = tables.Column("紧急")
-    status = tables.Column("状态")
-    provider = tables.Column("服务商", accessor="provider__name", default="—")
-    worker = tables.Column("助老员", accessor="worker__name", default="—")
-    response_due = tables.Column("响应时限")
+    number = tables.Column(gettext_lazy("工单号"))
+    elder = tables.Column(gettext_lazy("老年人"), accessor="elder__name", order_by=("elder__name_pinyin",))
+    area = tables.Column(gettext_lazy("社区"), accessor="elder__area__name", orderable=False)
+    item = tables.Column(gettext_lazy("服务项目"), accessor="item__name")
+    scheduled_start = tables.Column(gettext_lazy("预约时间"))
+    urgency = tables.Column(gettext_lazy("紧急"))
+    status = tables.Column(gettext_lazy("状态"))
+    provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name", default="—")
+    worker = tables.Column(gettext_lazy("助老员"), accessor="worker__name", default="—")
+    response_due = tables.Column(gettext_lazy("响应时限"))
 
     class Meta:
         model = WorkOrder
@@ -54,7 +57,7 @@ class WorkOrderTable(tables.Table):
 
     def render_response_due(self, value: Any, record: WorkOrder) -> str:
         if record.is_overdue:
-            return format_html('<span class="badge text-bg-danger">超时 {}</span>', _when(value))
+            return format_html('<span class="badge text-bg-danger">{} {}</span>', _("超时"), _when(value))
         return _when(value) if record.status in ("new", "dispatched", "accepted") else "—"
 
     def render_status(self, value: str, record: WorkOrder) -> str:
@@ -65,14 +68,14 @@ class WorkOrderTable(tables.Table):
 
 
 class ExceptionTable(tables.Table):
-    created_at = tables.Column("发现时间")
-    kind = tables.Column("异常类型")
-    order = tables.Column("工单", accessor="work_order__number")
-    elder = tables.Column("老年人", accessor="work_order__elder__name")
-    provider = tables.Column("服务商", accessor="provider__name", default="—")
-    detail = tables.Column("情况")
-    status = tables.Column("处理状态")
-    resolution = tables.Column("处理说明")
+    created_at = tables.Column(gettext_lazy("发现时间"))
+    kind = tables.Column(gettext_lazy("异常类型"))
+    order = tables.Column(gettext_lazy("工单"), accessor="work_order__number")
+    elder = tables.Column(gettext_lazy("老年人"), accessor="work_order__elder__name")
+    provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name", default="—")
+    detail = tables.Column(gettext_lazy("情况"))
+    status = tables.Column(gettext_lazy("处理状态"))
+    resolution = tables.Column(gettext_lazy("处理说明"))
 
     class Meta:
         model = ServiceException
@@ -95,14 +98,14 @@ class ExceptionTable(tables.Table):
 
 
 class ReturnCallTable(tables.Table):
-    due_date = tables.Column("应回访日期")
-    elder = tables.Column("老年人", accessor="visit__elder__name")
-    item = tables.Column("服务项目", accessor="visit__item__name")
-    provider = tables.Column("服务商", accessor="provider__name")
-    called_at = tables.Column("回访时间", default="待回访")
-    satisfied = tables.BooleanColumn("满意")
-    complaint = tables.BooleanColumn("投诉")
-    note = tables.Column("记录")
+    due_date = tables.Column(gettext_lazy("应回访日期"))
+    elder = tables.Column(gettext_lazy("老年人"), accessor="visit__elder__name")
+    item = tables.Column(gettext_lazy("服务项目"), accessor="visit__item__name")
+    provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name")
+    called_at = tables.Column(gettext_lazy("回访时间"), default=gettext_lazy("待回访"))
+    satisfied = tables.BooleanColumn(gettext_lazy("满意"))
+    complaint = tables.BooleanColumn(gettext_lazy("投诉"))
+    note = tables.Column(gettext_lazy("记录"))
 
     class Meta:
         model = ReturnCall
@@ -121,14 +124,14 @@ class ReturnCallTable(tables.Table):
 
 
 class SettlementTable(tables.Table):
-    month = tables.Column("月份")
-    provider = tables.Column("服务商", accessor="provider__name")
-    street = tables.Column("街道", accessor="street__name")
-    visit_count = tables.Column("服务人次")
-    gross_amount = tables.Column("服务总额（元）")
-    elder_share = tables.Column("个人自付（元）")
-    payable = tables.Column("应结算（元）")
-    status = tables.Column("状态")
+    month = tables.Column(gettext_lazy("月份"))
+    provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name")
+    street = tables.Column(gettext_lazy("街道"), accessor="street__name")
+    visit_count = tables.Column(gettext_lazy("服务人次"))
+    gross_amount = tables.Column(gettext_lazy("服务总额（元）"))
+    elder_share = tables.Column(gettext_lazy("个人自付（元）"))
+    payable = tables.Column(gettext_lazy("应结算（元）"))
+    status = tables.Column(gettext_lazy("状态"))
 
     class Meta:
         model = Settlement
@@ -142,11 +145,11 @@ class SettlementTable(tables.Table):
 
 
 class ProviderTable(tables.Table):
-    name = tables.Column("服务商名称")
-    kind = tables.Column("机构类型")
-    contact_name = tables.Column("联系人")
-    contact_phone = tables.Column("联系电话")
-    is_active = tables.BooleanColumn("有效")
+    name = tables.Column(gettext_lazy("服务商名称"))
+    kind = tables.Column(gettext_lazy("机构类型"))
+    contact_name = tables.Column(gettext_lazy("联系人"))
+    contact_phone = tables.Column(gettext_lazy("联系电话"))
+    is_active = tables.BooleanColumn(gettext_lazy("有效"))
 
     class Meta:
         model = Provider
@@ -160,14 +163,14 @@ class ProviderTable(tables.Table):
 
 
 class ServiceItemTable(tables.Table):
-    code = tables.Column("编码")
-    name = tables.Column("项目名称")
-    category = tables.Column("类别")
-    unit = tables.Column("单位")
-    price = tables.Column("指导价（元）")
-    payment_mode = tables.Column("付费方式")
-    valid_from = tables.Column("生效日期")
-    valid_to = tables.Column("失效日期", default="—")
+    code = tables.Column(gettext_lazy("编码"))
+    name = tables.Column(gettext_lazy("项目名称"))
+    category = tables.Column(gettext_lazy("类别"))
+    unit = tables.Column(pgettext_lazy("measure", "单位"))
+    price = tables.Column(gettext_lazy("指导价（元）"))
+    payment_mode = tables.Column(gettext_lazy("付费方式"))
+    valid_from = tables.Column(gettext_lazy("生效日期"))
+    valid_to = tables.Column(gettext_lazy("失效日期"), default="—")
     edit = tables.Column("", empty_values=(), orderable=False)
 
     class Meta:
@@ -179,18 +182,20 @@ class ServiceItemTable(tables.Table):
         request = getattr(self, "request", None)
         if request is None or not request.user.has_perm("services.change_serviceitem"):
             return ""
-        return format_html('<a href="{}">编辑</a>', reverse("services:serviceitem_edit", args=[record.pk]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("services:serviceitem_edit", args=[record.pk]), _("编辑")
+        )
 
 
 class RecurringPlanTable(tables.Table):
-    elder = tables.Column("老年人", accessor="elder__name")
-    item = tables.Column("服务项目", accessor="item__name")
-    schedule = tables.Column("时间", empty_values=(), orderable=False)
-    provider = tables.Column("服务商", accessor="provider__name", default="—")
-    worker = tables.Column("助老员", accessor="worker__name", default="—")
-    valid_from = tables.Column("开始")
-    valid_to = tables.Column("结束", default="—")
-    is_active = tables.BooleanColumn("有效")
+    elder = tables.Column(gettext_lazy("老年人"), accessor="elder__name")
+    item = tables.Column(gettext_lazy("服务项目"), accessor="item__name")
+    schedule = tables.Column(gettext_lazy("时间"), empty_values=(), orderable=False)
+    provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name", default="—")
+    worker = tables.Column(gettext_lazy("助老员"), accessor="worker__name", default="—")
+    valid_from = tables.Column(gettext_lazy("开始"))
+    valid_to = tables.Column(gettext_lazy("结束"), default="—")
+    is_active = tables.BooleanColumn(gettext_lazy("有效"))
 
     class Meta:
         model = RecurringPlan
@@ -198,8 +203,11 @@ class RecurringPlanTable(tables.Table):
         attrs = {"class": "table table-sm table-hover mb-0"}
 
     def render_schedule(self, record: RecurringPlan) -> str:
-        days = "、".join("一二三四五六日"[d - 1] for d in record.weekday_list())
-        return f"每周{days} {record.start_time:%H:%M}（{record.minutes}分钟）"
+        return _("每周%(days)s %(time)s（%(minutes)s分钟）") % {
+            "days": weekdays_text(record.weekday_list()),
+            "time": f"{record.start_time:%H:%M}",
+            "minutes": record.minutes,
+        }
 
     def render_elder(self, value: str, record: RecurringPlan) -> str:
         return format_html(
@@ -211,7 +219,7 @@ def _edit_link(table: tables.Table, perm: str, url_name: str, pk: int) -> str:
     request = getattr(table, "request", None)
     if request is None or not request.user.has_perm(perm):
         return ""
-    return format_html('<a href="{}">编辑</a>', reverse(url_name, args=[pk]))
+    return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), _("编辑"))
 
 
 def _provider_link(record: Any) -> str:
@@ -223,12 +231,12 @@ def _provider_link(record: Any) -> str:
 
 
 class ServiceAgreementTable(tables.Table):
-    number = tables.Column("协议编号")
-    provider = tables.Column("服务商", accessor="provider__name")
-    valid_from = tables.Column("生效日期")
-    valid_to = tables.Column("到期日期", default="长期")
-    areas = tables.Column("服务区域", empty_values=(), orderable=False)
-    items = tables.Column("项目与协议价", empty_values=(), orderable=False)
+    number = tables.Column(gettext_lazy("协议编号"))
+    provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name")
+    valid_from = tables.Column(gettext_lazy("生效日期"))
+    valid_to = tables.Column(gettext_lazy("到期日期"), default=gettext_lazy("长期"))
+    areas = tables.Column(gettext_lazy("服务区域"), empty_values=(), orderable=False)
+    items = tables.Column(gettext_lazy("项目与协议价"), empty_values=(), orderable=False)
     edit = tables.Column("", empty_values=(), orderable=False)
 
     class Meta:
@@ -240,7 +248,7 @@ class ServiceAgreementTable(tables.Table):
         return _provider_link(record)
 
     def render_areas(self, record: ServiceAgreement) -> str:
-        return "、".join(a.name for a in record.areas.all()) or "—"
+        return pgettext("list separator", "、").join(a.name for a in record.areas.all()) or "—"
 
     def render_items(self, record: ServiceAgreement) -> str:
         return "；".join(f"{i.item.name} ¥{i.price:.2f}" for i in record.items.all()) or "—"
@@ -252,13 +260,13 @@ class ServiceAgreementTable(tables.Table):
 
 
 class ServicePointTable(tables.Table):
-    name = tables.Column("名称")
-    kind = tables.Column("类型")
-    provider = tables.Column("服务商", accessor="provider__name", default="—")
-    area = tables.Column("所在社区", accessor="area__name")
-    address = tables.Column("地址")
-    location = tables.Column("坐标", empty_values=(), orderable=False)
-    is_active = tables.BooleanColumn("有效")
+    name = tables.Column(gettext_lazy("名称"))
+    kind = tables.Column(gettext_lazy("类型"))
+    provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name", default="—")
+    area = tables.Column(gettext_lazy("所在社区"), accessor="area__name")
+    address = tables.Column(gettext_lazy("地址"))
+    location = tables.Column(gettext_lazy("坐标"), empty_values=(), orderable=False)
+    is_active = tables.BooleanColumn(gettext_lazy("有效"))
     edit = tables.Column("", empty_values=(), orderable=False)
 
     class Meta:
@@ -277,13 +285,13 @@ class ServicePointTable(tables.Table):
 
 
 class WorkerTable(tables.Table):
-    name = tables.Column("姓名")
-    provider = tables.Column("服务商", accessor="provider__name")
-    phone_masked = tables.Column("手机号")
-    qualifications = tables.Column("资质", empty_values=(), orderable=False)
-    capacity_per_day = tables.Column("每日可接单")
-    account = tables.Column("登录账号", accessor="user__username", default="—")
-    is_active = tables.BooleanColumn("在岗")
+    name = tables.Column(gettext_lazy("姓名"))
+    provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name")
+    phone_masked = tables.Column(gettext_lazy("手机号"))
+    qualifications = tables.Column(gettext_lazy("资质"), empty_values=(), orderable=False)
+    capacity_per_day = tables.Column(gettext_lazy("每日可接单"))
+    account = tables.Column(gettext_lazy("登录账号"), accessor="user__username", default="—")
+    is_active = tables.BooleanColumn(gettext_lazy("在岗"))
     edit = tables.Column("", empty_values=(), orderable=False)
 
     class Meta:
@@ -299,13 +307,16 @@ class WorkerTable(tables.Table):
         parts = []
         for q in record.qualifications.all():
             lapsed = q.valid_to is not None and q.valid_to < today
-            label = q.get_category_display() + (f"（至{q.valid_to:%Y-%m-%d}）" if q.valid_to else "")
+            label = q.get_category_display() + (
+                _("（至%(date)s）") % {"date": f"{q.valid_to:%Y-%m-%d}"} if q.valid_to else ""
+            )
             parts.append(
                 format_html('<span class="text-decoration-line-through">{}</span>', label)
                 if lapsed
                 else label
             )
-        return format_html("、".join(["{}"] * len(parts)), *parts) if parts else "—"
+        separator = pgettext("list separator", "、")
+        return format_html(separator.join(["{}"] * len(parts)), *parts) if parts else "—"
 
     def render_edit(self, record: Worker) -> str:
         return _edit_link(self, "services.change_worker", "services:worker_edit", record.pk)
@@ -313,13 +324,13 @@ class WorkerTable(tables.Table):
 
 class EntitlementTable(tables.Table):
     elder = ElderColumn(order_by=("elder__name_pinyin",))
-    id_number = tables.Column("身份证号", accessor="elder__id_number_masked", orderable=False)
-    area = tables.Column("社区", accessor="elder__area__name", orderable=False)
-    programme = tables.Column("项目名称")
-    quota = tables.Column("每月额度", accessor="monthly_quota")
-    copay_rate = tables.Column("个人自付比例")
-    valid_from = tables.Column("生效日期")
-    valid_to = tables.Column("终止日期", default="长期")
+    id_number = tables.Column(gettext_lazy("身份证号"), accessor="elder__id_number_masked", orderable=False)
+    area = tables.Column(gettext_lazy("社区"), accessor="elder__area__name", orderable=False)
+    programme = tables.Column(gettext_lazy("项目名称"))
+    quota = tables.Column(gettext_lazy("每月额度"), accessor="monthly_quota")
+    copay_rate = tables.Column(gettext_lazy("个人自付比例"))
+    valid_from = tables.Column(gettext_lazy("生效日期"))
+    valid_to = tables.Column(gettext_lazy("终止日期"), default=gettext_lazy("长期"))
     edit = tables.Column("", empty_values=(), orderable=False)
 
     class Meta:
@@ -328,7 +339,8 @@ class EntitlementTable(tables.Table):
         attrs = {"class": "table table-sm table-hover mb-0"}
 
     def render_quota(self, value: Any, record: Entitlement) -> str:
-        return f"{value:.2f} {'小时' if record.unit == 'hours' else '元'}"
+        unit = pgettext("quantity", "小时") if record.unit == "hours" else _("元")
+        return f"{value:.2f} {unit}"
 
     def render_copay_rate(self, value: Any) -> str:
         return f"{value * 100:.0f}%"

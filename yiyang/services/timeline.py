@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiyang.people.models import Elder
 from yiyang.people.timeline import TimelineEvent, register
@@ -28,9 +29,10 @@ def service_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
         url = reverse("services:workorder_detail", args=[order.pk])
         yield TimelineEvent(
             order.created_at,
-            "服务",
-            f"受理{order.item.name}（{order.get_source_display()}）",
-            f"{order.number} · 预约 {timezone.localtime(order.scheduled_start):%Y-%m-%d %H:%M}",
+            _("服务"),
+            _("受理%(item)s（%(source)s）") % {"item": order.item.name, "source": order.get_source_display()},
+            _("%(number)s · 预约 %(time)s")
+            % {"number": order.number, "time": f"{timezone.localtime(order.scheduled_start):%Y-%m-%d %H:%M}"},
             url,
             tone="info",
         )
@@ -38,22 +40,32 @@ def service_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
         if visit is not None:
             detail = f"{order.provider} · {visit.worker.name}"
             if visit.checkout_at:
-                detail += f" · {visit.minutes} 分钟"
+                detail += _(" · %(minutes)s 分钟") % {"minutes": visit.minutes}
             yield TimelineEvent(
-                visit.checkin_at, "服务", f"上门{order.item.name}", detail, url, tone="primary"
+                visit.checkin_at,
+                _("服务"),
+                _("上门%(item)s") % {"item": order.item.name},
+                detail,
+                url,
+                tone="primary",
             )
             if visit.signed_at:
                 yield TimelineEvent(
                     visit.signed_at,
-                    "服务",
-                    "服务签字认证",
+                    _("服务"),
+                    _("服务签字认证"),
                     visit.get_signoff_method_display(),
                     url,
                     tone="success",
                 )
         elif order.status == "cancelled":
             yield TimelineEvent(
-                order.updated_at, "服务", f"取消{order.item.name}", order.number, url, tone="light"
+                order.updated_at,
+                _("服务"),
+                _("取消%(item)s") % {"item": order.item.name},
+                order.number,
+                url,
+                tone="light",
             )
     exceptions = (
         ServiceException.objects.for_user(user, "view")
@@ -63,8 +75,8 @@ def service_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
     for exc in exceptions:
         yield TimelineEvent(
             exc.created_at,
-            "服务",
-            f"服务异常：{exc.get_kind_display()}",
+            _("服务"),
+            _("服务异常：%(kind)s") % {"kind": exc.get_kind_display()},
             f"{exc.work_order.number} {exc.detail}",
             reverse("services:workorder_detail", args=[exc.work_order_id]),
             tone="warning",

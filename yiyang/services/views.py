@@ -18,10 +18,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 
 from yiyang.core import audit
 from yiyang.core.exporting import XLSX_TYPE
+from yiyang.core.i18n import records_language
 from yiyang.core.importing.writer import write_rows_xlsx
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.scoping import area_q, permission_name, user_area_paths
@@ -93,7 +96,7 @@ from yiyang.services.tables import (
 
 
 def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
+    return pgettext("list separator", "；").join(exc.messages)
 
 
 def _is_provider_staff(user: Any) -> bool:
@@ -186,7 +189,7 @@ class ProviderDetailView(ReferenceMixin, View):
             {
                 "object": provider,
                 "title": provider.name,
-                "breadcrumbs": [("服务商", reverse("services:provider_list")), (provider.name, "")],
+                "breadcrumbs": [(_("服务商"), reverse("services:provider_list")), (provider.name, "")],
                 "agreements": provider.agreements.prefetch_related("items__item", "areas"),
                 "points": provider.points.select_related("area"),
                 "workers": provider.workers.select_related("user").prefetch_related("qualifications"),
@@ -218,7 +221,7 @@ class ProviderMemberView(ReferenceMixin, View):
             if membership is None:
                 raise Http404
             actions.provider_member_remove(membership=membership, actor=request.user)
-            messages.success(request, f"已移除：{membership.user}")
+            messages.success(request, _("已移除：%(user)s") % {"user": membership.user})
             return HttpResponseRedirect(anchor)
         form = MemberForm(request.POST)
         if form.is_valid():
@@ -229,7 +232,7 @@ class ProviderMemberView(ReferenceMixin, View):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, f"已添加工作人员：{form.cleaned_data['user']}")
+                messages.success(request, _("已添加工作人员：%(user)s") % {"user": form.cleaned_data["user"]})
                 return HttpResponseRedirect(anchor)
         return ProviderDetailView(request=request, kwargs=self.kwargs).render(request, provider, form)
 
@@ -255,7 +258,7 @@ class LinesEditView(ReferenceEditView):
 
     template_name = "services/edit_with_lines.html"
     lines: ClassVar[type[BaseFormSet]]
-    lines_title: ClassVar[str] = ""
+    lines_title: ClassVar[Any] = ""
 
     def get_form(self, data: Any = None, files: Any = None) -> BaseForm:
         form = super().get_form(data, files)
@@ -295,7 +298,7 @@ class LinesEditView(ReferenceEditView):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, f"已保存：{obj}")
+                messages.success(request, _("已保存：%(object)s") % {"object": obj})
                 return HttpResponseRedirect(self.success_url(obj))
         return self.render_lines(form, lines)
 
@@ -306,7 +309,8 @@ class LinesEditView(ReferenceEditView):
         return _provider_back(obj)
 
     def render_lines(self, form: BaseForm, lines: BaseFormSet) -> HttpResponse:
-        title = f"新增{self.verbose_name}" if self.creating else f"编辑{self.verbose_name}"
+        name = {"name": self.verbose_name}
+        title = _("新增%(name)s") % name if self.creating else _("编辑%(name)s") % name
         return render(
             self.request,
             self.template_name,
@@ -337,7 +341,7 @@ class ServiceAgreementEditView(LinesEditView):
     model = ServiceAgreement
     form = ServiceAgreementForm
     lines = AgreementItemFormSet
-    lines_title = "服务项目与协议价"
+    lines_title = gettext_lazy("服务项目与协议价")
     provider_field = "provider_id"
 
     def initial_lines(self, obj: ServiceAgreement) -> list[dict[str, Any]]:
@@ -405,7 +409,7 @@ class WorkerEditView(LinesEditView):
     model = Worker
     form = WorkerForm
     lines = QualificationFormSet
-    lines_title = "从业资质"
+    lines_title = gettext_lazy("从业资质")
     provider_field = "provider_id"
 
     def initial_lines(self, obj: Worker) -> list[dict[str, Any]]:
@@ -464,7 +468,7 @@ class EntitlementEditView(ObjectEditView):
     @property
     def verbose_name(self) -> str:
         elder = getattr(self, "elder", None)
-        return f"服务额度（{elder.name}）" if elder is not None else "服务额度"
+        return _("服务额度（%(name)s）") % {"name": elder.name} if elder is not None else _("服务额度")
 
     def save_object(self, form: BaseForm) -> Any:
         entitlement = form.save(commit=False)  # type: ignore[attr-defined]
@@ -515,7 +519,7 @@ class WorkOrderOverdueView(WorkOrderListView):
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
-        context["title"] = "超时未响应工单"
+        context["title"] = _("超时未响应工单")
         return context
 
     def add_url(self) -> str:
@@ -543,13 +547,13 @@ class IntakeView(ScopedViewMixin, View):
         elder = self._elder(request)
         form = IntakeForm(request.POST)
         if elder is None:
-            messages.error(request, "请先选择老人")
+            messages.error(request, _("请先选择老人"))
             return self.render(request, None, form)
         if form.is_valid():
             data = form.cleaned_data
             duplicates = selectors.open_duplicates(elder, data["item"])
             if duplicates.exists() and not data["confirm_duplicate"]:
-                form.add_error("confirm_duplicate", "该老人已有同一服务项目的未完成工单，请核实后勾选确认")
+                form.add_error("confirm_duplicate", _("该老人已有同一服务项目的未完成工单，请核实后勾选确认"))
             else:
                 try:
                     order = actions.work_order_create(
@@ -566,7 +570,7 @@ class IntakeView(ScopedViewMixin, View):
                 except ValidationError as exc:
                     form.add_error(None, _errors(exc))
                 else:
-                    messages.success(request, f"已受理：{order.number}")
+                    messages.success(request, _("已受理：%(number)s") % {"number": order.number})
                     return HttpResponseRedirect(order.get_absolute_url())
         return self.render(request, elder, form)
 
@@ -592,8 +596,8 @@ class IntakeView(ScopedViewMixin, View):
             request,
             "services/intake.html",
             {
-                "title": "服务受理",
-                "breadcrumbs": [("服务工单", reverse("services:workorder_list")), ("服务受理", "")],
+                "title": _("服务受理"),
+                "breadcrumbs": [(_("服务工单"), reverse("services:workorder_list")), (_("服务受理"), "")],
                 "query": query,
                 "found": found,
                 "elder": elder,
@@ -615,8 +619,8 @@ class WorkOrderDetailView(ScopedViewMixin, View):
         office = can_change and not _is_provider_staff(user)
         context: dict[str, Any] = {
             "object": order,
-            "title": f"工单 {order.number}",
-            "breadcrumbs": [("服务工单", reverse("services:workorder_list")), (order.number, "")],
+            "title": _("工单 %(number)s") % {"number": order.number},
+            "breadcrumbs": [(_("服务工单"), reverse("services:workorder_list")), (order.number, "")],
             "visit": visit,
             "exceptions": order.exceptions.all(),
             "can_change": can_change,
@@ -676,46 +680,46 @@ class WorkOrderActionView(ScopedViewMixin, View):
             if verb == "dispatch":
                 provider = Provider.objects.filter(pk=post.get("provider") or 0).first()
                 if provider is None:
-                    raise ValidationError("请选择服务商")
+                    raise ValidationError(_("请选择服务商"))
                 actions.work_order_dispatch(order=order, provider=provider, actor=user)
                 if post.get("worker"):
                     worker = Worker.objects.filter(pk=post["worker"], provider=provider).first()
                     if worker is not None:
                         actions.work_order_assign(order=order, worker=worker, actor=user)
-                messages.success(request, f"已派单至{provider}")
+                messages.success(request, _("已派单至%(provider)s") % {"provider": provider})
             elif verb == "accept":
                 actions.work_order_accept(order=order, actor=user)
-                messages.success(request, "已接单")
+                messages.success(request, _("已接单"))
             elif verb == "reject":
                 actions.work_order_reject(order=order, reason=post.get("reason", ""), actor=user)
-                messages.success(request, "已拒单，工单退回派单队列")
+                messages.success(request, _("已拒单，工单退回派单队列"))
             elif verb == "assign":
                 worker = Worker.objects.filter(
                     pk=post.get("worker") or 0, provider_id=order.provider_id
                 ).first()
                 if worker is None:
-                    raise ValidationError("请选择本服务商的助老员")
+                    raise ValidationError(_("请选择本服务商的助老员"))
                 actions.work_order_assign(order=order, worker=worker, actor=user)
-                messages.success(request, f"已派给{worker.name}")
+                messages.success(request, _("已派给%(worker)s") % {"worker": worker.name})
             elif verb == "cancel":
                 actions.work_order_cancel(order=order, reason=post.get("reason", ""), actor=user)
-                messages.success(request, "已取消")
+                messages.success(request, _("已取消"))
             elif verb == "rate":
                 visit = Visit.objects.get_for_user_or_404(user, "view", work_order=order)
                 form = RatingForm(post)
                 if not form.is_valid():
-                    raise ValidationError("评分为 1–5 分")
+                    raise ValidationError(_("评分为 1–5 分"))
                 actions.visit_rate(visit=visit, actor=user, **form.cleaned_data)
-                messages.success(request, "已保存评价")
+                messages.success(request, _("已保存评价"))
             elif verb == "code":
                 visit = Visit.objects.get_for_user_or_404(user, "view", work_order=order)
                 actions.visit_signoff_code_issue(visit=visit, actor=user)
-                messages.success(request, "已生成签字验证码，请致电老人登记电话告知")
+                messages.success(request, _("已生成签字验证码，请致电老人登记电话告知"))
             elif verb == "return-call":
                 call = ReturnCall.objects.get_for_user_or_404(user, "change", visit__work_order=order)
                 call_form = ReturnCallForm(post)
                 if not call_form.is_valid():
-                    raise ValidationError("请检查回访记录")
+                    raise ValidationError(_("请检查回访记录"))
                 d = call_form.cleaned_data
                 actions.return_call_record(
                     call=call,
@@ -726,7 +730,7 @@ class WorkOrderActionView(ScopedViewMixin, View):
                     score=d["score"],
                     actor=user,
                 )
-                messages.success(request, "已记录回访")
+                messages.success(request, _("已记录回访"))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return HttpResponseRedirect(order.get_absolute_url())
@@ -750,9 +754,11 @@ class WorkOrderSheetView(ScopedViewMixin, View):
             fields=["name", "id_number_masked", "phone_masked", "address"],
         )
         context = {"order": order, "elder": order.elder, "printed_on": cn_date(timezone.localdate())}
-        if request.GET.get("format") == "pdf":
-            return _pdf_response("services/workorder_sheet.html", context, f"派工单-{order.number}.pdf")
-        return render(request, "services/workorder_sheet.html", context)
+        # An official document: printed in Chinese whatever the language of the screen.
+        with records_language():
+            if request.GET.get("format") == "pdf":
+                return _pdf_response("services/workorder_sheet.html", context, f"派工单-{order.number}.pdf")
+            return render(request, "services/workorder_sheet.html", context)
 
 
 def _pdf_response(template: str, context: dict[str, Any], filename: str) -> HttpResponse:
@@ -794,9 +800,9 @@ class MyVisitsView(ScopedViewMixin, View):
             request,
             "services/my_visits.html",
             {
-                "title": "我的上门服务",
+                "title": _("我的上门服务"),
                 "orders": qs.order_by("scheduled_start")[:100],
-                "breadcrumbs": [("我的上门服务", "")],
+                "breadcrumbs": [(_("我的上门服务"), "")],
             },
         )
 
@@ -816,11 +822,11 @@ class VisitMobileView(ScopedViewMixin, View):
             request,
             "services/visit_mobile.html",
             {
-                "title": f"上门服务 {order.number}",
+                "title": _("上门服务 %(number)s") % {"number": order.number},
                 "order": order,
                 "visit": visit,
                 "exceptions": order.exceptions.all(),
-                "breadcrumbs": [("我的上门服务", reverse("services:my_visits")), (order.number, "")],
+                "breadcrumbs": [(_("我的上门服务"), reverse("services:my_visits")), (order.number, "")],
                 "radius": settings.SERVICES_CHECKIN_RADIUS_M,
             },
         )
@@ -841,7 +847,7 @@ class VisitMobileView(ScopedViewMixin, View):
                     accuracy=_float(request.POST.get("accuracy")),
                     actor=request.user,
                 )
-                messages.success(request, "已签到")
+                messages.success(request, _("已签到"))
             elif step == "checkout":
                 visit = Visit.objects.get_for_user_or_404(request.user, "change", work_order=order)
                 actions.visit_check_out(
@@ -851,12 +857,12 @@ class VisitMobileView(ScopedViewMixin, View):
                     note=request.POST.get("note", ""),
                     actor=request.user,
                 )
-                messages.success(request, "已签退，请老人签字确认")
+                messages.success(request, _("已签退，请老人签字确认"))
             elif step == "signoff":
                 visit = Visit.objects.get_for_user_or_404(request.user, "change", work_order=order)
                 form = SignoffForm(request.POST)
                 if not form.is_valid():
-                    raise ValidationError("请完成签字")
+                    raise ValidationError(_("请完成签字"))
                 d = form.cleaned_data
                 png = _png_from_data_url(d["signature"]) if d["method"] == SignoffMethod.SIGNATURE else None
                 actions.visit_sign_off(
@@ -868,22 +874,22 @@ class VisitMobileView(ScopedViewMixin, View):
                     code=d["code"],
                     actor=request.user,
                 )
-                messages.success(request, "签字确认完成，服务已核验")
+                messages.success(request, _("签字确认完成，服务已核验"))
             elif step == "photo":
                 visit = Visit.objects.get_for_user_or_404(request.user, "change", work_order=order)
                 upload = request.FILES.get("photo")
                 if upload is None:
-                    raise ValidationError("请选择照片")
+                    raise ValidationError(_("请选择照片"))
                 actions.visit_add_photo(
                     visit=visit, content=upload.read(), filename=upload.name or "", actor=request.user
                 )
-                messages.success(request, "照片已上传")
+                messages.success(request, _("照片已上传"))
             elif step == "code":
                 visit = Visit.objects.get_for_user_or_404(request.user, "change", work_order=order)
                 actions.visit_signoff_code_issue(visit=visit, actor=request.user)
-                messages.info(request, "已请求验证码：热线将致电老人，请老人告知验证码")
+                messages.info(request, _("已请求验证码：热线将致电老人，请老人告知验证码"))
             else:
-                raise ValidationError("未知操作")
+                raise ValidationError(_("未知操作"))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return HttpResponseRedirect(reverse("services:visit_mobile", args=[order.pk]))
@@ -899,11 +905,11 @@ def _float(value: Any) -> float | None:
 def _png_from_data_url(value: str) -> bytes:
     prefix = "data:image/png;base64,"
     if not value.startswith(prefix):
-        raise ValidationError("签名图片无效")
+        raise ValidationError(_("签名图片无效"))
     try:
         return base64.b64decode(value[len(prefix) :], validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationError("签名图片无效") from exc
+        raise ValidationError(_("签名图片无效")) from exc
 
 
 class SignatureView(ScopedViewMixin, View):
@@ -945,7 +951,7 @@ class ExceptionListView(ObjectListView):
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
-        context["title"] = "服务异常"
+        context["title"] = pgettext("plural", "服务异常")
         return context
 
 
@@ -959,14 +965,14 @@ class ExceptionResolveView(ScopedViewMixin, View):
         form = ResolveForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError("请选择结论并填写处理说明")
+                raise ValidationError(_("请选择结论并填写处理说明"))
             actions.exception_resolve(
                 exception=exc,
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
-            messages.success(request, "异常已处理")
+            messages.success(request, _("异常已处理"))
         except ValidationError as err:
             messages.error(request, _errors(err))
         return HttpResponseRedirect(
@@ -1029,7 +1035,7 @@ class SettlementListView(ObjectListView):
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
-        context["title"] = "服务结算"
+        context["title"] = _("服务结算")
         # The generate form (POST to SettlementGenerateView) was missing: nothing could start a month.
         context["can_generate"] = self.request.user.has_perm("services.add_settlement")
         last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
@@ -1093,7 +1099,7 @@ class SettlementDetailView(ScopedViewMixin, View):
             {
                 "object": settlement,
                 "title": str(settlement),
-                "breadcrumbs": [("服务结算", reverse("services:settlement_list")), (str(settlement), "")],
+                "breadcrumbs": [(_("服务结算"), reverse("services:settlement_list")), (str(settlement), "")],
                 "lines": settlement.lines.select_related("visit__work_order", "elder", "item")[:500],
                 "can_review": user.has_perm("services.review_settlement")
                 and settlement.status in ("draft", "returned"),
@@ -1147,7 +1153,9 @@ class SettlementDetailView(ScopedViewMixin, View):
             "printed_on": cn_date(timezone.localdate()),
             "month_label": f"{settlement.month.year}年{settlement.month.month}月",
         }
-        return _pdf_response("services/settlement_print.html", context, f"{name}.pdf")
+        # An official document: printed in Chinese whatever the language of the screen.
+        with records_language():
+            return _pdf_response("services/settlement_print.html", context, f"{name}.pdf")
 
 
 class SettlementActionView(ScopedViewMixin, View):
@@ -1169,7 +1177,7 @@ class SettlementActionView(ScopedViewMixin, View):
                 )
             else:
                 raise Http404
-            messages.success(request, "已处理")
+            messages.success(request, _("已处理"))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return HttpResponseRedirect(settlement.get_absolute_url())
@@ -1184,10 +1192,13 @@ class SettlementGenerateView(ScopedViewMixin, View):
         try:
             month = datetime.date.fromisoformat((request.POST.get("month") or "") + "-01")
         except ValueError:
-            messages.error(request, "月份格式应为 2026-11")
+            messages.error(request, _("月份格式应为 2026-11"))
             return HttpResponseRedirect(reverse("services:settlement_list"))
         made = actions.settlement_generate(month=month, actor=request.user)
-        messages.success(request, f"已生成 {month:%Y-%m} 结算单 {len(made)} 张")
+        messages.success(
+            request,
+            _("已生成 %(month)s 结算单 %(count)s 张") % {"month": f"{month:%Y-%m}", "count": len(made)},
+        )
         return HttpResponseRedirect(reverse("services:settlement_list") + f"?month={month:%Y-%m-%d}")
 
 
@@ -1220,8 +1231,8 @@ class ScorecardView(ScopedViewMixin, View):
             request,
             "services/scorecard.html",
             {
-                "title": "服务商评分",
-                "breadcrumbs": [("服务商评分", "")],
+                "title": _("服务商评分"),
+                "breadcrumbs": [(_("服务商评分"), "")],
                 "rows": rows,
                 "month": f"{month:%Y-%m}",
                 "by_street": by_street,

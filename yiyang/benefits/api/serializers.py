@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from yiyang.benefits.choices import CheckChannel
@@ -83,13 +84,13 @@ class PaymentRollSerializer(serializers.ModelSerializer):
 
 
 class RollGenerateSerializer(serializers.Serializer):
-    programme = serializers.CharField(help_text="项目代码或名称")
-    area = serializers.CharField(help_text="街道或区县代码")
+    programme = serializers.CharField(help_text=_("项目代码或名称"))
+    area = serializers.CharField(help_text=_("街道或区县代码"))
     month = serializers.CharField(help_text="2026-12")
 
 
 class RollReviewSerializer(serializers.Serializer):
-    street = serializers.CharField(help_text="街道代码")
+    street = serializers.CharField(help_text=_("街道代码"))
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -93,7 +94,7 @@ class PaymentRollViewSet(_VerbScopeMixin, _ReadOnlyScoped):
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"detail": "请使用 generate/"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
+        return Response({"detail": _("请使用 generate/")}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     def _call(self, fn: Any, **kwargs: Any) -> Response:
         try:
@@ -113,7 +114,7 @@ class PaymentRollViewSet(_VerbScopeMixin, _ReadOnlyScoped):
         programme = Programme.objects.filter(Q(code=data["programme"]) | Q(name=data["programme"])).first()
         area = Area.objects.filter(code=data["area"]).first()
         if programme is None or area is None:
-            raise ValidationError("项目或区域不存在")
+            raise ValidationError(_("项目或区域不存在"))
         try:
             month = parse_month(data["month"])
         except ValueError as exc:
@@ -133,7 +134,7 @@ class PaymentRollViewSet(_VerbScopeMixin, _ReadOnlyScoped):
         ser.is_valid(raise_exception=True)
         street = Area.objects.filter(code=ser.validated_data["street"]).first()
         if street is None:
-            raise ValidationError({"street": "街道不存在"})
+            raise ValidationError({"street": _("街道不存在")})
         return self._call(
             actions.payment_roll_review, roll=roll, street=street, note=ser.validated_data["note"]
         )

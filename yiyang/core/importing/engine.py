@@ -22,8 +22,10 @@ from typing import Any, ClassVar
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from yiyang.core.context import unit_of_work
+from yiyang.core.i18n import records_language
 from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.reader import ImportFileError, RawRow, TableReader, open_table
 from yiyang.core.importing.writer import CellIssue, write_annotated_copy
@@ -65,7 +67,7 @@ class Importer(abc.ABC):
     """One registry's import rules. Instances live for one run and may cache look-ups."""
 
     kind: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[str | Promise]  # may be lazy: the import page shows it translated
     key_label: ClassVar[str]
     columns: ClassVar[Sequence[ColumnSpec]]
 
@@ -113,7 +115,9 @@ def _reader(batch: ImportBatch, importer: Importer) -> TableReader:
 
 
 def run_import(batch: ImportBatch, importer: Importer) -> ImportResult:
-    with unit_of_work(batch.request_id):
+    # Spreadsheets are records exchanged with the civil-affairs system: cells are parsed, and the
+    # error report and annotated copy are written, in Chinese whatever the uploader's language.
+    with unit_of_work(batch.request_id), records_language():
         return _run(batch, importer)
 
 

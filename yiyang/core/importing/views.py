@@ -18,10 +18,13 @@ from django.core.files.base import ContentFile
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from yiyang.core import audit
 from yiyang.core.exporting import XLSX_TYPE
+from yiyang.core.i18n import stored
 from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create, import_batch_start
 from yiyang.core.importing.registry import import_permission, importer_for
 from yiyang.core.importing.writer import write_template
@@ -29,14 +32,17 @@ from yiyang.core.models import AccessLog, ImportBatch
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="文件", help_text="支持 .xlsx、.xls、.csv；第一行可以是标题，表头会自动识别")
-    dry_run = forms.BooleanField(label="试导入（只检查，不写入）", required=False, initial=True)
-    skip_invalid = forms.BooleanField(label="跳过错误行，导入其余数据", required=False)
+    file = forms.FileField(
+        label=gettext_lazy("文件"),
+        help_text=gettext_lazy("支持 .xlsx、.xls、.csv；第一行可以是标题，表头会自动识别"),
+    )
+    dry_run = forms.BooleanField(label=gettext_lazy("试导入（只检查，不写入）"), required=False, initial=True)
+    skip_invalid = forms.BooleanField(label=gettext_lazy("跳过错误行，导入其余数据"), required=False)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-            raise forms.ValidationError("仅支持 .xlsx、.xls、.csv 文件")
+            raise forms.ValidationError(_("仅支持 .xlsx、.xls、.csv 文件"))
         return upload
 
 
@@ -73,16 +79,17 @@ class ImportView(View):
     def render(self, form: UploadForm) -> HttpResponse:
         importer = importer_for(self.kind)
         recent = ImportBatch.objects.for_user(self.request.user).filter(kind=self.kind)[:10]
+        title = self.title or _("导入%(label)s") % {"label": importer.label}
         return render(
             self.request,
             "core/import_upload.html",
             {
                 "form": form,
-                "title": self.title or f"导入{importer.label}",
+                "title": title,
                 "columns": importer.columns,
                 "recent": recent,
                 "kind": self.kind,
-                "breadcrumbs": [(self.title or f"导入{importer.label}", "")],
+                "breadcrumbs": [(title, "")],
             },
         )
 
@@ -92,17 +99,16 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if not request.user.has_perm(import_permission(kind)):
         raise PermissionDenied
     importer = importer_for(kind)
+    label = stored(importer.label)  # the template is a Chinese spreadsheet, like the files it takes
     out = io.BytesIO()
     write_template(
         importer.columns,
         out,
-        title=f"{importer.label}导入模板",
+        title=f"{label}导入模板",
         example_rows=getattr(importer, "example_rows", ()),
     )
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(importer.label + '导入模板.xlsx')}"
-    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(label + '导入模板.xlsx')}"
     return response
 
 
@@ -122,9 +128,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template,
         {
             "batch": batch,
-            "title": f"导入批次 #{batch.pk}",
+            "title": _("导入批次 #%(pk)s") % {"pk": batch.pk},
             "errors": batch.errors[:500],
-            "breadcrumbs": [(f"导入批次 #{batch.pk}", "")],
+            "breadcrumbs": [(_("导入批次 #%(pk)s") % {"pk": batch.pk}, "")],
         },
     )
 
@@ -166,5 +172,5 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         skip_invalid=batch.skip_invalid,
     )
     import_batch_start(real)
-    messages.success(request, "已开始正式导入")
+    messages.success(request, _("已开始正式导入"))
     return HttpResponseRedirect(reverse("core:importbatch_detail", args=[real.pk]))

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django import template
+from django.utils import translation
 
 register = template.Library()
 
@@ -17,11 +18,15 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def wan(value: Any) -> str:
-    """Large counts as Chinese readers expect them: 289000 → 28.9万."""
+    """Large counts as Chinese readers expect them: 289000 → 28.9万.
+
+    Other languages group thousands instead (289,000): 万 and 亿 have no English equivalent."""
     try:
         n = int(value)
     except (TypeError, ValueError):
         return ""
+    if not (translation.get_language() or "zh").startswith("zh"):
+        return f"{n:,}"
     if abs(n) >= 100_000_000:
         return f"{n / 100_000_000:.2f}亿".replace(".00亿", "亿")
     if abs(n) >= 100_000:

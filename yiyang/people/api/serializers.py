@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from yiyang.areas.models import Area, AreaLevel
@@ -53,7 +55,7 @@ class ElderSerializer(serializers.ModelSerializer):
 class ElderWriteSerializer(serializers.Serializer):
     id_number = serializers.CharField(max_length=30)
     name = serializers.CharField(max_length=50)
-    area = serializers.CharField(help_text="区划代码 of a community or grid in your areas")
+    area = serializers.CharField(help_text=gettext_lazy("区划代码 of a community or grid in your areas"))
     ethnicity = serializers.CharField(max_length=20, default="汉族")
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -81,7 +83,7 @@ class ElderWriteSerializer(serializers.Serializer):
         user = self.context["request"].user
         area = Area.objects.filter(code=value, level__in=[AreaLevel.COMMUNITY, AreaLevel.GRID]).first()
         if area is None or not path_in_scope(user, area.path):
-            raise serializers.ValidationError("不是您管辖范围内的社区或网格")
+            raise serializers.ValidationError(_("不是您管辖范围内的社区或网格"))
         return area
 
     def to_data(self) -> ElderData:

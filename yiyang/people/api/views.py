@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -64,7 +65,7 @@ class ElderViewSet(ScopedViewSet):
         return Response(ElderSerializer(elder).data)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"detail": "请使用 PUT 提交完整记录"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
+        return Response({"detail": _("请使用 PUT 提交完整记录")}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     @extend_schema(request=RevealSerializer, responses={200: dict})
     @action(detail=True, methods=["post"])
@@ -125,7 +126,7 @@ class CertificationViewSet(ScopedViewSet):
 
     def _check_elder(self, elder: Elder) -> None:
         if not Elder.objects.for_user(self.request.user, "change").filter(pk=elder.pk).exists():
-            raise ValidationError({"elder": "不是您管辖范围内的老年人"})
+            raise ValidationError({"elder": _("不是您管辖范围内的老年人")})
 
 
 class ContactViewSet(CertificationViewSet):

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from yiyang.core.scoping import path_in_scope
@@ -41,12 +43,12 @@ class DeviceSerializer(serializers.ModelSerializer):
     def validate_elder(self, elder: Elder) -> Elder:
         # Out of area looks like missing: a 400 that never confirms the elder exists elsewhere.
         if not path_in_scope(self.context["request"].user, elder.area_path):
-            raise serializers.ValidationError("老人不存在")
+            raise serializers.ValidationError(_("老人不存在"))
         return elder
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("kind") == "wristband" and not attrs.get("geofence_radius_m"):
-            raise serializers.ValidationError({"geofence_radius_m": "手环须设置电子围栏半径"})
+            raise serializers.ValidationError({"geofence_radius_m": _("手环须设置电子围栏半径")})
         # A PATCH may send one coordinate: the other is the device's current one.
         lat, lng = (
             attrs.get(k, getattr(self.instance, k, None)) for k in ("geofence_latitude", "geofence_longitude")
@@ -134,7 +136,9 @@ class DeviceEventSerializer(serializers.ModelSerializer):
 
 
 class ContactCallSerializer(serializers.Serializer):
-    contact = serializers.IntegerField(required=False, allow_null=True, help_text="空 = 老人本人")
+    contact = serializers.IntegerField(
+        required=False, allow_null=True, help_text=gettext_lazy("空 = 老人本人")
+    )
     outcome = serializers.ChoiceField(choices=CallOutcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -69,7 +70,7 @@ class AlarmViewSet(ScopedViewSet):
         return "change" if getattr(self, "action", None) in self._VERBS else "view"
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"detail": "告警由设备事件和规则产生"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
+        return Response({"detail": _("告警由设备事件和规则产生")}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     def _run(self, request: Request, step: str, serializer_class: Any = None) -> Response:
         alarm = self.get_object()
@@ -87,7 +88,7 @@ class AlarmViewSet(ScopedViewSet):
                 if data.get("contact"):
                     contact = ElderContact.objects.filter(pk=data["contact"], elder_id=alarm.elder_id).first()
                     if contact is None:
-                        raise ValidationError({"contact": "联系人不存在"})
+                        raise ValidationError({"contact": _("联系人不存在")})
                 actions.alarm_call(
                     alarm=alarm,
                     contact=contact,
@@ -166,7 +167,9 @@ class DeviceEventViewSet(ScopedViewSet):
             data = None
         if isinstance(data, list):
             if len(data) > MAX_BATCH:
-                return Response({"detail": f"一次最多 {MAX_BATCH} 条"}, status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    {"detail": _("一次最多 %(n)s 条") % {"n": MAX_BATCH}}, status=status.HTTP_400_BAD_REQUEST
+                )
             items = [(json.dumps(item, ensure_ascii=False).encode(), topic) for item in data]
             results = ingest_batch(items, actor=request.user)
             return Response({"results": [_result(r) for r in results]})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from yiyang.services.choices import RequestSource, SignoffBy, SignoffMethod, Urgency
@@ -197,7 +198,7 @@ class ExceptionSerializer(serializers.ModelSerializer):
 
 
 class ResolveSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=[("confirmed", "确认异常"), ("dismissed", "核实无误")])
+    outcome = serializers.ChoiceField(choices=[("confirmed", _("确认异常")), ("dismissed", _("核实无误"))])
     reason = serializers.CharField(max_length=300)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -107,12 +108,13 @@ class WorkOrderViewSet(ScopedViewSet):
         d = self._data(request)
         elder = Elder.objects.for_user(request.user, "view").filter(pk=d["elder"]).first()
         if elder is None:
-            raise ValidationError({"elder": "找不到该老人"})
+            raise ValidationError({"elder": _("找不到该老人")})
         duplicates = selectors.open_duplicates(elder, d["item"])
         if duplicates.exists() and not d["confirm_duplicate"]:
             raise ValidationError(
                 {
-                    "confirm_duplicate": f"该老人已有同一服务项目的未完成工单 {duplicates[0].number}，确认后重试"
+                    "confirm_duplicate": _("该老人已有同一服务项目的未完成工单 %(number)s，确认后重试")
+                    % {"number": duplicates[0].number}
                 }
             )
         order = _call(
@@ -195,7 +197,7 @@ class WorkOrderViewSet(ScopedViewSet):
         d = self._data(request)
         visit = Visit.objects.filter(work_order=order).first()
         if visit is None:
-            raise ValidationError("尚未签到")
+            raise ValidationError(_("尚未签到"))
         visit = _call(
             actions.visit_check_out,
             visit=visit,
@@ -213,13 +215,13 @@ class WorkOrderViewSet(ScopedViewSet):
         d = self._data(request)
         visit = Visit.objects.filter(work_order=order).first()
         if visit is None:
-            raise ValidationError("尚未签到")
+            raise ValidationError(_("尚未签到"))
         png = None
         if d["method"] == "signature":
             try:
                 png = base64.b64decode(d["signature_png"], validate=True)
             except (binascii.Error, ValueError) as exc:
-                raise ValidationError({"signature_png": "不是有效的 base64"}) from exc
+                raise ValidationError({"signature_png": _("不是有效的 base64")}) from exc
         visit = _call(
             actions.visit_sign_off,
             visit=visit,
@@ -247,7 +249,7 @@ class WorkOrderViewSet(ScopedViewSet):
         visit = Visit.objects.filter(work_order=order).first()
         upload = request.FILES.get("photo")
         if visit is None or upload is None:
-            raise ValidationError("需要先签到并附上照片")
+            raise ValidationError(_("需要先签到并附上照片"))
         _call(
             actions.visit_add_photo,
             visit=visit,

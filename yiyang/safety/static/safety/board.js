@@ -34,7 +34,9 @@
       ctx.resume();
       state.sound = !state.sound || toggle.dataset.unlocked !== '1';
       toggle.dataset.unlocked = '1';
-      toggle.querySelector('span').textContent = state.sound ? '提示音已开启' : '提示音已关闭';
+      // The labels come from the page, in the user's language.
+      toggle.querySelector('span').textContent = state.sound
+        ? (toggle.dataset.labelOn || '提示音已开启') : (toggle.dataset.labelOff || '提示音已关闭');
     });
   }
 
