@@ -139,6 +139,31 @@ def test_find_reveal_and_scope(page: Any, live_server: Any, registry: Registry, 
     _assert_clean_traffic(traffic, live_server)
 
 
+def test_switch_to_english_and_back(
+    page: Any, live_server: Any, registry: Registry, traffic: Traffic
+) -> None:
+    """English is a choice in the header; the data stays as entered, and search works the same."""
+    login(page, live_server, registry.worker.username, PASSWORD)
+    page.goto(f"{live_server.url}/people/elders/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.locator("#sidebar a.nav-link", has_text="Elder registry").is_visible()
+    box = page.get_by_label("Search")
+    box.fill("zs")
+    with page.expect_response(lambda r: "q=zs" in r.url and r.status == 200):
+        box.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#results table tbody tr').length === 1")
+    assert _list_rows(page)[0].startswith("张三")
+    page.locator("#results").get_by_role("link", name="张三").click()
+    assert page.locator(".card-header", has_text="Timeline").is_visible()
+    shot(page, "elder-detail-english")
+
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    assert page.locator(".card-header", has_text="时间线").is_visible()
+    _assert_clean_traffic(traffic, live_server)
+
+
 def test_dashboard_total_matches_list(
     page: Any, live_server: Any, registry: Registry, traffic: Traffic
 ) -> None:
