@@ -14,9 +14,11 @@
     series: [{type: 'bar', data: data.bracket_values, itemStyle: {color: '#0d6efd'}}]
   });
   make('chart-sex', {tooltip: {}, legend: {bottom: 0}, series: [{type: 'pie', radius: ['35%', '60%'], label: {formatter: '{b}\n{d}%'}, data: data.sex}]});
+  // Two-character Chinese labels sit side by side; longer ones (English) are slanted to stay legible.
+  const slant = data.groups.some((label) => label.length > 4) ? 35 : 0;
   make('chart-groups', {
-    tooltip: {}, grid: {left: 50, right: 10, top: 20, bottom: 30},
-    xAxis: {type: 'category', data: data.groups, axisLabel: {interval: 0}}, yAxis: {type: 'value', minInterval: 1},
+    tooltip: {}, grid: {left: 50, right: 10, top: 20, bottom: 10, containLabel: true},
+    xAxis: {type: 'category', data: data.groups, axisLabel: {interval: 0, rotate: slant}}, yAxis: {type: 'value', minInterval: 1},
     series: [{type: 'bar', data: data.group_values, itemStyle: {color: '#fd7e14'}}]
   });
 })();
