@@ -1,7 +1,8 @@
 """Parsers for messy spreadsheet cells (python-calamine / csv values).
 
 Every parser returns None for an empty cell; whether a value is required is
-the caller's decision. Unusable values raise CellError with a Chinese message.
+the caller's decision. Unusable values raise CellError with a message in the
+active language (Chinese inside ``records_language()``, as imports run).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+
+from django.utils.translation import gettext as _
 
 __all__ = [
     "CellError",
@@ -24,7 +27,7 @@ __all__ = [
 
 
 class CellError(ValueError):
-    """A cell value that cannot be used; ``message`` is user-facing Chinese."""
+    """A cell value that cannot be used; ``message`` is for users, in the active language."""
 
     message: str
 
@@ -109,7 +112,7 @@ _SEXES = {
 def parse_sex(raw: object) -> str | None:
     """Sex as "M" or "F"; GB/T 2261.1 codes 1/2 accepted, 0/9 rejected."""
     if isinstance(raw, bool):
-        raise CellError("无法识别的性别：应填写“男”或“女”")
+        raise CellError(_("无法识别的性别：应填写“男”或“女”"))
     text = clean_text(raw)
     if text is None:
         return None
@@ -117,8 +120,8 @@ def parse_sex(raw: object) -> str | None:
     if sex is not None:
         return sex
     if text in ("0", "9", "未知", "未说明", "未知的性别", "未说明的性别"):
-        raise CellError(f"性别不能为“{text}”（未知或未说明），请填写“男”或“女”")
-    raise CellError(f"无法识别的性别：{text}（应填写“男”或“女”）")
+        raise CellError(_("性别不能为“%(text)s”（未知或未说明），请填写“男”或“女”") % {"text": text})
+    raise CellError(_("无法识别的性别：%(text)s（应填写“男”或“女”）") % {"text": text})
 
 
 # ---------------------------------------------------------------- dates
@@ -173,7 +176,7 @@ def _cn_number(token: str) -> int | None:
             value = value * 10 + digit
         return value
     # 十 / 十五 / 二十 / 二十三: month and day numbers only.
-    tens_text, _, units_text = token.partition("十")
+    tens_text, _ten, units_text = token.partition("十")
     if len(tens_text) > 1 or len(units_text) > 1 or "十" in units_text:
         return None
     tens = 1 if not tens_text else _CN_DIGITS.get(tens_text)
@@ -188,24 +191,24 @@ def _make_date(year_text: str, month_text: str, day_text: str, original: str) ->
     month = _cn_number(month_text)
     day = _cn_number(day_text)
     if year is None or month is None or day is None:
-        raise CellError(f"无法识别的日期：{original}")
+        raise CellError(_("无法识别的日期：%(text)s") % {"text": original})
     if len(year_text) != 4:
-        raise CellError(f"年份应为四位：{original}")
+        raise CellError(_("年份应为四位：%(text)s") % {"text": original})
     if year < 1000:
-        raise CellError(f"年份不正确：{original}")
+        raise CellError(_("年份不正确：%(text)s") % {"text": original})
     if not 1 <= month <= 12:
-        raise CellError(f"无法识别的日期：{original}（月份应为1至12）")
+        raise CellError(_("无法识别的日期：%(text)s（月份应为1至12）") % {"text": original})
     if not 1 <= day <= 31:
-        raise CellError(f"无法识别的日期：{original}（日应为1至31）")
+        raise CellError(_("无法识别的日期：%(text)s（日应为1至31）") % {"text": original})
     try:
         return date(year, month, day)
     except ValueError:
-        raise CellError(f"日期不存在：{original}") from None
+        raise CellError(_("日期不存在：%(text)s") % {"text": original}) from None
 
 
 def _date_from_number(value: float) -> date:
     if not math.isfinite(value) or not -1e15 < value < 1e15:
-        raise CellError("无法识别的日期：数字超出日期范围")
+        raise CellError(_("无法识别的日期：数字超出日期范围"))
     original = _number_text(value) if isinstance(value, float) else str(value)
     serial = math.floor(value)
     if 10_000_000 <= serial <= 99_999_999 and value == serial:
@@ -213,13 +216,13 @@ def _date_from_number(value: float) -> date:
         return _parse_date_text(str(serial))
     if 1800 <= serial <= 2100 and value == serial:
         # As a serial this is a day in 1904-1905; far likelier a bare year.
-        raise CellError(f"日期缺少月和日：{original}")
+        raise CellError(_("日期缺少月和日：%(text)s") % {"text": original})
     if not 1 <= serial <= _EXCEL_MAX_SERIAL:
-        raise CellError(f"无法识别的日期：{original}")
+        raise CellError(_("无法识别的日期：%(text)s") % {"text": original})
     if serial < _EXCEL_FAKE_LEAP_DAY:
         return _EXCEL_EPOCH_EARLY + timedelta(days=serial)
     if serial == _EXCEL_FAKE_LEAP_DAY:
-        raise CellError("日期不存在：1900年2月29日（Excel 序号 60）")
+        raise CellError(_("日期不存在：1900年2月29日（Excel 序号 60）"))
     return _EXCEL_EPOCH + timedelta(days=serial)
 
 
@@ -229,9 +232,9 @@ def _parse_date_text(text: str) -> date:
 
     m = _SEP_DATE_RE.fullmatch(body)
     if m is not None:
-        first, _, second, third = m.groups()
+        first, _sep, second, third = m.groups()
         if len(third) == 4 and len(first) <= 2:
-            raise CellError(f"无法识别的日期：{text}（请按“年-月-日”顺序填写）")
+            raise CellError(_("无法识别的日期：%(text)s（请按“年-月-日”顺序填写）") % {"text": text})
         return _make_date(first, second, third, text)
     m = _CN_DATE_RE.fullmatch(body)
     if m is not None:
@@ -241,21 +244,25 @@ def _parse_date_text(text: str) -> date:
 
     if _SHORT_COMPACT_RE.fullmatch(body) is not None:
         if body[:2] in ("18", "19"):
-            raise CellError(f"日期缺少日：{text}")
-        raise CellError(f"年份应为四位：{text}")
+            raise CellError(_("日期缺少日：%(text)s") % {"text": text})
+        raise CellError(_("年份应为四位：%(text)s") % {"text": text})
     m = _CN_PARTIAL_RE.fullmatch(body)
     if m is not None:
         if len(m.group(1)) != 4:
-            raise CellError(f"年份应为四位：{text}")
-        raise CellError(f"日期缺少{'日' if m.group(2) else '月和日'}：{text}")
+            raise CellError(_("年份应为四位：%(text)s") % {"text": text})
+        if m.group(2):
+            raise CellError(_("日期缺少日：%(text)s") % {"text": text})
+        raise CellError(_("日期缺少月和日：%(text)s") % {"text": text})
     m = _SEP_PARTIAL_RE.fullmatch(body)
     if m is not None:
-        raise CellError(f"日期缺少{'日' if len(m.group(1)) == 4 else '年份'}：{text}")
+        if len(m.group(1)) == 4:
+            raise CellError(_("日期缺少日：%(text)s") % {"text": text})
+        raise CellError(_("日期缺少年份：%(text)s") % {"text": text})
     if _CN_NO_YEAR_RE.fullmatch(body) is not None:
-        raise CellError(f"日期缺少年份：{text}")
+        raise CellError(_("日期缺少年份：%(text)s") % {"text": text})
     if _YEAR_ONLY_RE.fullmatch(body) is not None:
-        raise CellError(f"日期缺少月和日：{text}")
-    raise CellError(f"无法识别的日期：{text}")
+        raise CellError(_("日期缺少月和日：%(text)s") % {"text": text})
+    raise CellError(_("无法识别的日期：%(text)s") % {"text": text})
 
 
 def parse_date(raw: object, *, today: date | None = None) -> date | None:
@@ -271,9 +278,9 @@ def parse_date(raw: object, *, today: date | None = None) -> date | None:
     if isinstance(raw, date):
         return raw
     if isinstance(raw, time):
-        raise CellError(f"单元格是时间而不是日期：{raw.isoformat()}")
+        raise CellError(_("单元格是时间而不是日期：%(text)s") % {"text": raw.isoformat()})
     if isinstance(raw, bool):
-        raise CellError("无法识别的日期：是/否值")
+        raise CellError(_("无法识别的日期：是/否值"))
     if isinstance(raw, int | float):
         if isinstance(raw, float) and math.isnan(raw):
             return None
@@ -327,11 +334,11 @@ def _match_phone(groups: list[str], ext: str | None) -> str | None:
 def parse_phone(raw: object) -> str | None:
     """Mobile as 11 digits, landline as "0513-86123456[-ext]"."""
     if isinstance(raw, bool):
-        raise CellError("电话号码格式不正确：是/否值")
+        raise CellError(_("电话号码格式不正确：是/否值"))
     if type(raw) is str and _MOBILE_RE.fullmatch(raw) is not None:
         return raw  # the common case, already clean
     if isinstance(raw, float) and math.isfinite(raw) and not raw.is_integer():
-        raise CellError(f"电话号码格式不正确：{raw!r}")
+        raise CellError(_("电话号码格式不正确：%(text)s") % {"text": repr(raw)})
     text = clean_text(raw)
     if text is None:
         return None
@@ -349,10 +356,12 @@ def parse_phone(raw: object) -> str | None:
 
     digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if _MULTI_PHONE_RE.search(text) is not None and len(digits) > 12:
-        raise CellError(f"电话号码格式不正确：{text}（每格只能填写一个号码）")
+        raise CellError(_("电话号码格式不正确：%(text)s（每格只能填写一个号码）") % {"text": text})
     if len(digits) in (7, 8) and digits[0] in "23456789":
-        raise CellError(f"电话号码格式不正确：{text}（固定电话需加区号，如 0513-86123456）")
-    raise CellError(f"电话号码格式不正确：{text}")
+        raise CellError(
+            _("电话号码格式不正确：%(text)s（固定电话需加区号，如 0513-86123456）") % {"text": text}
+        )
+    raise CellError(_("电话号码格式不正确：%(text)s") % {"text": text})
 
 
 # ---------------------------------------------------------------- booleans
@@ -389,7 +398,7 @@ def parse_bool(raw: object) -> bool | None:
         return None
     value = _BOOLS.get(text.lower())
     if value is None:
-        raise CellError(f"无法识别的是/否值：{text}（应填写“是”或“否”）")
+        raise CellError(_("无法识别的是/否值：%(text)s（应填写“是”或“否”）") % {"text": text})
     return value
 
 
@@ -413,7 +422,10 @@ def parse_choice(raw: object, choices: Mapping[str, str]) -> str | None:
     labels: dict[str, str] = {}
     for label, code in choices.items():
         labels.setdefault(code, label)
-    raise CellError(f"无法识别的选项：{text}，应为以下之一：{'、'.join(labels.values())}")
+    raise CellError(
+        _("无法识别的选项：%(text)s，应为以下之一：%(choices)s")
+        % {"text": text, "choices": _("、").join(labels.values())}
+    )
 
 
 # ---------------------------------------------------------------- integers
@@ -425,24 +437,24 @@ _THOUSANDS_RE = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.0*)?", re.ASCII)
 def parse_int(raw: object, *, min_value: int | None = None, max_value: int | None = None) -> int | None:
     """An integer, optionally bounded; "1,234" and 12.0 accepted."""
     if isinstance(raw, bool):
-        raise CellError("应为整数：是/否值")
+        raise CellError(_("应为整数：是/否值"))
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, float):
         if math.isnan(raw):
             return None
         if not raw.is_integer():
-            raise CellError(f"应为整数：{raw!r}")
+            raise CellError(_("应为整数：%(text)s") % {"text": repr(raw)})
         value = int(raw)
     else:
         text = clean_text(raw)
         if text is None:
             return None
         if _INT_RE.fullmatch(text) is None and _THOUSANDS_RE.fullmatch(text) is None:
-            raise CellError(f"应为整数：{text}")
+            raise CellError(_("应为整数：%(text)s") % {"text": text})
         value = int(text.replace(",", "").split(".", 1)[0])
     if min_value is not None and value < min_value:
-        raise CellError(f"数值 {value} 不能小于 {min_value}")
+        raise CellError(_("数值 %(value)s 不能小于 %(min)s") % {"value": value, "min": min_value})
     if max_value is not None and value > max_value:
-        raise CellError(f"数值 {value} 不能大于 {max_value}")
+        raise CellError(_("数值 %(value)s 不能大于 %(max)s") % {"value": value, "max": max_value})
     return value

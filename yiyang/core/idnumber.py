@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 __all__ = [
     "IdNumber",
     "IdNumberError",
@@ -42,7 +45,8 @@ _ALLOWED_RE = re.compile(r"[^0-9X]", re.ASCII)
 _LEGACY_MIN = 10**14
 _LEGACY_LIMIT = 10**15
 
-_STORED_AS_NUMBER_MESSAGE = "身份证号被存为数字，末几位已丢失，请将该列设为文本格式后重新填写"
+# Marked for translation only: translated where it is raised, in the language active then.
+_STORED_AS_NUMBER_MESSAGE = gettext_noop("身份证号被存为数字，末几位已丢失，请将该列设为文本格式后重新填写")
 
 
 def _build_translation() -> dict[int, str | None]:
@@ -61,7 +65,7 @@ _TRANSLATION = _build_translation()
 
 
 class IdNumberError(ValueError):
-    """Invalid ID number; ``code`` is machine-readable, ``message`` is for users."""
+    """Invalid ID number; ``code`` is machine-readable, ``message`` is for users, in the active language."""
 
     code: str
     message: str
@@ -95,16 +99,16 @@ def _digits_of_number(raw: int | float) -> str:
     """Text of a numeric cell; only a 15-digit legacy number survives a float."""
     if isinstance(raw, float):
         if not math.isfinite(raw) or not raw.is_integer():
-            raise IdNumberError("bad_format", "身份证号不能是小数")
+            raise IdNumberError("bad_format", _("身份证号不能是小数"))
         raw = int(raw)
     if raw < 0:
-        raise IdNumberError("bad_format", "身份证号不能是负数")
+        raise IdNumberError("bad_format", _("身份证号不能是负数"))
     if _LEGACY_MIN <= raw < _LEGACY_LIMIT:
         return str(raw)
     if raw >= _LEGACY_LIMIT:
-        raise IdNumberError("stored_as_number", _STORED_AS_NUMBER_MESSAGE)
+        raise IdNumberError("stored_as_number", _(_STORED_AS_NUMBER_MESSAGE))
     # str() is safe here: raw < 10**14.
-    raise IdNumberError("bad_format", f"身份证号应为18位（旧号15位），实际为{len(str(raw))}位")
+    raise IdNumberError("bad_format", _("身份证号应为18位（旧号15位），实际为%(n)s位") % {"n": len(str(raw))})
 
 
 def normalize_id_text(raw: object) -> str:
@@ -117,16 +121,16 @@ def normalize_id_text(raw: object) -> str:
     elif raw is None:
         return ""
     elif isinstance(raw, bool):
-        raise IdNumberError("bad_format", "身份证号不能是“是/否”值")
+        raise IdNumberError("bad_format", _("身份证号不能是“是/否”值"))
     elif isinstance(raw, int | float):
         return _digits_of_number(raw)
     elif isinstance(raw, str):
         return normalize_id_text(str(raw))
     else:
-        raise IdNumberError("bad_format", "身份证号格式不正确")
+        raise IdNumberError("bad_format", _("身份证号格式不正确"))
 
     if _SCIENTIFIC_RE.fullmatch(text) is not None:
-        raise IdNumberError("stored_as_number", _STORED_AS_NUMBER_MESSAGE)
+        raise IdNumberError("stored_as_number", _(_STORED_AS_NUMBER_MESSAGE))
     m = _DECIMAL_RE.fullmatch(text)
     if m is not None:
         # "110105491231002.0" is how csv/pandas render a numeric cell.
@@ -134,8 +138,10 @@ def normalize_id_text(raw: object) -> str:
         if len(digits) == 15:
             return digits
         if len(digits) > 15:
-            raise IdNumberError("stored_as_number", _STORED_AS_NUMBER_MESSAGE)
-        raise IdNumberError("bad_format", f"身份证号应为18位（旧号15位），实际为{len(digits)}位")
+            raise IdNumberError("stored_as_number", _(_STORED_AS_NUMBER_MESSAGE))
+        raise IdNumberError(
+            "bad_format", _("身份证号应为18位（旧号15位），实际为%(n)s位") % {"n": len(digits)}
+        )
     return text
 
 
@@ -150,19 +156,21 @@ def _checksum_char(text: str) -> str:
 def check_char(body17: str) -> str:
     """The MOD 11-2 check character for the first 17 digits."""
     if len(body17) != 17 or not body17.isascii() or not body17.isdigit():
-        raise IdNumberError("bad_format", "身份证号本体应为17位数字")
+        raise IdNumberError("bad_format", _("身份证号本体应为17位数字"))
     return _checksum_char(body17)
 
 
 def _format_error(text: str) -> IdNumberError:
     bad = _ALLOWED_RE.search(text)
     if bad is not None:
-        return IdNumberError("bad_format", f"身份证号含有无效字符“{bad.group()}”")
+        return IdNumberError("bad_format", _("身份证号含有无效字符“%(char)s”") % {"char": bad.group()})
     if len(text) == 15:
-        return IdNumberError("bad_format", "15位旧身份证号只能由数字组成")
+        return IdNumberError("bad_format", _("15位旧身份证号只能由数字组成"))
     if len(text) != 18:
-        return IdNumberError("bad_format", f"身份证号应为18位（旧号15位），实际为{len(text)}位")
-    return IdNumberError("bad_format", "身份证号只有最后一位可以是 X")
+        return IdNumberError(
+            "bad_format", _("身份证号应为18位（旧号15位），实际为%(n)s位") % {"n": len(text)}
+        )
+    return IdNumberError("bad_format", _("身份证号只有最后一位可以是 X"))
 
 
 def parse_id_number(raw: object, *, today: date | None = None) -> IdNumber:
@@ -172,7 +180,7 @@ def parse_id_number(raw: object, *, today: date | None = None) -> IdNumber:
         text = raw
     elif _ID18_RE.fullmatch(text := normalize_id_text(raw)) is None:
         if not text:
-            raise IdNumberError("empty", "身份证号为空")
+            raise IdNumberError("empty", _("身份证号为空"))
         if _ID15_RE.fullmatch(text) is None:
             raise _format_error(text)
         body = text[:6] + "19" + text[6:]
@@ -180,32 +188,40 @@ def parse_id_number(raw: object, *, today: date | None = None) -> IdNumber:
         converted = True
 
     if text[:2] not in _PROVINCES:
-        raise IdNumberError("bad_province", f"前两位 {text[:2]} 不是有效的省级行政区代码")
+        raise IdNumberError(
+            "bad_province", _("前两位 %(code)s 不是有效的省级行政区代码") % {"code": text[:2]}
+        )
     if text[6:8] not in _CENTURIES:
-        raise IdNumberError("bad_date", f"出生年份 {text[6:10]} 无效，应在1800至2099年之间")
+        raise IdNumberError(
+            "bad_date", _("出生年份 %(year)s 无效，应在1800至2099年之间") % {"year": text[6:10]}
+        )
     try:
         # Basic ISO format YYYYMMDD; one C call instead of three int() slices.
         birth = date.fromisoformat(text[6:14])
     except ValueError:
         raise IdNumberError(
             "bad_date",
-            f"出生日期不存在：{text[6:10]}年{text[10:12]}月{text[12:14]}日",
+            _("出生日期不存在：%(year)s年%(month)s月%(day)s日")
+            % {"year": text[6:10], "month": text[10:12], "day": text[12:14]},
         ) from None
     # date.today() costs as much as the rest of the checks together, and a
     # birth year before 2000 can never be in the future.
     if today is not None:
         if birth > today:
-            raise IdNumberError("future_date", f"出生日期 {birth.isoformat()} 晚于今天")
+            raise IdNumberError("future_date", _("出生日期 %(date)s 晚于今天") % {"date": birth.isoformat()})
     elif text[6] == "2" and birth > date.today():
-        raise IdNumberError("future_date", f"出生日期 {birth.isoformat()} 晚于今天")
+        raise IdNumberError("future_date", _("出生日期 %(date)s 晚于今天") % {"date": birth.isoformat()})
 
     expected = _checksum_char(text)
     if expected != text[17]:
         if text.endswith("000"):
             # Excel shows 15 significant digits, so an ID that passed through a
             # number cell comes back with its last three digits zeroed.
-            raise IdNumberError("stored_as_number", _STORED_AS_NUMBER_MESSAGE)
-        raise IdNumberError("bad_checksum", f"校验码应为 {expected}，实际为 {text[17]}")
+            raise IdNumberError("stored_as_number", _(_STORED_AS_NUMBER_MESSAGE))
+        raise IdNumberError(
+            "bad_checksum",
+            _("校验码应为 %(expected)s，实际为 %(actual)s") % {"expected": expected, "actual": text[17]},
+        )
 
     # Positional arguments: keyword passing costs ~0.3 us per call in bulk.
     return IdNumber(text, birth, "M" if text[16] in "13579" else "F", text[:6], converted)
