@@ -40,7 +40,7 @@ from yiyang.accounts.roles import Role
 from yiyang.areas import loader
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core import audit, crypto
-from yiyang.core.bulkload import BulkLoadMode
+from yiyang.core.bulkload import BulkLoadMode, refresh_after_load
 from yiyang.core.idnumber import check_char, make_id_number, mask_id_number
 from yiyang.people import stats
 from yiyang.people.models import Certification, Elder, ElderContact, ElderStat, ElderStatState, SavedFilter
@@ -1092,10 +1092,7 @@ def load_elders(
             pool.terminate()
             pool.join()
         _FORKED_GENERATOR = None
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            for table in tables:
-                cur.execute(f"ANALYZE {table}")
+    refresh_after_load(tables)
     result.index_seconds = time.perf_counter() - started - result.write_seconds
     result.seconds = time.perf_counter() - started
     return result

@@ -13,14 +13,14 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.loader import short_name
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core import audit, crypto
-from yiyang.core.bulkload import BulkLoadMode
+from yiyang.core.bulkload import BulkLoadMode, refresh_after_load
 from yiyang.core.cells import (
     CellError,
     clean_text,
@@ -550,8 +550,9 @@ class ElderImporter(Importer):
             cur.execute(f"SELECT DISTINCT area_path FROM {TABLE}")
             touched_paths.update(p for (p,) in cur.fetchall())
         if bulk:
-            with connection.cursor() as cur:
-                cur.execute(f"ANALYZE {ELDER}")
+            refresh_after_load([ELDER])  # ANALYZE now, in the transaction
+            # and the visibility map once committed, so search is fast from the first query on
+            transaction.on_commit(lambda: refresh_after_load([ELDER]))
         audit.record_bulk(
             actor=self.actor,
             object_type=self.kind,
