@@ -552,7 +552,7 @@ class ElderImporter(Importer):
         if bulk:
             refresh_after_load([ELDER])  # ANALYZE now, in the transaction
             # and the visibility map once committed, so search is fast from the first query on
-            transaction.on_commit(lambda: refresh_after_load([ELDER]))
+            transaction.on_commit(lambda: refresh_after_load([ELDER], analyze=False))
         audit.record_bulk(
             actor=self.actor,
             object_type=self.kind,
