@@ -73,6 +73,9 @@ messages: setup
 	@for app in $(APPS); do (cd $$app && mkdir -p locale && ../../$(PY) ../../manage.py $(MAKEMESSAGES) -v0); done
 	$(PY) manage.py $(MAKEMESSAGES) -v0 --ignore='yiyang/*' --ignore='.venv/*' --ignore='node_modules/*' \
 	  --ignore='tests/*' --ignore='bench/*' --ignore='config/*' --ignore='var/*'
+	@# A fixed creation date: a catalog changes only when its messages do (no merge conflicts over a date).
+	@find . -path ./.venv -prune -o -path ./node_modules -prune -o -name django.po -path '*/locale/en/*' -print \
+	  | xargs sed -i 's/^"POT-Creation-Date: .*\\n"$$/"POT-Creation-Date: 2026-01-01 00:00+0800\\n"/'
 	$(PY) manage.py compilemessages -l en -v0 --ignore='.venv' --ignore='node_modules' --ignore='var'
 
 # --- quality ------------------------------------------------------------------------------

@@ -77,9 +77,10 @@ class Traffic:
             self.failures.append(f"{response.status} {response.url}")
 
     def failed(self, request: Any) -> None:
-        # A link that answers with an attachment turns into a download: Chromium reports the
-        # navigation itself as aborted.
-        if request.is_navigation_request() and request.failure == "net::ERR_ABORTED":
+        # Aborted is not failed: a link that answers with an attachment turns into a download
+        # (Chromium reports the navigation as aborted), and leaving a page aborts its requests still
+        # in flight (a dashboard card loading by htmx). A server error shows in response() instead.
+        if request.failure == "net::ERR_ABORTED":
             return
         self.failures.append(f"failed {request.url} {request.failure}")
 

@@ -80,3 +80,14 @@ def dashboard_for(user: Any, area: Area) -> Dashboard:
 def bracket_labels() -> list[tuple[int, str]]:
     """The age brackets shown, labelled in the active language (call it per request)."""
     return [(b.value, str(b.label)) for b in AgeBracket if b != AgeBracket.UNDER_60]
+
+
+def elder_totals(user: Any, area: Area, children: list[Area]) -> dict[str, int]:
+    """Registered elders in ``area`` and each child, from the statistics cells (the denominators of
+    the figures given per 1,000 elders)."""
+    from yiyang.core.figures import sum_by_area
+
+    ensure_fresh()
+    cells = ElderStat.objects.for_user(user)
+    values = sum_by_area(cells, "area_path", area.path, [c.path for c in children], "total")
+    return {path: int(value or 0) for path, value in values.items()}

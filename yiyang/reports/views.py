@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -9,10 +11,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yiyang.areas.models import Area
+from yiyang.areas.models import Area, AreaLevel
+from yiyang.core.figures import Figure, Kind, sections_for
 from yiyang.core.scoping import path_in_scope, user_area_paths
+from yiyang.core.templatetags.yiyang import wan
 from yiyang.people.choices import Sex
-from yiyang.reports.selectors import MEASURE_FILTERS, MEASURE_LABELS, bracket_labels, dashboard_for
+from yiyang.reports.selectors import (
+    MEASURE_FILTERS,
+    MEASURE_LABELS,
+    bracket_labels,
+    dashboard_for,
+    elder_totals,
+)
 
 
 def home_area(user: Any) -> Area:
@@ -22,18 +32,21 @@ def home_area(user: Any) -> Area:
     return Area.objects.get(path=paths[0])
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _dashboard_area(request: HttpRequest) -> Area:
     if not request.user.has_perm("people.view_elderstat"):
         raise PermissionDenied
     path = request.GET.get("area")
-    if path:
-        try:
-            area = Area.objects.for_user(request.user).get(path=path)
-        except Area.DoesNotExist as exc:
-            raise Http404 from exc
-    else:
-        area = home_area(request.user)
+    if not path:
+        return home_area(request.user)
+    try:
+        return Area.objects.for_user(request.user).get(path=path)
+    except Area.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    area = _dashboard_area(request)
     board = dashboard_for(request.user, area)
     list_url = reverse("people:elder_list")
     brackets = bracket_labels()
@@ -52,6 +65,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "measure_filters": MEASURE_FILTERS,
             "sexes": [(code, str(label)) for code, label in Sex.choices],
             "list_url": list_url,
+            # each module's figures load on their own (htmx), so one slow module never holds the page
+            "sections": [(key, figures[0].section) for key, figures in sections_for(request.user).items()],
             "chart": {
                 "brackets": [label for _value, label in brackets],
                 "bracket_values": [board.figures.by_bracket.get(b, 0) for b, _label in brackets],
@@ -65,4 +80,57 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "children_values": [c.total for c in board.children],
             },
         },
+    )
+
+
+@dataclass
+class FigureRow:
+    area: Area | None  # None: the area itself (the total row)
+    path: str
+    cells: list[tuple[Figure, str, str]]  # (figure, value as read, link)
+
+
+def _reading(figure: Figure, value: Any, elders: int) -> str:
+    if value is None:
+        return "–"
+    if figure.kind == Kind.SHARE:
+        return f"{100 * float(value):.1f}%"
+    if figure.kind == Kind.MONEY:
+        return f"{Decimal(value):,.2f}"
+    if figure.kind == Kind.PER_THOUSAND_ELDERS:
+        return f"{1000 * float(value) / elders:.1f}" if elders else "–"
+    return wan(value)
+
+
+@login_required
+def dashboard_section(request: HttpRequest) -> HttpResponse:
+    """One module's figures for the area and each child area (loaded into the dashboard by htmx)."""
+    area = _dashboard_area(request)
+    figures = sections_for(request.user).get(request.GET.get("section", ""))
+    if not figures:
+        raise Http404
+    children = list(
+        Area.objects.for_user(request.user).filter(parent=area).order_by("path")
+        if area.level < AreaLevel.COMMUNITY
+        else Area.objects.none()
+    )
+    paths = [c.path for c in children]
+    values = {f.key: f.compute(request.user, area.path, paths) for f in figures}
+    needs_elders = any(f.kind == Kind.PER_THOUSAND_ELDERS for f in figures)
+    elders = elder_totals(request.user, area, children) if needs_elders else {}
+    rows = []
+    for child, path in [(None, area.path), *((c, c.path) for c in children)]:
+        cells = [
+            (
+                f,
+                _reading(f, values[f.key].get(path), elders.get(path, 0)),
+                f.link(path) if f.link else "",
+            )
+            for f in figures
+        ]
+        rows.append(FigureRow(child, path, cells))
+    return render(
+        request,
+        "reports/dashboard_section.html",
+        {"area": area, "section": figures[0].section, "figures": figures, "rows": rows},
     )

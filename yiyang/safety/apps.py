@@ -8,4 +8,4 @@ class SafetyConfig(AppConfig):
     verbose_name = _("安全监护")
 
     def ready(self) -> None:
-        from yiyang.safety import navigation, permissions, timeline  # noqa: F401  (registrations)
+        from yiyang.safety import figures, navigation, permissions, timeline  # noqa: F401  (registrations)

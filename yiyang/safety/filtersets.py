@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
 from yiyang.safety.choices import (
@@ -19,6 +20,9 @@ from yiyang.safety.models import Alarm, Device, DeviceEvent, MaintenanceTask, Re
 
 
 class DeviceFilterSet(django_filters.FilterSet):
+    area = django_filters.CharFilter(
+        label=_("区域"), field_name="elder__area_path", lookup_expr="startswith", widget=HiddenInput
+    )
     q = django_filters.CharFilter(label=_("序列号/老人"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("设备类型"), choices=DeviceKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DeviceStatus.choices)
@@ -33,6 +37,10 @@ class DeviceFilterSet(django_filters.FilterSet):
 
 
 class AlarmFilterSet(django_filters.FilterSet):
+    # the area a dashboard figure links from: a prefix of the elder's area path (digits only)
+    area = django_filters.CharFilter(
+        label=_("区域"), field_name="elder__area_path", lookup_expr="startswith", widget=HiddenInput
+    )
     kind = django_filters.ChoiceFilter(label=_("告警类型"), choices=AlarmKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AlarmStatus.choices)
     elder = django_filters.NumberFilter(label=_("老人编号"), field_name="elder_id")
