@@ -3,7 +3,7 @@
 In a dedicated database (yiyang_bench_services; run services_dispatch.py first or let this script
 build its own base rows) it writes, set-based, 50,000 elders, 1,000,000 work orders and visits in one
 month (90 % verified, a few with open exceptions, half the elders with an entitlement), then times
-``actions.settlement_generate`` for that month. Baselines in the same run: the SQL floor (one
+``settlement_generate`` for that month. Baselines in the same run: the SQL floor (one
 aggregate scan over the same visits) and the naive per-visit Python loop measured on 20,000 visits
 and extrapolated linearly. Checks: no visit settled twice, every line's shares add up, the lines of
 300 entitled elders recomputed in Python (Decimal) agree, and a second run adds nothing.
@@ -112,7 +112,7 @@ def main() -> None:
     from yiyang.core.testing import build_areas
     from yiyang.people.models import Elder
     from yiyang.people.tests.factories import ElderFactory
-    from yiyang.services import actions
+    from yiyang.services.actions.settlements import settlement_generate
     from yiyang.services.models import (
         AgreementItem,
         Provider,
@@ -301,7 +301,7 @@ def main() -> None:
         floor = time.perf_counter() - t
 
     t = time.perf_counter()
-    made = actions.settlement_generate(month=MONTH, actor=None)
+    made = settlement_generate(month=MONTH, actor=None)
     seconds = time.perf_counter() - t
     lines = SettlementLine.objects.count()
     payable = sum(s.payable for s in made)
@@ -314,7 +314,7 @@ def main() -> None:
     mismatches, checked = _check_entitlements(MONTH)
     # Running it again: nothing new to settle, so this is the cost of finding that out.
     t = time.perf_counter()
-    again = actions.settlement_generate(month=MONTH, actor=None)
+    again = settlement_generate(month=MONTH, actor=None)
     rerun = time.perf_counter() - t
     added_again = SettlementLine.objects.count() - lines
 

@@ -29,7 +29,14 @@ from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area
 from yiyang.core import audit
 from yiyang.people.models import Elder
-from yiyang.services import actions
+from yiyang.services.actions.settlements import settlement_approve, settlement_generate, settlement_review
+from yiyang.services.actions.visits import detect_missed_visits
+from yiyang.services.actions.work_orders import (
+    plans_generate,
+    work_order_assign,
+    work_order_create,
+    work_order_dispatch,
+)
 from yiyang.services.choices import (
     EntitlementUnit,
     ExceptionKind,
@@ -199,11 +206,9 @@ def run_services_demo(*, seed: int = 7, months_back: int = 1, orders_per_day: in
     admin = User.objects.filter(role=Role.DISTRICT_ADMIN).order_by("id").first()
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     settlements = (
-        actions.settlement_generate(month=last_month, actor=None)
-        if admin is None
-        else _settle(admin, last_month)
+        settlement_generate(month=last_month, actor=None) if admin is None else _settle(admin, last_month)
     )
-    planned = actions.plans_generate(start=today, days=14, actor=None)
+    planned = plans_generate(start=today, days=14, actor=None)
     today_orders = _today(rng, elders, items, providers, workers, today)
     return ServicesDemoResult(
         items=len(items),
@@ -220,15 +225,15 @@ def run_services_demo(*, seed: int = 7, months_back: int = 1, orders_per_day: in
 
 
 def _settle(admin: Any, month: datetime.date) -> list[Settlement]:
-    settlements = actions.settlement_generate(month=month, actor=admin)
+    settlements = settlement_generate(month=month, actor=admin)
     for i, s in enumerate(settlements):
         if i % 3 == 2:
             continue  # left for the street to review in the walk
         street_user = User.objects.filter(role=Role.STREET_WORKER, assignments__area=s.street).first()
         reviewer = street_user or admin
-        actions.settlement_review(settlement=s, approve=True, note="已核对服务记录", actor=reviewer)
+        settlement_review(settlement=s, approve=True, note="已核对服务记录", actor=reviewer)
         if i % 3 == 0:
-            actions.settlement_approve(settlement=s, approve=True, note="同意结算", actor=admin)
+            settlement_approve(settlement=s, approve=True, note="同意结算", actor=admin)
     return settlements
 
 
@@ -598,7 +603,7 @@ def _history(
     for exc in exceptions:
         exc.visit_id = by_order.get(exc.work_order_id)
     ServiceException.objects.bulk_create(exceptions, batch_size=1000)
-    missed = actions.detect_missed_visits(actor=None)
+    missed = detect_missed_visits(actor=None)
     # Ratings on most verified visits, return calls on the configured share.
     ratings, calls = [], []
     for v in Visit.objects.filter(pk__in=by_order.values(), verified=True).only(
@@ -679,7 +684,7 @@ def _today(
         elder = elders[i * 7 % len(elders)]
         item = items["FW03" if i % 2 == 0 else "FW08"]
         begin = datetime.datetime.combine(today, datetime.time(9 + 2 * i), tz)
-        order = actions.work_order_create(
+        order = work_order_create(
             elder=elder,
             item=item,
             source=RequestSource.HOTLINE,
@@ -690,6 +695,6 @@ def _today(
         )
         made += 1
         if i >= 2 and me is not None:
-            actions.work_order_dispatch(order=order, provider=me.provider, actor=hotline)
-            actions.work_order_assign(order=order, worker=me, actor=hotline)
+            work_order_dispatch(order=order, provider=me.provider, actor=hotline)
+            work_order_assign(order=order, worker=me, actor=hotline)
     return made

@@ -277,7 +277,7 @@ class AgreementItemFormSetBase(_LinesFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
-        from yiyang.services.actions import agreement_overlaps
+        from yiyang.services.actions.reference import agreement_overlaps
 
         seen: set[str] = set()
         head = self.head.cleaned_data if self.head is not None and self.head.is_valid() else None

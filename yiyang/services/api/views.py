@@ -20,7 +20,22 @@ from rest_framework.response import Response
 from yiyang.core.api import ScopedViewSet
 from yiyang.core.scoping import permission_name
 from yiyang.people.models import Elder
-from yiyang.services import actions, selectors
+from yiyang.services import selectors
+from yiyang.services.actions.visits import (
+    exception_resolve,
+    visit_add_photo,
+    visit_check_in,
+    visit_check_out,
+    visit_sign_off,
+)
+from yiyang.services.actions.work_orders import (
+    work_order_accept,
+    work_order_assign,
+    work_order_cancel,
+    work_order_create,
+    work_order_dispatch,
+    work_order_reject,
+)
 from yiyang.services.api.serializers import (
     AssignSerializer,
     DispatchSerializer,
@@ -118,7 +133,7 @@ class WorkOrderViewSet(ScopedViewSet):
                 }
             )
         order = _call(
-            actions.work_order_create,
+            work_order_create,
             elder=elder,
             item=d["item"],
             source=d["source"],
@@ -136,43 +151,37 @@ class WorkOrderViewSet(ScopedViewSet):
     def dispatch_order(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
         d = self._data(request)
-        _call(actions.work_order_dispatch, order=order, provider=d["provider"], actor=request.user)
+        _call(work_order_dispatch, order=order, provider=d["provider"], actor=request.user)
         if d.get("worker"):
-            _call(actions.work_order_assign, order=order, worker=d["worker"], actor=request.user)
+            _call(work_order_assign, order=order, worker=d["worker"], actor=request.user)
         return self._done(order)
 
     @extend_schema(request=None, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        _call(actions.work_order_accept, order=order, actor=request.user)
+        _call(work_order_accept, order=order, actor=request.user)
         return self._done(order)
 
     @extend_schema(request=ReasonSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        _call(
-            actions.work_order_reject, order=order, reason=self._data(request)["reason"], actor=request.user
-        )
+        _call(work_order_reject, order=order, reason=self._data(request)["reason"], actor=request.user)
         return self._done(order)
 
     @extend_schema(request=AssignSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        _call(
-            actions.work_order_assign, order=order, worker=self._data(request)["worker"], actor=request.user
-        )
+        _call(work_order_assign, order=order, worker=self._data(request)["worker"], actor=request.user)
         return self._done(order)
 
     @extend_schema(request=ReasonSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        _call(
-            actions.work_order_cancel, order=order, reason=self._data(request)["reason"], actor=request.user
-        )
+        _call(work_order_cancel, order=order, reason=self._data(request)["reason"], actor=request.user)
         return self._done(order)
 
     @extend_schema(request=LocationSerializer, responses=VisitSerializer)
@@ -181,7 +190,7 @@ class WorkOrderViewSet(ScopedViewSet):
         order = self.get_object()
         d = self._data(request)
         visit = _call(
-            actions.visit_check_in,
+            visit_check_in,
             order=order,
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
@@ -199,7 +208,7 @@ class WorkOrderViewSet(ScopedViewSet):
         if visit is None:
             raise ValidationError(_("尚未签到"))
         visit = _call(
-            actions.visit_check_out,
+            visit_check_out,
             visit=visit,
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
@@ -223,7 +232,7 @@ class WorkOrderViewSet(ScopedViewSet):
             except (binascii.Error, ValueError) as exc:
                 raise ValidationError({"signature_png": _("不是有效的 base64")}) from exc
         visit = _call(
-            actions.visit_sign_off,
+            visit_sign_off,
             visit=visit,
             method=d["method"],
             signed_by=d["signed_by"],
@@ -251,7 +260,7 @@ class WorkOrderViewSet(ScopedViewSet):
         if visit is None or upload is None:
             raise ValidationError(_("需要先签到并附上照片"))
         _call(
-            actions.visit_add_photo,
+            visit_add_photo,
             visit=visit,
             content=upload.read(),
             filename=upload.name or "",
@@ -300,7 +309,7 @@ class ExceptionViewSet(ScopedViewSet):
         exc = self.get_object()
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        exc = _call(actions.exception_resolve, exception=exc, actor=request.user, **serializer.validated_data)
+        exc = _call(exception_resolve, exception=exc, actor=request.user, **serializer.validated_data)
         return Response(ExceptionSerializer(exc).data)
 
 

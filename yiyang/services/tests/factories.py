@@ -14,7 +14,7 @@ from yiyang.areas.models import Area
 from yiyang.core.testing import build_areas, make_user, next_number
 from yiyang.people.models import Elder
 from yiyang.people.tests.factories import ElderFactory
-from yiyang.services import actions
+from yiyang.services.actions.work_orders import work_order_assign, work_order_create, work_order_dispatch
 from yiyang.services.models import (
     AgreementItem,
     Provider,
@@ -109,14 +109,14 @@ def order(
     i: ServiceItem | None = None,
     start: datetime.datetime | None = None,
 ) -> WorkOrder:
-    return actions.work_order_create(
+    return work_order_create(
         elder=e or elder(), item=i or item(), source="hotline", scheduled_start=start or soon(), actor=actor
     )
 
 
 def assigned(actor: Any, p: Provider, w: Worker, **kwargs: Any) -> WorkOrder:
     o = order(actor, **kwargs)
-    actions.work_order_dispatch(order=o, provider=p, actor=actor)
-    actions.work_order_assign(order=o, worker=w, actor=actor)
+    work_order_dispatch(order=o, provider=p, actor=actor)
+    work_order_assign(order=o, worker=w, actor=actor)
     o.refresh_from_db()
     return o

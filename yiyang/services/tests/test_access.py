@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiyang.core.testing import AccessMatrix, Endpoint, World
-from yiyang.services import actions
+from yiyang.services.actions.work_orders import work_order_dispatch
 from yiyang.services.models import ServiceException, WorkOrder
 from yiyang.services.tests import factories as f
 
@@ -79,9 +79,9 @@ def test_provider_staff_see_own_orders_and_their_elders_only(client: Client, wor
     mine, theirs = f.provider(items=[item]), f.provider(items=[item])
     staff = f.staff(mine)
     own = f.order(world.erin)
-    actions.work_order_dispatch(order=own, provider=mine, actor=world.erin)
+    work_order_dispatch(order=own, provider=mine, actor=world.erin)
     other = f.order(world.erin, e=f.elder(world.areas.community_b1))
-    actions.work_order_dispatch(order=other, provider=theirs, actor=world.erin)
+    work_order_dispatch(order=other, provider=theirs, actor=world.erin)
     undispatched = f.order(world.erin)
     client.force_login(staff)
     assert client.get(reverse("services:workorder_detail", args=[own.pk])).status_code == 200

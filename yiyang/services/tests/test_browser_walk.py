@@ -21,7 +21,7 @@ from django.utils import timezone
 from yiyang.core.testing import PASSWORD, World
 from yiyang.core.testing_browser import Traffic, login, shot
 from yiyang.people.tests.factories import ElderFactory
-from yiyang.services import actions
+from yiyang.services.actions.visits import visit_check_in, visit_check_out, visit_sign_off
 from yiyang.services.models import Entitlement, ServiceException, Settlement, Visit, WorkOrder
 from yiyang.services.tests import factories as f
 
@@ -83,21 +83,21 @@ def test_request_to_settlement(
     colleague_login = f.staff(provider, "sun_lh")
     colleague = f.worker(provider, user=colleague_login, name="孙丽华")
     earlier = f.assigned(world.erin, provider, colleague, e=elder, i=item, start=before)
-    v = actions.visit_check_in(
+    v = visit_check_in(
         order=earlier,
         latitude=f.HOME[0],
         longitude=f.HOME[1],
         at=earlier.scheduled_start,
         actor=colleague_login,
     )
-    v = actions.visit_check_out(
+    v = visit_check_out(
         visit=v,
         latitude=f.HOME[0],
         longitude=f.HOME[1],
         at=earlier.scheduled_start + datetime.timedelta(minutes=60),
         actor=colleague_login,
     )
-    actions.visit_sign_off(visit=v, method="signature", signature_png=PNG, actor=colleague_login)  # fmt: skip
+    visit_sign_off(visit=v, method="signature", signature_png=PNG, actor=colleague_login)  # fmt: skip
 
     # 1. The hotline operator takes the call: finds the elder by pinyin, records the request for
     #    45 minutes ago (the caller says the helper has not come), so the visit will be late.

@@ -272,9 +272,9 @@ def test_provider_members(client: Client, world: World) -> None:
     client.force_login(world.frank)
     assert client.get(reverse("services:provider_detail", args=[p.pk])).status_code == 200
     order = f.order(world.erin)
-    from yiyang.services import actions
+    from yiyang.services.actions.work_orders import work_order_dispatch
 
-    actions.work_order_dispatch(order=order, provider=p, actor=world.erin)
+    work_order_dispatch(order=order, provider=p, actor=world.erin)
     assert client.get(reverse("services:workorder_detail", args=[order.pk])).status_code == 200
 
     client.force_login(world.alice)

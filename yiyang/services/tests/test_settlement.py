@@ -15,7 +15,8 @@ from django.utils import timezone
 from yiyang.core.models import AuditEntry
 from yiyang.core.testing import World
 from yiyang.people.models import Elder
-from yiyang.services import actions
+from yiyang.services.actions.settlements import settlement_add_visits, settlement_generate, settlement_review
+from yiyang.services.actions.visits import visit_check_in, visit_check_out, visit_sign_off
 from yiyang.services.models import Entitlement, Provider, SettlementLine, Visit, Worker
 from yiyang.services.tests import factories as f
 
@@ -43,8 +44,8 @@ def _visit(
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
     o = f.assigned(s["world"].erin, provider or s["provider"], worker or s["worker"], e=elder, start=start)
     who = user or s["user"]
-    v = actions.visit_check_in(order=o, latitude=f.HOME[0], longitude=f.HOME[1], at=start, actor=who)
-    v = actions.visit_check_out(
+    v = visit_check_in(order=o, latitude=f.HOME[0], longitude=f.HOME[1], at=start, actor=who)
+    v = visit_check_out(
         visit=v,
         latitude=f.HOME[0],
         longitude=f.HOME[1],
@@ -55,7 +56,7 @@ def _visit(
 
 
 def _verify(v: Visit, who: Any) -> Visit:
-    return actions.visit_sign_off(visit=v, method="signature", signature_png=PNG, actor=who)
+    return visit_sign_off(visit=v, method="signature", signature_png=PNG, actor=who)
 
 
 def _month() -> datetime.date:
@@ -74,10 +75,10 @@ def test_late_verification_takes_only_what_is_left_of_the_quota(chain: dict[str,
     )
     early = _visit(chain, elder, day, verify=False)  # served first, verified late
     later = _visit(chain, elder, day + datetime.timedelta(days=1))
-    actions.settlement_generate(month=day, actor=chain["world"].alice)
+    settlement_generate(month=day, actor=chain["world"].alice)
     assert _line(later).payable == Decimal("54.00")  # 1.5 of 2 hours: all covered, 90 % paid
     _verify(early, chain["user"])
-    [s] = actions.settlement_generate(month=day, actor=chain["world"].alice)
+    [s] = settlement_generate(month=day, actor=chain["world"].alice)
     # Only half an hour is left: a third of the visit is covered, whatever its service date.
     line = _line(early)
     assert (line.gross, line.payable, line.elder_share) == (
@@ -100,10 +101,10 @@ def test_an_amount_quota_is_shared_by_providers_settled_separately(chain: dict[s
     w2 = f.worker(p2, user=user2)
     first = _visit(chain, elder, day + datetime.timedelta(days=2))
     second = _visit(chain, elder, day, provider=p2, worker=w2, user=user2)
-    actions.settlement_generate(month=day, provider=chain["provider"], actor=chain["world"].alice)
+    settlement_generate(month=day, provider=chain["provider"], actor=chain["world"].alice)
     assert _line(first).payable == Decimal("54.00")  # 60.00 of 100.00
     assert not SettlementLine.objects.filter(visit=second).exists()
-    actions.settlement_generate(month=day, provider=p2, actor=chain["world"].alice)
+    settlement_generate(month=day, provider=p2, actor=chain["world"].alice)
     # 40.00 left of the 100.00: two thirds of 60.00, less the co-payment.
     assert (_line(second).payable, _line(second).elder_share) == (Decimal("36.00"), Decimal("24.00"))
 
@@ -111,7 +112,7 @@ def test_an_amount_quota_is_shared_by_providers_settled_separately(chain: dict[s
 def test_without_entitlement_the_elder_pays_everything(chain: dict[str, Any]) -> None:
     day = _month()
     v = _visit(chain, f.elder(), day)
-    [s] = actions.settlement_generate(month=day, actor=chain["world"].alice)
+    [s] = settlement_generate(month=day, actor=chain["world"].alice)
     assert (_line(v).gross, _line(v).payable, _line(v).elder_share) == (
         Decimal("60.00"),
         Decimal("0.00"),
@@ -124,10 +125,10 @@ def test_a_settlement_under_review_takes_no_new_lines(chain: dict[str, Any]) -> 
     day = _month()
     elder = f.elder()
     _visit(chain, elder, day)
-    [s] = actions.settlement_generate(month=day, actor=chain["world"].alice)
-    actions.settlement_review(settlement=s, approve=True, actor=chain["world"].bob)
+    [s] = settlement_generate(month=day, actor=chain["world"].alice)
+    settlement_review(settlement=s, approve=True, actor=chain["world"].bob)
     late = _visit(chain, elder, day + datetime.timedelta(days=3))
-    actions.settlement_generate(month=day, actor=chain["world"].alice)
+    settlement_generate(month=day, actor=chain["world"].alice)
     s.refresh_from_db()
     assert not SettlementLine.objects.filter(visit=late).exists()
     assert s.visit_count == 1 and s.status == "reviewed"
@@ -138,7 +139,7 @@ def test_one_audit_entry_summarises_the_batch(chain: dict[str, Any]) -> None:
     for n in range(3):
         _visit(chain, f.elder(), day + datetime.timedelta(days=n))
     before = AuditEntry.objects.count()
-    actions.settlement_generate(month=day, actor=chain["world"].alice)
+    settlement_generate(month=day, actor=chain["world"].alice)
     entries = AuditEntry.objects.filter(verb="settlement.generate")
     assert entries.count() == 1 == AuditEntry.objects.count() - before
     after = entries.get().after
@@ -154,8 +155,8 @@ def test_add_visits_measures_against_the_quota_too(chain: dict[str, Any]) -> Non
         elder=elder, unit="hours", monthly_quota=Decimal("2"), copay_rate=Decimal("0"), valid_from=day
     )
     _visit(chain, elder, day + datetime.timedelta(days=1))
-    [s] = actions.settlement_generate(month=day, actor=chain["world"].alice)
+    [s] = settlement_generate(month=day, actor=chain["world"].alice)
     extra = _visit(chain, elder, day)
-    assert actions.settlement_add_visits(settlement=s, visits=[extra], actor=chain["world"].alice) == 1
+    assert settlement_add_visits(settlement=s, visits=[extra], actor=chain["world"].alice) == 1
     assert _line(extra).payable == Decimal("20.00")  # half an hour of 1.5 left
-    assert actions.settlement_add_visits(settlement=s, visits=[], actor=chain["world"].alice) == 0
+    assert settlement_add_visits(settlement=s, visits=[], actor=chain["world"].alice) == 0

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from yiyang.core.models import AccessLog
 from yiyang.core.testing import World
-from yiyang.services import actions
+from yiyang.services.actions.visits import visit_check_in, visit_check_out, visit_sign_off
 from yiyang.services.models import RecurringPlan, ServiceException, Visit, WorkOrder
 from yiyang.services.tests import factories as f
 
@@ -103,17 +103,15 @@ def test_settlement_pages_export_and_print(client: Client, world: World, chain: 
     day = timezone.localdate().replace(day=1)
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
     o = f.assigned(world.erin, chain["provider"], chain["worker"], start=start)
-    v = actions.visit_check_in(
-        order=o, latitude=f.HOME[0], longitude=f.HOME[1], at=start, actor=chain["user"]
-    )
-    v = actions.visit_check_out(
+    v = visit_check_in(order=o, latitude=f.HOME[0], longitude=f.HOME[1], at=start, actor=chain["user"])
+    v = visit_check_out(
         visit=v,
         latitude=f.HOME[0],
         longitude=f.HOME[1],
         at=start + datetime.timedelta(minutes=60),
         actor=chain["user"],
     )
-    actions.visit_sign_off(visit=v, method="signature", signature_png=PNG, actor=chain["user"])
+    visit_sign_off(visit=v, method="signature", signature_png=PNG, actor=chain["user"])
     client.force_login(world.alice)
     client.post(reverse("services:settlement_generate"), {"month": f"{day:%Y-%m}"})
     listing = client.get(reverse("services:settlement_list")).content.decode()

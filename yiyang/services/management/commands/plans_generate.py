@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from yiyang.core.context import unit_of_work
-from yiyang.services.actions import plans_generate
+from yiyang.services.actions.work_orders import plans_generate
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from yiyang.core.context import unit_of_work
-from yiyang.services.actions import detect_missed_visits
+from yiyang.services.actions.visits import detect_missed_visits
 
 
 class Command(BaseCommand):

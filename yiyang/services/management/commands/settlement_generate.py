@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from yiyang.core.context import unit_of_work
-from yiyang.services.actions import settlement_generate
+from yiyang.services.actions.settlements import settlement_generate
 from yiyang.services.models import Provider
 
 

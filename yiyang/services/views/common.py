@@ -1,0 +1,44 @@
+"""Helpers shared by the service-chain pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import pgettext
+
+from yiyang.people.models import Elder
+
+
+def _errors(exc: ValidationError) -> str:
+    return pgettext("list separator", "；").join(exc.messages)
+
+
+def _is_provider_staff(user: Any) -> bool:
+    return getattr(user, "role", "") == "provider_staff"
+
+
+def elder_from_query(request: HttpRequest) -> Elder:
+    """The elder a new record is for, from ``?elder=<pk>`` (pages link here from the elder's page);
+    another area's elder is a 404 like any other."""
+    pk = request.GET.get("elder") or ""
+    if not pk.isdigit():
+        raise Http404
+    elder: Elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=int(pk))
+    return elder
+
+
+def _pdf_response(template: str, context: dict[str, Any], filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    html = render_to_string(template, {**context, "for_pdf": True})
+    try:
+        import weasyprint
+    except ImportError:  # print CSS in the browser instead
+        return HttpResponse(html)
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
