@@ -82,15 +82,15 @@ class CertificationImporter(Importer):
     key_label = "身份证号+类别+起始日期"
     columns = COLUMNS
     example_rows = (
-        (
-            "320612194501010018",
-            "张三",
-            "低保",
-            "2026-01-01",
-            "2026-12-31",
-            "通州区民政局",
-            "通民低保〔2026〕1号",
-        ),
+        {
+            "id_number": "320612194501010018",
+            "name": "张三",
+            "category": "低保",
+            "valid_from": "2026-01-01",
+            "valid_to": "2026-12-31",
+            "certified_by": "通州区民政局",
+            "document_no": "通民低保〔2026〕1号",
+        },
     )
 
     def __init__(self, actor: Any) -> None:

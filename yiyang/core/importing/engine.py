@@ -15,7 +15,7 @@ Whatever the outcome, every issue is kept and an annotated copy of the workbook 
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -70,6 +70,8 @@ class Importer(abc.ABC):
     label: ClassVar[str | Promise]  # may be lazy: the import page shows it translated
     key_label: ClassVar[str]
     columns: ClassVar[Sequence[ColumnSpec]]
+    #: rows shown in the downloadable template, keyed by column field (``ColumnSpec.field``)
+    example_rows: ClassVar[Sequence[Mapping[str, object]]] = ()
 
     def __init__(self, actor: Any) -> None:
         self.actor = actor

@@ -19,6 +19,11 @@ def importer_for(kind: str) -> type[Importer]:
         raise LookupError(f"no importer registered for {kind!r}") from None
 
 
+def registered_importers() -> list[type[Importer]]:
+    """Every registered importer, by kind (for pages and tests that cover them all)."""
+    return [_importers[kind] for kind in sorted(_importers)]
+
+
 def import_permission(kind: str) -> str:
     """Who may import a kind, on the page or the CLI: people.elder -> people.import_elder."""
     app, model = kind.split(".")

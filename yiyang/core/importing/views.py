@@ -15,7 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -96,16 +103,19 @@ class ImportView(View):
 
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    try:
+        importer = importer_for(kind)
+    except LookupError:
+        raise Http404 from None
     if not request.user.has_perm(import_permission(kind)):
         raise PermissionDenied
-    importer = importer_for(kind)
     label = stored(importer.label)  # the template is a Chinese spreadsheet, like the files it takes
     out = io.BytesIO()
     write_template(
         importer.columns,
         out,
         title=f"{label}导入模板",
-        example_rows=getattr(importer, "example_rows", ()),
+        example_rows=importer.example_rows,
     )
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(label + '导入模板.xlsx')}"
