@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup test test-pg lint fmt typecheck bench demo worker messages clean help
+.PHONY: run prepare setup test test-pg lint fmt typecheck bench demo worker messages clean help
 
 help:
 	@echo "make run      set up, load the demo district and serve http://$(HOST):$(PORT)"
@@ -47,16 +47,23 @@ system-packages:
 	fi
 
 # --- run ---------------------------------------------------------------------------------
-run: setup
-	$(PY) manage.py migrate --no-input -v0
-	@if [ "$$($(PY) manage.py shell -c 'from yiyang.people.models import Elder; print(Elder.objects.exists())')" != "True" ]; then \
-	  $(PY) manage.py demo_all --elders $(ELDERS); \
-	else echo "Demo data already loaded (make demo rebuilds it)."; fi
-	@echo "Background worker: started (imports of large files run there)."
-	@$(PY) manage.py db_worker --interval 1 >var/worker.log 2>&1 & echo $$! >var/worker.pid
-	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
+# `make run` serves as production does: debug off (Chinese error pages, no URL patterns shown), static
+# files by WhiteNoise straight from the packages, session cookies over plain http on this machine.
+RUN_ENV := YIYANG_DEBUG=0 YIYANG_SECURE_COOKIES=0 YIYANG_STATIC_FROM_PACKAGES=1
+VAR_DIR := $(or $(YIYANG_VAR_DIR),var)
+
+# The set-up steps of `make run`, safe to repeat: a second start never touches data (demo_all
+# --if-empty answers in Python, not by parsing the shell's output).
+prepare: setup
+	$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
+	$(RUN_ENV) $(PY) manage.py demo_all --if-empty --elders $(ELDERS)
+
+run: prepare
+	@echo "Background worker: started (imports of large files and big documents run there)."
+	@$(RUN_ENV) $(PY) manage.py db_worker --interval 1 >$(VAR_DIR)/worker.log 2>&1 & echo $$! >$(VAR_DIR)/worker.pid
+	@trap 'kill $$(cat $(VAR_DIR)/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	  echo "颐养 is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"; \
-	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	  $(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 demo: setup
 	$(PY) manage.py migrate --no-input -v0

@@ -1,7 +1,8 @@
 """Django settings for Yiyang.
 
 Everything a deployment changes comes from environment variables prefixed ``YIYANG_``; the defaults
-give the embedded set-up that ``make run`` uses (SQLite under ``var/``, no broker, debug on).
+give the embedded set-up (SQLite under ``var/``, no broker) with debug on for a bare ``manage.py
+runserver``. ``make run`` serves as production does: it sets ``YIYANG_DEBUG=0`` (see the Makefile).
 """
 
 from __future__ import annotations
@@ -198,6 +199,12 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
 ]
+# Production runs `collectstatic` and WhiteNoise serves the collected, compressed copies; the embedded
+# set-up (`make run`, debug off like production) serves the same files straight from the packages,
+# because compressing them takes a minute and would go stale with every `npm ci`.
+WHITENOISE_USE_FINDERS = _env_bool("YIYANG_STATIC_FROM_PACKAGES", DEBUG)
+# Files served at the site root (/favicon.ico), by WhiteNoise like the static files.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
