@@ -1,4 +1,4 @@
-"""评估报告 (GB/T 42195 Annex C style) as printable HTML and as PDF (WeasyPrint, Noto CJK fonts).
+"""评估报告 (GB/T 42195 Annex C style) as printable HTML and as PDF (``core.pdf``).
 
 Personal data on the report is masked (ID number and phone); the PDF is built from local files only.
 The report is an official document: it is always rendered in Chinese, whatever the user's language.
@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from yiyang.assessments import scoring
 from yiyang.assessments.choices import Scheme, Status
 from yiyang.assessments.models import Assessment
+from yiyang.core import pdf
 from yiyang.core.i18n import records_language
 
 
@@ -49,13 +49,5 @@ def render_html(assessment: Assessment, *, request: Any = None) -> str:
         return render_to_string("assessments/report.html", context(assessment), request=request)
 
 
-def render_pdf(assessment: Assessment, *, request: Any = None, uncompressed: bool = False) -> bytes:
-    import weasyprint
-
-    with records_language():
-        html = render_to_string("assessments/report.html", {**context(assessment), "for_pdf": True})
-    # base_url lets the stylesheet reach static files on disk; no URL leaves the machine.
-    pdf: bytes = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        uncompressed_pdf=uncompressed
-    )
-    return pdf
+def render_pdf(assessment: Assessment, *, uncompressed: bool = False) -> bytes:
+    return pdf.render_pdf("assessments/report.html", context(assessment), uncompressed=uncompressed)

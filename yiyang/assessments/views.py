@@ -20,6 +20,7 @@ from yiyang.assessments.selectors import level_history, rules_in_force
 from yiyang.assessments.tables import AssessmentTable, ScoringConfigTable
 from yiyang.core import audit
 from yiyang.core.models import AccessLog
+from yiyang.core.pdf import pdf_response
 from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.models import Elder
@@ -368,10 +369,7 @@ class AssessmentReportView(ScopedViewMixin, View):
             fields=["report.pdf" if as_pdf else "report.html"],
         )
         if as_pdf:
-            data = report.render_pdf(assessment, request=request)
-            response = HttpResponse(data, content_type="application/pdf")
-            response["Content-Disposition"] = f'inline; filename="assessment-{assessment.pk}.pdf"'
-            return response
+            return pdf_response(report.render_pdf(assessment), f"assessment-{assessment.pk}.pdf")
         return HttpResponse(report.render_html(assessment, request=request))
 
 

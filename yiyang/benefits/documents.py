@@ -19,7 +19,7 @@ from django.utils import timezone
 from yiyang.benefits.choices import ChangeType
 from yiyang.benefits.dates import month_cn
 from yiyang.benefits.models import ElderBankAccount, PaymentRoll, RollLine
-from yiyang.core import audit, crypto
+from yiyang.core import audit, crypto, pdf
 from yiyang.core.importing.writer import write_rows_xlsx
 from yiyang.core.models import AccessLog
 from yiyang.core.scoping import path_in_scope
@@ -109,16 +109,8 @@ def public_list_html(roll: PaymentRoll, *, street: str = "", for_pdf: bool = Fal
     )
 
 
-def weasyprint_available() -> bool:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        return False
-    return True
-
-
-def public_list_pdf(*, roll: PaymentRoll, actor: Any, street: str = "") -> tuple[bytes, str]:
-    """(content, content type): a PDF when WeasyPrint is installed, else print-ready HTML."""
+def public_list_pdf(*, roll: PaymentRoll, actor: Any, street: str = "") -> bytes:
+    """The 公示 list as a PDF; logged as a print."""
     if not actor.has_perm("benefits.view_paymentroll"):
         raise PermissionDenied
     _scope_check(actor, roll)
@@ -134,11 +126,7 @@ def public_list_pdf(*, roll: PaymentRoll, actor: Any, street: str = "") -> tuple
         reason="公示名单",
         row_count=roll.line_count,
     )
-    if weasyprint_available():
-        import weasyprint
-
-        return weasyprint.HTML(string=html).write_pdf(), "application/pdf"
-    return html.encode(), "text/html; charset=utf-8"
+    return pdf.layout(html).write_pdf()
 
 
 BANK_HEADERS = [

@@ -59,6 +59,7 @@ from yiyang.benefits.tables import (
     SuspensionTable,
 )
 from yiyang.core.i18n import records_language
+from yiyang.core.pdf import pdf_response
 from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
 from yiyang.people.models import Elder
@@ -253,14 +254,11 @@ def roll_public_list(request: HttpRequest, pk: int) -> HttpResponse:
     street = request.GET.get("street", "")
     try:
         with records_language():  # an official document: Chinese whatever the reader's language
-            content, content_type = documents.public_list_pdf(roll=roll, actor=request.user, street=street)
+            content = documents.public_list_pdf(roll=roll, actor=request.user, street=street)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return HttpResponseRedirect(roll.get_absolute_url())
-    ext = "pdf" if content_type == "application/pdf" else "html"
-    return _download(
-        content, content_type, f"公示-{roll.programme.name}-{roll.month:%Y%m}.{ext}", inline=True
-    )
+    return pdf_response(content, f"公示-{roll.programme.name}-{roll.month:%Y%m}.pdf")
 
 
 @login_required

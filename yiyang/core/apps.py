@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
+        from yiyang.core import checks  # noqa: F401  (registers the system checks)
         from yiyang.core.navigation import MenuItem, register_menu
 
         register_menu(

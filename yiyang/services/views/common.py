@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.http import Http404, HttpRequest
 from django.utils.translation import pgettext
 
 from yiyang.people.models import Elder
@@ -28,17 +27,3 @@ def elder_from_query(request: HttpRequest) -> Elder:
         raise Http404
     elder: Elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=int(pk))
     return elder
-
-
-def _pdf_response(template: str, context: dict[str, Any], filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    html = render_to_string(template, {**context, "for_pdf": True})
-    try:
-        import weasyprint
-    except ImportError:  # print CSS in the browser instead
-        return HttpResponse(html)
-    pdf = weasyprint.HTML(string=html).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-    return response

@@ -19,6 +19,7 @@ from yiyang.core.exporting import XLSX_TYPE
 from yiyang.core.i18n import records_language
 from yiyang.core.importing.writer import write_rows_xlsx
 from yiyang.core.models import AccessLog
+from yiyang.core.pdf import pdf_response, render_pdf
 from yiyang.core.scoping import permission_name
 from yiyang.core.templatetags.yiyang import cn_date
 from yiyang.core.views import ObjectListView, ScopedViewMixin
@@ -28,7 +29,7 @@ from yiyang.services.filtersets import SettlementFilterSet
 from yiyang.services.forms import ReasonForm
 from yiyang.services.models import Settlement, Visit
 from yiyang.services.tables import SettlementTable
-from yiyang.services.views.common import _errors, _pdf_response
+from yiyang.services.views.common import _errors
 
 # -- settlement -----------------------------------------------------------------------------------------
 
@@ -167,7 +168,7 @@ class SettlementDetailView(ScopedViewMixin, View):
         }
         # An official document: printed in Chinese whatever the language of the screen.
         with records_language():
-            return _pdf_response("services/settlement_print.html", context, f"{name}.pdf")
+            return pdf_response(render_pdf("services/settlement_print.html", context), f"{name}.pdf")
 
 
 class SettlementActionView(ScopedViewMixin, View):

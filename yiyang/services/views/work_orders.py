@@ -17,6 +17,7 @@ from django.views import View
 from yiyang.core import audit
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog
+from yiyang.core.pdf import pdf_response, render_pdf
 from yiyang.core.templatetags.yiyang import cn_date
 from yiyang.core.views import ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.models import Elder
@@ -48,7 +49,7 @@ from yiyang.services.forms import (
 )
 from yiyang.services.models import Provider, RecurringPlan, ReturnCall, Visit, Worker, WorkOrder
 from yiyang.services.tables import RecurringPlanTable, WorkOrderTable
-from yiyang.services.views.common import _errors, _is_provider_staff, _pdf_response, elder_from_query
+from yiyang.services.views.common import _errors, _is_provider_staff, elder_from_query
 
 # -- work orders --------------------------------------------------------------------------------------
 
@@ -323,7 +324,9 @@ class WorkOrderSheetView(ScopedViewMixin, View):
         # An official document: printed in Chinese whatever the language of the screen.
         with records_language():
             if request.GET.get("format") == "pdf":
-                return _pdf_response("services/workorder_sheet.html", context, f"派工单-{order.number}.pdf")
+                return pdf_response(
+                    render_pdf("services/workorder_sheet.html", context), f"派工单-{order.number}.pdf"
+                )
             return render(request, "services/workorder_sheet.html", context)
 
 
