@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from yiyang.benefits.choices import LifeEventKind
 from yiyang.benefits.models import LifeEventBatch, LifeEventRow
-from yiyang.core import audit, crypto
+from yiyang.core import audit, crypto, sql
 from yiyang.core.cells import CellError, clean_text, parse_date
 from yiyang.core.i18n import records_language, stored
 from yiyang.core.idnumber import IdNumberError, mask_id_number, normalize_id_text, parse_id_number
@@ -43,7 +43,15 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ),
 )
 STAGE = "benefits_lifeevent_stage"
-STAGE_FIELDS = ("row_number", "name", "id_masked", "id_hash", "birth_date", "event_date", "note")
+STAGE_COLUMNS = (
+    ("row_number", "integer"),
+    ("name", "varchar(50)"),
+    ("id_masked", "varchar(18)"),
+    ("id_hash", "varchar(32)"),
+    ("birth_date", "date"),
+    ("event_date", "date"),
+    ("note", "varchar(200)"),
+)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -93,22 +101,9 @@ def _clean_rows(reader: Any) -> list[tuple[Any, ...]]:
 
 def _stage(rows: list[tuple[Any, ...]]) -> None:
     """The cleaned rows into a temporary table: no index, no WAL, gone with the transaction."""
-    pg = connection.vendor == "postgresql"
-    with connection.cursor() as cur:
-        cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        cur.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (row_number integer, name varchar(50), id_masked varchar(18), "
-            "id_hash varchar(32), birth_date date, event_date date, note varchar(200))"
-            + (" ON COMMIT DROP" if pg else "")
-        )
-        if pg:
-            with cur.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_FIELDS)}) FROM STDIN") as copy:
-                for record in rows:
-                    copy.write_row(record)
-            cur.execute(f"ANALYZE {STAGE}")  # autovacuum never looks at temporary tables
-        else:
-            marks = ", ".join(["%s"] * len(STAGE_FIELDS))
-            cur.executemany(f"INSERT INTO {STAGE} ({', '.join(STAGE_FIELDS)}) VALUES ({marks})", rows)
+    sql.create_stage(STAGE, STAGE_COLUMNS, drop_on_commit=True)
+    sql.copy_rows(STAGE, [name for name, _ in STAGE_COLUMNS], rows)
+    sql.analyze(STAGE)  # autovacuum never looks at temporary tables
 
 
 def _scope_sql(paths: list[str], alias: str = "e") -> tuple[str, list[str]]:

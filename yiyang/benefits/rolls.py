@@ -42,6 +42,7 @@ from yiyang.benefits.models import (
     RollLine,
     Suspension,
 )
+from yiyang.core import sql
 from yiyang.people.models import Certification, Elder
 
 LOCKED = (RollStatus.APPROVED.value, RollStatus.PUBLISHED.value)
@@ -77,13 +78,9 @@ def assessment_table() -> str | None:
         return None
 
 
-def _pg() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _p(kind: str) -> str:
     """A typed placeholder (PostgreSQL infers nothing from VALUES lists)."""
-    if _pg():
+    if sql.postgres():
         return {"date": "%s::date", "int": "%s::integer", "num": "%s::numeric", "text": "%s::text"}[kind]
     return "%s"
 
@@ -93,7 +90,7 @@ def age_sql(ref: datetime.date) -> str:
     (month and day) falls after ``ref``'s. Plain arithmetic on date parts: PostgreSQL's
     ``AGE()`` builds an interval per row, a tenth of a two-million-elder roll."""
     mmdd = ref.month * 100 + ref.day
-    if _pg():
+    if sql.postgres():
         return (
             f"({ref.year} - DATE_PART('year', e.birth_date)::integer - "
             f"(DATE_PART('month', e.birth_date) * 100 + DATE_PART('day', e.birth_date) > {mmdd})::integer)"
@@ -105,11 +102,11 @@ def age_sql(ref: datetime.date) -> str:
 
 
 def true() -> str:
-    return "TRUE" if _pg() else "1"
+    return "TRUE" if sql.postgres() else "1"
 
 
 def false() -> str:
-    return "FALSE" if _pg() else "0"
+    return "FALSE" if sql.postgres() else "0"
 
 
 # -- rules in force --------------------------------------------------------------------------------
@@ -304,28 +301,25 @@ def paying_slot(alias: str) -> str:
     return f"NOT ({alias}.change_type IN ('adjustment', 'stopped'))"
 
 
-def _prepare(cur: Any, *, analyze: str = "") -> None:
-    """PostgreSQL: more sort/hash memory; with ``analyze``, fresh statistics for that table, the month's lines just written
-    (autovacuum is minutes behind a two-million-row insert, and a stale estimate turns hash joins
-    into millions of index probes). All of it lasts for this transaction only.
+def _prepare(*, analyze: str = "") -> None:
+    """PostgreSQL: more sort/hash memory; with ``analyze``, fresh statistics for that table, the month's
+    lines just written (autovacuum is minutes behind a two-million-row insert, and a stale estimate
+    turns hash joins into millions of index probes). All of it lasts for this transaction only.
 
-    The statistics come from a small sample (target 10: 3,000 rows instead of 30,000): the plans
-    only need the row counts and the share of each roll, not fine histograms."""
-    if _pg():
-        # Room for last month's lines in one hash and an exact (not lossy) bitmap of the elders in
-        # the age range: with the 4 MB default both spill, and the bitmap rechecks a million rows.
-        cur.execute("SET LOCAL work_mem = '64MB'")
-        if analyze:
-            cur.execute("SET LOCAL default_statistics_target = 10")
-            cur.execute(f'ANALYZE "{analyze}"')
-            cur.execute("RESET default_statistics_target")
+    The statistics come from a small sample: the plans only need the row counts and the share of
+    each roll, not fine histograms."""
+    # Room for last month's lines in one hash and an exact (not lossy) bitmap of the elders in the
+    # age range: with the 4 MB default both spill, and the bitmap rechecks a million rows.
+    sql.tune(work_mem="64MB")
+    if analyze:
+        sql.analyze(f'"{analyze}"', statistics_target=10)
 
 
 def _summarize_new_lines(cur: Any, table: str) -> None:
     """Summarise the pages just written into the roll index: a block-range index reads every page
     it holds no summary for, so until autovacuum gets round to it each look-up of any roll would
     read every line written since (measured: a twelfth month's page took 1.2 s instead of 0.1)."""
-    if not _pg():
+    if not sql.postgres():
         return
     indexes = [LINE_ROLL_INDEX] if table == LINE else partitions.brin_indexes(cur, table)
     for index in indexes:
@@ -395,7 +389,7 @@ def generate_lines(roll: PaymentRoll) -> GenerationResult:
     result = GenerationResult()
     first_month = not PaymentRoll.objects.filter(programme=programme, month__lt=month).exists()
     with connection.cursor() as cur:
-        _prepare(cur)
+        _prepare()
         fresh = _new_month_partition(cur, programme, month)
         sql, params = _paying_lines_sql(roll, age_ref, into=fresh)
         cur.execute(sql, params)
@@ -410,7 +404,7 @@ def generate_lines(roll: PaymentRoll) -> GenerationResult:
         # Statistics now: the next month's statements plan against this partition, and when
         # months are generated one after another autovacuum has not got to it yet.
         table = month_table(cur, programme.pk, month)
-        _prepare(cur, analyze=table)
+        _prepare(analyze=table)
         if not fresh:
             _summarize_new_lines(cur, table)
         if first_month:
@@ -537,7 +531,7 @@ def _comebacks(cur: Any, roll: PaymentRoll) -> None:
     One index probe per new line (a few thousand): ``OFFSET 0`` keeps PostgreSQL from turning the
     EXISTS into a join that hashes every earlier month's lines first, which it chose when it
     underestimated their number of elders (1.6 s after five months of two-million-elder rolls)."""
-    fence = " OFFSET 0" if _pg() else ""
+    fence = " OFFSET 0" if sql.postgres() else ""
     cur.execute(
         f"""
         UPDATE {LINE} SET reason = '恢复发放'
@@ -694,7 +688,7 @@ def recheck_lines(roll: PaymentRoll) -> tuple[int, int]:
     cond, cond_params = conditions_sql(programme, prefix=prefix)
     elig = f"elig AS (SELECT e.id AS elder_id, t.amount FROM {source} WHERE {cond})"
     with connection.cursor() as cur:
-        _prepare(cur, analyze=month_table(cur, programme.pk, month))
+        _prepare(analyze=month_table(cur, programme.pk, month))
         cur.execute(
             f"UPDATE {LINE} SET flagged = {false()}, flag_reason = '' WHERE roll_id = %s AND flagged = {true()}",
             [roll.pk],

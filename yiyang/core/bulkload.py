@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import connection
 
+from yiyang.core import sql
+
 
 class BulkLoadMode:
     """PostgreSQL: drop secondary indexes, unique and foreign-key constraints; recreate on exit.
@@ -26,7 +28,7 @@ class BulkLoadMode:
         self.constraints: list[tuple[str, str, str]] = []
 
     def __enter__(self) -> BulkLoadMode:
-        if connection.vendor != "postgresql" or not self.tables:
+        if not sql.postgres() or not self.tables:
             return self
         with connection.cursor() as cur:
             cur.execute(
@@ -53,8 +55,8 @@ class BulkLoadMode:
     def __exit__(self, exc_type: Any, *args: Any) -> None:
         if exc_type is not None or not (self.indexes or self.constraints):
             return  # the transaction rolls back, indexes and constraints included
+        sql.tune(maintenance_work_mem="512MB")
         with connection.cursor() as cur:
-            cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for definition in self.indexes:
                 cur.execute(definition)
             for table, name, definition in self.constraints:
@@ -71,7 +73,7 @@ def refresh_after_load(tables: Sequence[str], *, analyze: bool = True) -> None:
     one only ANALYZE is done and autovacuum sets the map later. ``analyze=False`` after a commit
     whose transaction already analyzed the tables: VACUUM alone, statistics are not gathered twice.
     """
-    if connection.vendor != "postgresql":
+    if not sql.postgres():
         return
     if connection.in_atomic_block:
         verb = "ANALYZE" if analyze else ""

@@ -9,13 +9,13 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from yiyang.areas.models import Area, AreaLevel
-from yiyang.core import audit
+from yiyang.core import audit, sql
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import path_in_scope
@@ -97,12 +97,8 @@ def aggregate_rows(
 def write_results(rows: list[tuple[Any, ...]]) -> None:
     """Replace all results: COPY on PostgreSQL, a bulk insert elsewhere."""
     CoverageResult.objects.all().delete()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw: Any = cursor.cursor
-            with raw.copy(f"COPY coverage_coverageresult ({', '.join(_RESULT_COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+    if sql.postgres():
+        sql.copy_rows(CoverageResult._meta.db_table, _RESULT_COLUMNS, rows)
         return
     CoverageResult.objects.bulk_create(
         [CoverageResult(**dict(zip(_RESULT_COLUMNS, row, strict=True))) for row in rows], batch_size=2000

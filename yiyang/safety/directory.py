@@ -24,8 +24,8 @@ from collections.abc import Collection, Iterable
 
 from django.db import connection
 
+from yiyang.core.sql import execute_bound
 from yiyang.people.models import Elder
-from yiyang.safety import pg
 from yiyang.safety.models import Device
 
 _FIELDS = ("serial", "id", "elder_id", "kind", "status", "elder__area_path")
@@ -68,7 +68,7 @@ def by_ids(ids: Collection[int]) -> list[DeviceRef]:
         FROM {device} d JOIN {elder} e ON e.id = d.elder_id
         WHERE d.id = ANY(%b::bigint[])
     """
-    return _refs(pg.execute(sql, [list(ids)], returning=True))
+    return _refs(execute_bound(sql, [list(ids)], returning=True))
 
 
 class DeviceDirectory:

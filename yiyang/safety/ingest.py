@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from yiyang.core.scoping import path_in_scope
-from yiyang.safety import pg, rules
+from yiyang.core.sql import execute_bound
+from yiyang.safety import rules
 from yiyang.safety.choices import DeviceStatus, EventType
 from yiyang.safety.directory import DeviceDirectory, DeviceRef
 from yiyang.safety.directory import lookup as directory_lookup
@@ -275,7 +276,7 @@ def _store_events_pg(
         row = (m.message_id, device.id, device.elder_id, m.type, m.ts, value, m.battery, topic[:200], m.raw)
         for column, item in zip(columns, row, strict=True):
             column.append(item)
-    return dict(pg.execute(sql, [now, *columns], returning=True))
+    return dict(execute_bound(sql, [now, *columns], returning=True))
 
 
 def _store_events_orm(

@@ -32,9 +32,9 @@ from django.utils import timezone
 from yiyang.core import audit
 from yiyang.core.i18n import records_language, stored
 from yiyang.core.models import AuditEntry
+from yiyang.core.sql import execute_bound
 from yiyang.people.choices import ElderStatus, LivingSituation
 from yiyang.people.models import Elder
-from yiyang.safety import pg
 from yiyang.safety.choices import (
     AlarmKind,
     CheckInMethod,
@@ -132,7 +132,7 @@ def _update_devices_pg(agg: dict[int, list[Any]]) -> None:
         WHERE d.id = v.id
     """
     columns = [[agg[i][k] for i in ids] for k in range(4)]
-    pg.execute(sql, [ids, *columns])
+    execute_bound(sql, [ids, *columns])
 
 
 def _update_devices_orm(agg: dict[int, list[Any]]) -> None:

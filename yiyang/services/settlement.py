@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection
 
+from yiyang.core import sql
 from yiyang.services.choices import ExceptionStatus
 from yiyang.services.models import Visit
 
@@ -132,25 +133,21 @@ ORDER BY sh.id
 """
 
 
-def pg_prepare(*tables: str) -> None:
+def prepare(*tables: str) -> None:
     """PostgreSQL, for this transaction only: fresh statistics for ``tables`` and sorts in memory.
 
     Settlements created a moment ago and a million lines written minutes ago are invisible to
     autovacuum's statistics; planned against stale ones, every join below becomes a nested loop of
     index probes (the SELECT took 1.6× as long in the million-visit benchmark).
     """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        if tables:
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
+    sql.tune(work_mem="256MB")
+    sql.analyze(*tables)
 
 
 def insert_lines(first: datetime.date, last: datetime.date, batch_filter: str, extra: dict[str, Any]) -> int:
     """Run the one INSERT … SELECT; ``batch_filter`` narrows the batch (SQL on ``v``/``s``, named params)."""
     params: dict[str, Any] = {"true": True, "first": first, "last": last, **extra}
-    pg_prepare("services_settlement")
+    prepare("services_settlement")
     with connection.cursor() as cursor:
         cursor.execute(_LINES_SQL.format(batch_filter=batch_filter), params)
         return int(cursor.rowcount)

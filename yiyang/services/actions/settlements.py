@@ -19,7 +19,7 @@ from yiyang.services.actions.common import WORKFLOW, _in_scope, _record, _requir
 from yiyang.services.choices import SettlementStatus
 from yiyang.services.models import Provider, Settlement, SettlementLine, Visit
 from yiyang.services.selectors import month_bounds
-from yiyang.services.settlement import PAIRS_SQL, eligible_visits, insert_lines, pg_prepare
+from yiyang.services.settlement import PAIRS_SQL, eligible_visits, insert_lines, prepare
 
 
 def settlement_generate(
@@ -34,7 +34,7 @@ def settlement_generate(
     _require(actor, "services.add_settlement")
     first, last = month_bounds(month)
     with transaction.atomic():
-        pg_prepare("services_settlementline")
+        prepare("services_settlementline")
         batch_filter = ""
         params: dict[str, Any] = {"true": True, "first": first, "last": last}
         if provider is not None:
