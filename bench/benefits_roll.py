@@ -133,7 +133,7 @@ def roll_bench(args: argparse.Namespace) -> None:
                 age_from=lo,
                 age_to=hi,
                 amount=amount,
-                effective_from=datetime.date(2020, 1, 1),
+                valid_from=datetime.date(2020, 1, 1),
             )
     month = datetime.date(2026, 11, 1)
     tiers = rolls.tiers_for(programme, [month])

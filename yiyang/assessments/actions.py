@@ -182,7 +182,7 @@ def assessment_confirm(*, assessment: Assessment, actor: Any) -> Assessment:
     _apply_result(assessment, result)
     assessment.config = in_force.config
     assessment.rules_applied = in_force.snapshot()
-    assessment.valid_until = add_months(assessment.assessed_on, in_force.reassessment_months)
+    assessment.valid_to = add_months(assessment.assessed_on, in_force.reassessment_months)
     assessment.status = Status.CONFIRMED
     assessment.confirmed_at = timezone.now()
     assessment.confirmed_by = _actor_name(actor)

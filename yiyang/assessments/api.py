@@ -47,7 +47,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "scheme",
             "reason",
             "assessed_on",
-            "valid_until",
+            "valid_to",
             "organisation",
             "assessor_name",
             "assessor2_name",

@@ -152,7 +152,7 @@ def load_demo_assessments(
                         scheme=Scheme.GB42195,
                         reason=Reason.ROUTINE if rng.random() < 0.25 else Reason.FIRST,
                         assessed_on=assessed_on,
-                        valid_until=add_months(assessed_on, in_force.reassessment_months),
+                        valid_to=add_months(assessed_on, in_force.reassessment_months),
                         assessor_name=assessor,
                         organisation=ORGANISATION,
                         answers=answers,

@@ -136,7 +136,7 @@ class ScoringConfigForm(forms.ModelForm):
         model = ScoringConfig
         fields = [
             "area",
-            "effective_from",
+            "valid_from",
             "coma_level",
             "raises_add_up",
             "risk_counting",
@@ -145,7 +145,7 @@ class ScoringConfigForm(forms.ModelForm):
             "reminder_days",
             "note",
         ]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

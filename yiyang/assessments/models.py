@@ -35,13 +35,13 @@ class ScoringConfig(TimeStampedModel):
 
     The reference leaves the coma level, whether the two "+1 level" rules add up, how risk events are
     counted and the re-assessment interval unsettled ([U], domain-standards §9 item 1): the bureau
-    decides, and a change applies to assessments dated from ``effective_from`` without touching
+    decides, and a change applies to assessments dated from ``valid_from`` without touching
     earlier ones. The most specific area wins; without any row the built-in defaults apply.
     """
 
     area = models.ForeignKey(Area, verbose_name=_("适用区域"), on_delete=models.PROTECT, related_name="+")
     area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
-    effective_from = models.DateField(_("生效日期"))
+    valid_from = models.DateField(_("生效日期"))
     coma_level = models.PositiveSmallIntegerField(
         _("昏迷者直接评定为"), choices=ComaLevel.choices, default=ComaLevel.TOTAL
     )
@@ -68,13 +68,13 @@ class ScoringConfig(TimeStampedModel):
     class Meta:
         verbose_name = _("评估规则配置")
         verbose_name_plural = _("评估规则配置")
-        ordering = ["area_path", "-effective_from"]
+        ordering = ["area_path", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "effective_from"], name="unique_scoring_config_date"),
+            models.UniqueConstraint(fields=["area", "valid_from"], name="unique_scoring_config_date"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.area.name} {self.effective_from:%Y-%m-%d} 起"
+        return f"{self.area.name} {self.valid_from:%Y-%m-%d} 起"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.area_path = self.area.path
@@ -99,7 +99,7 @@ class Assessment(ElderRecord, TimeStampedModel):
 
     Items are stored, never only the level: a rule change or an appeal can be re-scored. A draft holds
     partial answers; confirming scores it with the rules in force on ``assessed_on``, fixes
-    ``valid_until`` and makes the elder's 能力等级 follow the latest confirmed assessment.
+    ``valid_to`` and makes the elder's 能力等级 follow the latest confirmed assessment.
     """
 
     elder = models.ForeignKey(
@@ -108,7 +108,7 @@ class Assessment(ElderRecord, TimeStampedModel):
     scheme = models.CharField(_("评估标准"), max_length=12, choices=Scheme.choices, default=Scheme.GB42195)
     reason = models.CharField(_("评估原因"), max_length=12, choices=Reason.choices, default=Reason.FIRST)
     assessed_on = models.DateField(_("评估日期"))
-    valid_until = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
+    valid_to = models.DateField(_("有效期至"), null=True, blank=True, db_index=True)
     assessor_name = models.CharField(_("评估员"), max_length=50)
     assessor2_name = models.CharField(_("第二评估员"), max_length=50, blank=True)
     assessor = models.ForeignKey(
@@ -178,7 +178,7 @@ class Assessment(ElderRecord, TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["elder", "status", "assessed_on"]),
-            models.Index(fields=["status", "valid_until"]),
+            models.Index(fields=["status", "valid_to"]),
         ]
 
     def __str__(self) -> str:
@@ -230,8 +230,8 @@ class Assessment(ElderRecord, TimeStampedModel):
     def is_valid_on(self, day: datetime.date) -> bool:
         return (
             self.status == Status.CONFIRMED
-            and self.valid_until is not None
-            and self.assessed_on <= day <= self.valid_until
+            and self.valid_to is not None
+            and self.assessed_on <= day <= self.valid_to
         )
 
     def risk_event_total(self) -> int:

@@ -38,7 +38,7 @@ def context(assessment: Assessment) -> dict[str, Any]:
         "subtotal_rows": subtotal_rows(assessment),
         "levels": scoring.LEVEL_NAMES if assessment.scheme == Scheme.GB42195 else scoring.MZT_LEVEL_NAMES,
         "assessed_on": cn_date(assessment.assessed_on),
-        "valid_until": cn_date(assessment.valid_until),
+        "valid_to": cn_date(assessment.valid_to),
         "printed_on": cn_date(timezone.localdate()),
         "risk_total": assessment.risk_event_total(),
     }

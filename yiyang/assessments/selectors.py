@@ -39,12 +39,12 @@ class RulesInForce:
 
 def rules_in_force(area_path: str, on: datetime.date) -> RulesInForce:
     """The configuration of the most specific area containing ``area_path`` that is in force on ``on``
-    (the latest ``effective_from`` not after it); the built-in defaults when there is none."""
+    (the latest ``valid_from`` not after it); the built-in defaults when there is none."""
     candidates = [
         c
-        for c in ScoringConfig.objects.filter(effective_from__lte=on)
+        for c in ScoringConfig.objects.filter(valid_from__lte=on)
         .annotate(depth=Length("area_path"))
-        .order_by("-depth", "-effective_from")
+        .order_by("-depth", "-valid_from")
         if area_path.startswith(c.area_path)
     ]
     if not candidates:
@@ -54,14 +54,12 @@ def rules_in_force(area_path: str, on: datetime.date) -> RulesInForce:
 
 
 def current_assessment(elder: Elder, on: datetime.date) -> Assessment | None:
-    """The confirmed assessment valid on ``on`` (assessed_on ≤ on ≤ valid_until), the latest if several.
+    """The confirmed assessment valid on ``on`` (assessed_on ≤ on ≤ valid_to), the latest if several.
 
     An expired assessment does not count: the care subsidy (护理补贴) reads this.
     """
     return (
-        Assessment.objects.filter(
-            elder=elder, status=Status.CONFIRMED, assessed_on__lte=on, valid_until__gte=on
-        )
+        Assessment.objects.filter(elder=elder, status=Status.CONFIRMED, assessed_on__lte=on, valid_to__gte=on)
         .order_by("-assessed_on", "-id")
         .first()
     )
@@ -96,11 +94,11 @@ def due_for_reassessment(
     inclusive) and/or has already expired. ``expired=True``: only expired; ``False``: only not yet."""
     qs = qs.filter(status=Status.CONFIRMED, elder__status="living").exclude(superseded_q())
     if expired is True:
-        return qs.filter(valid_until__lt=today)
+        return qs.filter(valid_to__lt=today)
     if expired is False:
-        qs = qs.filter(valid_until__gte=today)
+        qs = qs.filter(valid_to__gte=today)
     if within_days is not None:
-        qs = qs.filter(valid_until__lte=today + datetime.timedelta(days=within_days))
+        qs = qs.filter(valid_to__lte=today + datetime.timedelta(days=within_days))
     return qs
 
 

@@ -25,7 +25,7 @@ class AssessmentTable(tables.Table):
     scheme = tables.Column(_("标准"))
     total = tables.Column(_("总分"))
     final_level = tables.Column(_("最终等级"))
-    valid_until = tables.DateColumn(format="Y-m-d", verbose_name=_("有效期至"))
+    valid_to = tables.DateColumn(format="Y-m-d", verbose_name=_("有效期至"))
     status = tables.Column(_("状态"))
 
     class Meta:
@@ -41,7 +41,7 @@ class AssessmentTable(tables.Table):
             "scheme",
             "total",
             "final_level",
-            "valid_until",
+            "valid_to",
             "status",
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
@@ -53,14 +53,14 @@ class AssessmentTable(tables.Table):
     def render_final_level(self, record: Assessment) -> str:
         return record.final_level_short
 
-    def render_valid_until(self, record: Assessment) -> Any:
-        if record.valid_until is None:
+    def render_valid_to(self, record: Assessment) -> Any:
+        if record.valid_to is None:
             return "—"
         today = timezone.localdate()
-        text = f"{record.valid_until:%Y-%m-%d}"
-        if record.status == "confirmed" and record.valid_until < today:
+        text = f"{record.valid_to:%Y-%m-%d}"
+        if record.status == "confirmed" and record.valid_to < today:
             return format_html('{} <span class="badge text-bg-danger">{}</span>', text, gettext("已过期"))
-        if record.status == "confirmed" and (record.valid_until - today).days <= 30:
+        if record.status == "confirmed" and (record.valid_to - today).days <= 30:
             return format_html('{} <span class="badge text-bg-warning">{}</span>', text, gettext("即将到期"))
         return text
 
@@ -74,14 +74,14 @@ class AssessmentTable(tables.Table):
 
 class ScoringConfigTable(tables.Table):
     area = tables.Column(_("适用区域"), accessor="area__name")
-    effective_from = tables.DateColumn(format="Y-m-d", verbose_name=_("生效日期"))
+    valid_from = tables.DateColumn(format="Y-m-d", verbose_name=_("生效日期"))
     edit = tables.Column("", empty_values=(), orderable=False)
 
     class Meta:
         model = ScoringConfig
         fields = (
             "area",
-            "effective_from",
+            "valid_from",
             "coma_level",
             "raises_add_up",
             "risk_counting",

@@ -39,10 +39,10 @@ def assessment_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
                 "organisation": a.organisation,
                 "assessor": a.assessor_name,
             }
-            if a.valid_until:
-                detail = _("%(reason)s，%(organisation)s %(assessor)s，有效期至 %(valid_until)s") % {
+            if a.valid_to:
+                detail = _("%(reason)s，%(organisation)s %(assessor)s，有效期至 %(valid_to)s") % {
                     **who,
-                    "valid_until": f"{a.valid_until:%Y-%m-%d}",
+                    "valid_to": f"{a.valid_to:%Y-%m-%d}",
                 }
             else:
                 detail = _("%(reason)s，%(organisation)s %(assessor)s") % who

@@ -44,7 +44,7 @@ EXPORT_COLUMNS: list[tuple[str, Any]] = [
     ("总分", "total"),
     ("初步等级", lambda a: a.preliminary_level_name),
     ("最终等级", lambda a: a.final_level_name),
-    ("有效期至", "valid_until"),
+    ("有效期至", "valid_to"),
     ("评估机构", "organisation"),
     ("评估员", "assessor_name"),
     ("状态", lambda a: a.get_status_display()),

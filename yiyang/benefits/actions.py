@@ -70,24 +70,24 @@ def _in_scope(actor: Any, path: str) -> None:
 
 @transaction.atomic
 def rate_change(
-    *, rule: RateRule, amount: Decimal, effective_from: datetime.date, actor: Any, note: str = ""
+    *, rule: RateRule, amount: Decimal, valid_from: datetime.date, actor: Any, note: str = ""
 ) -> RateRule:
-    """调整标准: close ``rule`` the day before ``effective_from`` and open a new rule from it.
+    """调整标准: close ``rule`` the day before ``valid_from`` and open a new rule from it.
 
     Months already computed keep their amounts: the new rule may not start in or before a month
     whose roll is approved, and it always starts on the first of a month.
     """
     _require_model(actor, RateRule, "change")
-    if effective_from.day != 1:
-        raise ValidationError({"effective_from": _("新标准须自某月1日起生效")})
-    if effective_from <= rule.effective_from:
-        raise ValidationError({"effective_from": _("生效日期须晚于现行标准的生效日期")})
-    if rule.effective_to is not None and rule.effective_to < effective_from:
+    if valid_from.day != 1:
+        raise ValidationError({"valid_from": _("新标准须自某月1日起生效")})
+    if valid_from <= rule.valid_from:
+        raise ValidationError({"valid_from": _("生效日期须晚于现行标准的生效日期")})
+    if rule.valid_to is not None and rule.valid_to < valid_from:
         raise ValidationError(_("该标准已失效，不能在其后调整"))
     if amount < 0:
         raise ValidationError({"amount": _("金额不能为负数")})
     locked = PaymentRoll.objects.filter(
-        programme=rule.programme_id, month__gte=effective_from, status__in=rolls.LOCKED
+        programme=rule.programme_id, month__gte=valid_from, status__in=rolls.LOCKED
     ).order_by("-month")
     if locked.exists():
         raise ValidationError(
@@ -102,12 +102,12 @@ def rate_change(
         category=rule.category,
         level=rule.level,
         amount=amount,
-        effective_from=effective_from,
-        effective_to=rule.effective_to,
+        valid_from=valid_from,
+        valid_to=rule.valid_to,
         note=note,
     )
-    rule.effective_to = effective_from - datetime.timedelta(days=1)
-    rule.save(update_fields=["effective_to"])
+    rule.valid_to = valid_from - datetime.timedelta(days=1)
+    rule.save(update_fields=["valid_to"])
     audit.record_change(
         actor=actor,
         obj=rule,
@@ -115,7 +115,7 @@ def rate_change(
         verb="raterule.close",
         before=before,
         after=audit.snapshot(rule),
-        message=f"自{effective_from:%Y-%m-%d}起调整为 {amount} 元/月",
+        message=f"自{valid_from:%Y-%m-%d}起调整为 {amount} 元/月",
     )
     audit.record_change(
         actor=actor,
@@ -171,7 +171,7 @@ def payment_roll_generate(
                 "rule": r.pk,
                 "basis": r.basis_label,
                 "amount": str(r.amount),
-                "from": r.effective_from.isoformat(),
+                "from": r.valid_from.isoformat(),
             }
             for r in rolls.rules_in_force(programme, month)
         ]
@@ -607,7 +607,7 @@ def qualification_certify(
         elder=elder,
         certified_on=certified_on,
         channel=channel,
-        valid_until=_add_months_day(certified_on, QUALIFICATION_MONTHS) - datetime.timedelta(days=1),
+        valid_to=_add_months_day(certified_on, QUALIFICATION_MONTHS) - datetime.timedelta(days=1),
         certified_by=actor,
         note=note,
     )
@@ -651,7 +651,7 @@ def qualification_suspend_overdue(*, area: Area, on: datetime.date, actor: Any) 
         # Month after expiry, computed in Python per distinct expiry month: few distinct values.
         cur.execute(
             f"""
-            SELECT DISTINCT q.vu FROM (SELECT elder_id, MAX(valid_until) AS vu FROM {qc} GROUP BY elder_id) q
+            SELECT DISTINCT q.vu FROM (SELECT elder_id, MAX(valid_to) AS vu FROM {qc} GROUP BY elder_id) q
             JOIN {elder} e ON e.id = q.elder_id
             WHERE q.vu < %s AND e.area_path LIKE %s AND e.status = 'living'
               AND NOT EXISTS (SELECT 1 FROM {susp} s WHERE s.elder_id = e.id AND s.reason = 'qualification'
@@ -669,7 +669,7 @@ def qualification_suspend_overdue(*, area: Area, on: datetime.date, actor: Any) 
                 INSERT INTO {susp} (created_at, updated_at, elder_id, programme_id, reason, from_month,
                     resumed_month, pays_arrears, notice, created_by_id)
                 SELECT %s, %s, e.id, NULL, 'qualification', %s, NULL, {rolls.true()}, '', %s
-                FROM (SELECT elder_id, MAX(valid_until) AS vu FROM {qc} GROUP BY elder_id) q
+                FROM (SELECT elder_id, MAX(valid_to) AS vu FROM {qc} GROUP BY elder_id) q
                 JOIN {elder} e ON e.id = q.elder_id
                 WHERE q.vu = %s AND e.area_path LIKE %s AND e.status = 'living'
                   AND NOT EXISTS (SELECT 1 FROM {susp} s WHERE s.elder_id = e.id AND s.reason = 'qualification'

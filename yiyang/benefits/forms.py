@@ -45,7 +45,7 @@ class RateChangeForm(forms.Form):
     amount = forms.DecimalField(
         label=_("新标准（元/月）"), max_digits=12, decimal_places=2, min_value=Decimal(0)
     )
-    effective_from = MonthField(
+    valid_from = MonthField(
         label=_("生效月份"), help_text=_("自该月1日起执行"), widget=forms.TextInput(attrs={"type": "month"})
     )
     note = forms.CharField(label=_("依据/文号"), max_length=200, required=False)

@@ -75,7 +75,7 @@ class Programme(models.Model):
 
 class RateRule(models.Model):
     """发放标准: the monthly amount for an age tier, an economic category or a capability level,
-    in force from ``effective_from`` to ``effective_to`` (inclusive; empty = open)."""
+    in force from ``valid_from`` to ``valid_to`` (inclusive; empty = open)."""
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="rates"
@@ -87,17 +87,17 @@ class RateRule(models.Model):
     category = models.CharField(_("经济类别"), max_length=16, blank=True)
     level = models.PositiveSmallIntegerField(_("能力等级"), null=True, blank=True)
     amount = models.DecimalField(_("金额（元/月）"), max_digits=12, decimal_places=2)
-    effective_from = models.DateField(_("生效日期"))
-    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     note = models.CharField(_("依据/说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("发放标准")
         verbose_name_plural = pgettext_lazy("plural", "发放标准")
-        ordering = ["programme", "age_from", "category", "level", "-effective_from"]
+        ordering = ["programme", "age_from", "category", "level", "-valid_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="raterule_dates_ordered",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="raterule_amount_nonneg"),
@@ -108,7 +108,7 @@ class RateRule(models.Model):
             "programme": self.programme,
             "basis": self.basis_label,
             "amount": self.amount,
-            "start": f"{self.effective_from:%Y-%m-%d}",
+            "start": f"{self.valid_from:%Y-%m-%d}",
         }
 
     @property
@@ -196,7 +196,7 @@ class QualificationCheck(ElderRecord, TimeStampedModel):
     )
     certified_on = models.DateField(_("认证日期"))
     channel = models.CharField(_("认证方式"), max_length=8, choices=CheckChannel.choices)
-    valid_until = models.DateField(_("有效期至"))
+    valid_to = models.DateField(_("有效期至"))
     certified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -209,13 +209,13 @@ class QualificationCheck(ElderRecord, TimeStampedModel):
         verbose_name = _("资格认证")
         verbose_name_plural = pgettext_lazy("plural", "资格认证")
         ordering = ["-certified_on", "-id"]
-        indexes = [models.Index(fields=["elder", "valid_until"], name="qualcheck_elder_valid_idx")]
+        indexes = [models.Index(fields=["elder", "valid_to"], name="qualcheck_elder_valid_idx")]
 
     def __str__(self) -> str:
         return gettext("%(channel)s %(date)s（有效期至 %(until)s）") % {
             "channel": self.get_channel_display(),
             "date": f"{self.certified_on:%Y-%m-%d}",
-            "until": f"{self.valid_until:%Y-%m-%d}",
+            "until": f"{self.valid_to:%Y-%m-%d}",
         }
 
 

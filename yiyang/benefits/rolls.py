@@ -43,6 +43,7 @@ from yiyang.benefits.models import (
     Suspension,
 )
 from yiyang.core import sql
+from yiyang.core.dated import in_force_q
 from yiyang.people.models import Certification, Elder
 
 LOCKED = (RollStatus.APPROVED.value, RollStatus.PUBLISHED.value)
@@ -115,9 +116,9 @@ def false() -> str:
 def rules_in_force(programme: Programme, month: datetime.date) -> list[RateRule]:
     """Rules whose validity contains the first day of ``month``."""
     return list(
-        RateRule.objects.filter(programme=programme, effective_from__lte=month)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=month))
-        .order_by("age_from", "category", "level")
+        RateRule.objects.filter(in_force_q(month), programme=programme).order_by(
+            "age_from", "category", "level"
+        )
     )
 
 
@@ -169,7 +170,7 @@ def tiers_for(programme: Programme, months: Sequence[datetime.date]) -> list[Tie
                     rule.category,
                     rule.level if rule.level is not None else -1,
                     basis,
-                    rule.effective_from,
+                    rule.valid_from,
                     ref_end,
                 )
             )
@@ -263,10 +264,10 @@ def source_sql(
     sql = (
         "(SELECT a.elder_id, t.month, t.rule_id, t.amount, t.basis, t.rule_from "
         f"FROM {table} a JOIN (SELECT DISTINCT month, ref_end FROM tiers) m "
-        "ON a.status = 'confirmed' AND a.assessed_on <= m.ref_end AND a.valid_until >= m.month "
+        "ON a.status = 'confirmed' AND a.assessed_on <= m.ref_end AND a.valid_to >= m.month "
         "JOIN tiers t ON t.month = m.month AND t.level = a.final_level "
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} b WHERE b.elder_id = a.elder_id AND b.status = 'confirmed' "
-        "AND b.assessed_on <= m.ref_end AND b.valid_until >= m.month "
+        "AND b.assessed_on <= m.ref_end AND b.valid_to >= m.month "
         "AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id)))"
         f"{' AND ' + elder_where.replace('e.id', 'a.elder_id') if elder_where else ''}) t "
         f"JOIN {ELDER} e ON e.id = t.elder_id"

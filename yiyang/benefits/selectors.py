@@ -26,7 +26,7 @@ def qualification_due(
     user: Any, *, on: datetime.date | None = None, within_days: int = 30
 ) -> QuerySet[Elder]:
     """Recipients (paid in the last three months) whose check expires within ``within_days`` or has
-    expired, and recipients never certified; annotated with ``last_valid_until``."""
+    expired, and recipients never certified; annotated with ``last_valid_to``."""
     day = on or timezone.localdate()
     since = (day.replace(day=1) - datetime.timedelta(days=92)).replace(day=1)
     recipients = RollLine.objects.filter(month__gte=since, base_amount__gt=0).values("elder_id")
@@ -34,17 +34,17 @@ def qualification_due(
         QualificationCheck.objects.filter(elder=OuterRef("pk"))
         .order_by()
         .values("elder")
-        .annotate(m=Max("valid_until"))
+        .annotate(m=Max("valid_to"))
         .values("m")
     )
     qs = (
         Elder.objects.for_user(user)
         .filter(status="living", pk__in=recipients)
-        .annotate(last_valid_until=Subquery(latest))
+        .annotate(last_valid_to=Subquery(latest))
         .select_related("area")
     )
     horizon = day + datetime.timedelta(days=within_days)
-    return qs.filter(last_valid_until__lte=horizon) | qs.filter(last_valid_until__isnull=True)
+    return qs.filter(last_valid_to__lte=horizon) | qs.filter(last_valid_to__isnull=True)
 
 
 def suggested_channel(elder: Elder) -> str:

@@ -72,7 +72,7 @@ def benefit_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
                 _("补贴"),
                 _("资格认证"),
                 _("%(channel)s，有效期至 %(until)s")
-                % {"channel": c.get_channel_display(), "until": f"{c.valid_until:%Y-%m-%d}"},
+                % {"channel": c.get_channel_display(), "until": f"{c.valid_to:%Y-%m-%d}"},
                 tone="info",
             )
     if user.has_perm("benefits.view_recovery"):

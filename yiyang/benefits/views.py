@@ -307,7 +307,7 @@ def rate_change(request: HttpRequest, pk: int) -> HttpResponse:
             actions.rate_change(
                 rule=rule,
                 amount=form.cleaned_data["amount"],
-                effective_from=form.cleaned_data["effective_from"],
+                valid_from=form.cleaned_data["valid_from"],
                 actor=request.user,
                 note=form.cleaned_data["note"],
             )
@@ -402,7 +402,7 @@ class SuspensionListView(ObjectListView):
 def suspension_notice(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, "benefits.view_suspension")
     suspension = Suspension.objects.get_for_user_or_404(request.user, "view", pk=pk)
-    last = suspension.elder.qualification_checks.order_by("-valid_until").first()
+    last = suspension.elder.qualification_checks.order_by("-valid_to").first()
     today = timezone.localdate()
     with records_language():  # the notice sent to the elder: an official document, in Chinese
         return render(

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from yiyang.areas.models import Area
+from yiyang.core.dated import in_force_q, overlaps_q
 from yiyang.people.models import Elder
 from yiyang.services.choices import (
     AWAITING_RESPONSE,
@@ -82,18 +83,15 @@ def providers_covering(item: ServiceItem, area_path: str, day: datetime.date) ->
     covering = AgreementItem.objects.filter(
         agreement__provider=OuterRef("pk"),
         item__code=item.code,
-        agreement__valid_from__lte=day,
         agreement__areas__path__in=ancestor_paths(area_path),
-    ).filter(Q(agreement__valid_to__isnull=True) | Q(agreement__valid_to__gte=day))
+    ).filter(in_force_q(day, prefix="agreement__"))
     return Provider.objects.filter(is_active=True).filter(Exists(covering))
 
 
 def agreed_price(provider: Provider, item: ServiceItem, day: datetime.date) -> Decimal | None:
     return (
-        AgreementItem.objects.filter(
-            agreement__provider=provider, item__code=item.code, agreement__valid_from__lte=day
-        )
-        .filter(Q(agreement__valid_to__isnull=True) | Q(agreement__valid_to__gte=day))
+        AgreementItem.objects.filter(agreement__provider=provider, item__code=item.code)
+        .filter(in_force_q(day, prefix="agreement__"))
         .order_by("-agreement__valid_from")
         .values_list("price", flat=True)
         .first()
@@ -235,12 +233,7 @@ class EntitlementUsage:
 def entitlement_usage(elder: Elder, month: datetime.date) -> EntitlementUsage | None:
     """How much of this month's entitlement the elder's verified visits have used (only verified count)."""
     first, last = month_bounds(month)
-    ent = (
-        Entitlement.objects.filter(elder=elder, valid_from__lte=last)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-        .order_by("-valid_from")
-        .first()
-    )
+    ent = Entitlement.objects.filter(overlaps_q(first, last), elder=elder).order_by("-valid_from").first()
     if ent is None:
         return None
     visits = Visit.objects.filter(

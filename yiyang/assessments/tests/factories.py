@@ -55,7 +55,7 @@ def make_assessment(
     return Assessment.objects.create(
         elder=elder,
         assessed_on=day,
-        valid_until=add_months(day, months) if status == Status.CONFIRMED else None,
+        valid_to=add_months(day, months) if status == Status.CONFIRMED else None,
         assessor_name="王评估",
         organisation="评估中心",
         answers=answers,

@@ -146,7 +146,7 @@ def test_draft_access(client: Client, world: World, who: str, endpoint: str) -> 
 def make_config(world: World, area: Area) -> ScoringConfig:
     street = area.parent if area.parent else area
     assert street is not None
-    return ScoringConfig.objects.create(area=street, effective_from="2026-01-01", note=f"配置{street.code}")
+    return ScoringConfig.objects.create(area=street, valid_from="2026-01-01", note=f"配置{street.code}")
 
 
 CONFIG = AccessMatrix(

@@ -24,7 +24,7 @@ def test_confirm_sets_the_elder_level_and_audits(world: World) -> None:
     assert (a.status, a.total, a.preliminary_level, a.final_level) == (Status.CONFIRMED, 52, 2, 2)
     assert a.subtotals == {"B.1": 0, "B.2": 9, "B.3": 28, "B.4": 15}
     assert elder.capability_level == 2
-    assert a.valid_until == add_months(a.assessed_on, 12)
+    assert a.valid_to == add_months(a.assessed_on, 12)
     verbs = list(AuditEntry.objects.filter(subject_id=elder.pk).values_list("verb", flat=True))
     assert {"assessment.create", "assessment.confirm", "elder.capability_level"} <= set(verbs)
     level_row = AuditEntry.objects.get(verb="elder.capability_level", subject_id=elder.pk)
@@ -113,17 +113,17 @@ def test_config_in_force_on_the_assessment_date(world: World) -> None:
     today = timezone.localdate()
     ScoringConfig.objects.create(
         area=world.areas.district,
-        effective_from=today - datetime.timedelta(days=30),
+        valid_from=today - datetime.timedelta(days=30),
         coma_level=3,
         raises_add_up=False,
         reassessment_months=6,
     )
     elder = elder_in(world.areas.community_a1)
     old = assess(world.bob, elder, total=70, coma=True, assessed_on=today - datetime.timedelta(days=60))
-    assert old.final_level == 4 and old.config is None and old.valid_until == add_months(old.assessed_on, 12)
+    assert old.final_level == 4 and old.config is None and old.valid_to == add_months(old.assessed_on, 12)
     new = assess(world.bob, elder, total=70, coma=True)
     assert new.final_level == 3 and new.config is not None
-    assert new.valid_until == add_months(new.assessed_on, 6)
+    assert new.valid_to == add_months(new.assessed_on, 6)
     assert (new.rules_applied or {})["coma_level"] == 3
     both = assess(world.bob, elder, total=70, dementia=True, risk_events={"fall": 1, "other": 1})
     assert both.final_level == 2  # once in total under this configuration
@@ -131,8 +131,8 @@ def test_config_in_force_on_the_assessment_date(world: World) -> None:
 
 def test_more_specific_area_config_wins(world: World) -> None:
     today = timezone.localdate()
-    ScoringConfig.objects.create(area=world.areas.district, effective_from=today, reassessment_months=12)
-    ScoringConfig.objects.create(area=world.areas.street_a, effective_from=today, reassessment_months=6)
+    ScoringConfig.objects.create(area=world.areas.district, valid_from=today, reassessment_months=12)
+    ScoringConfig.objects.create(area=world.areas.street_a, valid_from=today, reassessment_months=6)
     assert rules_in_force(world.areas.community_a1.path, today).reassessment_months == 6
     assert rules_in_force(world.areas.community_b1.path, today).reassessment_months == 12
     assert rules_in_force(world.areas.other_community.path, today).config is None
@@ -142,7 +142,7 @@ def test_current_assessment_respects_validity(world: World) -> None:
     elder = elder_in(world.areas.community_a1)
     day = datetime.date(2025, 3, 1)
     a = make_assessment(elder, assessed_on=day)
-    assert a.valid_until == datetime.date(2026, 3, 1)
+    assert a.valid_to == datetime.date(2026, 3, 1)
     assert current_assessment(elder, day) == a
     assert current_assessment(elder, datetime.date(2026, 3, 1)) == a
     assert current_assessment(elder, datetime.date(2026, 3, 2)) is None

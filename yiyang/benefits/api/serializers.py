@@ -44,15 +44,15 @@ class RateRuleSerializer(serializers.ModelSerializer):
             "category",
             "level",
             "amount",
-            "effective_from",
-            "effective_to",
+            "valid_from",
+            "valid_to",
             "note",
         ]
 
 
 class RateChangeSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    effective_from = serializers.DateField()
+    valid_from = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -187,8 +187,8 @@ class QualificationCheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QualificationCheck
-        fields = ["id", "elder", "certified_on", "channel", "valid_until", "note"]
-        read_only_fields = ["valid_until"]
+        fields = ["id", "elder", "certified_on", "channel", "valid_to", "note"]
+        read_only_fields = ["valid_to"]
 
 
 class ElderBankAccountSerializer(serializers.ModelSerializer):

@@ -53,7 +53,7 @@ def longevity(start_rule: str = StartRule.SAME_MONTH, **extra: Any) -> Programme
     )
     for lo, hi, amount in ((80, 89, "100"), (90, 99, "500"), (100, None, "800")):
         RateRule.objects.create(
-            programme=programme, age_from=lo, age_to=hi, amount=Decimal(amount), effective_from=RULES_FROM
+            programme=programme, age_from=lo, age_to=hi, amount=Decimal(amount), valid_from=RULES_FROM
         )
     return programme
 
@@ -68,7 +68,7 @@ def service_subsidy() -> Programme:
     )
     for category, amount in (("dibao", "300"), ("dibian", "200")):
         RateRule.objects.create(
-            programme=programme, category=category, amount=Decimal(amount), effective_from=RULES_FROM
+            programme=programme, category=category, amount=Decimal(amount), valid_from=RULES_FROM
         )
     return programme
 
@@ -83,6 +83,6 @@ def care_subsidy() -> Programme:
     )
     for level, amount in ((2, "200"), (3, "400"), (4, "600")):
         RateRule.objects.create(
-            programme=programme, level=level, amount=Decimal(amount), effective_from=RULES_FROM
+            programme=programme, level=level, amount=Decimal(amount), valid_from=RULES_FROM
         )
     return programme

@@ -125,7 +125,7 @@ def make_check(world: World, area: Area) -> QualificationCheck:
         elder=elder_born(datetime.date(1940, 1, 1), area=area),
         certified_on=datetime.date(2026, 1, 1),
         channel="video",
-        valid_until=datetime.date(2026, 12, 31),
+        valid_to=datetime.date(2026, 12, 31),
     )
 
 
@@ -218,7 +218,7 @@ def test_programme_pages(client: Client, world: World) -> None:
     assert client.get(reverse("benefits:raterule_change", args=[rule.pk])).status_code == 200
     response = client.post(
         reverse("benefits:raterule_change", args=[rule.pk]),
-        {"amount": "150", "effective_from": "2031-01", "note": "测试"},
+        {"amount": "150", "valid_from": "2031-01", "note": "测试"},
     )
     assert response.status_code == 302
     client.force_login(world.bob)

@@ -90,9 +90,9 @@ def test_rate_change_mid_year_leaves_earlier_months(world) -> None:
     elder = elder_born(D(1940, 5, 5))
     june, _ = paid(world, programme, D(2026, 6, 1))
     rule = programme.rates.get(age_from=80)
-    actions.rate_change(rule=rule, amount=Decimal("150"), effective_from=D(2026, 7, 1), actor=world.alice)
+    actions.rate_change(rule=rule, amount=Decimal("150"), valid_from=D(2026, 7, 1), actor=world.alice)
     rule.refresh_from_db()
-    assert rule.effective_to == D(2026, 6, 30)
+    assert rule.valid_to == D(2026, 6, 30)
     june_again, _ = paid(world, programme, D(2026, 6, 1))  # regenerating a draft June keeps June's rate
     july, _ = paid(world, programme, D(2026, 7, 1))
     assert june[elder.pk].amount == june_again[elder.pk].amount == Decimal("100")
@@ -127,7 +127,7 @@ def test_frozen_age_is_completed_years_on_the_reference_day(world, birth, month,
 def test_overlapping_age_tiers_are_refused_by_name(world) -> None:
     programme = longevity()
     RateRule.objects.create(
-        programme=programme, age_from=85, age_to=94, amount=Decimal("300"), effective_from=RULES_FROM
+        programme=programme, age_from=85, age_to=94, amount=Decimal("300"), valid_from=RULES_FROM
     )
     elder_born(D(1940, 5, 5))
     with pytest.raises(ValidationError, match="重叠"):

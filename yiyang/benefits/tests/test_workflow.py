@@ -220,7 +220,7 @@ def test_care_subsidy_follows_assessment_in_force(world) -> None:
     Assessment.objects.create(
         elder=elder,
         assessed_on=D(2025, 6, 15),
-        valid_until=D(2026, 6, 14),
+        valid_to=D(2026, 6, 14),
         assessor_name="王",
         organisation="中心",
         final_level=3,
@@ -229,7 +229,7 @@ def test_care_subsidy_follows_assessment_in_force(world) -> None:
     Assessment.objects.create(
         elder=elder,
         assessed_on=D(2025, 1, 5),
-        valid_until=D(2026, 1, 4),
+        valid_to=D(2026, 1, 4),
         assessor_name="王",
         organisation="中心",
         final_level=1,
@@ -284,14 +284,12 @@ def test_rate_change_cannot_touch_approved_months(world) -> None:
     )
     rule = programme.rates.get(age_from=80)
     with pytest.raises(ValidationError, match="已审批"):
-        actions.rate_change(rule=rule, amount=Decimal("150"), effective_from=D(2026, 7, 1), actor=world.alice)
+        actions.rate_change(rule=rule, amount=Decimal("150"), valid_from=D(2026, 7, 1), actor=world.alice)
     with pytest.raises(ValidationError, match="1日"):
-        actions.rate_change(
-            rule=rule, amount=Decimal("150"), effective_from=D(2026, 8, 15), actor=world.alice
-        )
+        actions.rate_change(rule=rule, amount=Decimal("150"), valid_from=D(2026, 8, 15), actor=world.alice)
     with pytest.raises(PermissionDenied):
-        actions.rate_change(rule=rule, amount=Decimal("150"), effective_from=D(2026, 8, 1), actor=world.bob)
-    actions.rate_change(rule=rule, amount=Decimal("150"), effective_from=D(2026, 8, 1), actor=world.alice)
+        actions.rate_change(rule=rule, amount=Decimal("150"), valid_from=D(2026, 8, 1), actor=world.bob)
+    actions.rate_change(rule=rule, amount=Decimal("150"), valid_from=D(2026, 8, 1), actor=world.alice)
 
 
 def test_public_list_and_bank_file(world) -> None:

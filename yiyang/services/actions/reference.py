@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area
 from yiyang.core import audit
+from yiyang.core.dated import overlaps_q
 from yiyang.core.models import AuditEntry
 from yiyang.people.models import Elder
 from yiyang.services.actions.common import _is_provider_staff, _member_of, _require
@@ -42,9 +42,7 @@ def entitlement_save(*, entitlement: Entitlement, actor: Any) -> Entitlement:
     ):
         raise PermissionDenied
     overlap = Entitlement.objects.filter(elder_id=entitlement.elder_id).exclude(pk=entitlement.pk)
-    overlap = overlap.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=entitlement.valid_from))
-    if entitlement.valid_to:
-        overlap = overlap.filter(valid_from__lte=entitlement.valid_to)
+    overlap = overlap.filter(overlaps_q(entitlement.valid_from, entitlement.valid_to))
     if overlap.exists():
         raise ValidationError(_("与已有服务额度的有效期重叠"))
     with transaction.atomic():
@@ -62,14 +60,6 @@ def entitlement_save(*, entitlement: Entitlement, actor: Any) -> Entitlement:
 
 
 # -- reference data edited from the provider's pages ----------------------------------------------------
-
-
-def _overlaps(valid_from: datetime.date, valid_to: datetime.date | None) -> Q:
-    """Rows (with ``valid_from``/``valid_to``) whose period shares at least one day with this one."""
-    q = Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
-    if valid_to is not None:
-        q &= Q(valid_from__lte=valid_to)
-    return q
 
 
 def _agreement_state(agreement: ServiceAgreement) -> audit.Snapshot:
@@ -91,7 +81,7 @@ def agreement_overlaps(
     qs = ServiceAgreement.objects.filter(provider=provider, items__item__code=item.code)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.filter(_overlaps(valid_from, valid_to)).first()
+    return qs.filter(overlaps_q(valid_from, valid_to)).first()
 
 
 def agreement_save(

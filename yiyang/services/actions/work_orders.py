@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiyang.core import audit
+from yiyang.core.dated import in_force_q, overlaps_q
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AuditEntry
 from yiyang.people.models import Elder
@@ -35,12 +36,7 @@ DEFAULT_RESPONSE_MINUTES = {Urgency.URGENT: 30, Urgency.NORMAL: 240, Urgency.LOW
 
 
 def response_minutes(urgency: str, day: datetime.date) -> int:
-    rule = (
-        ResponseRule.objects.filter(urgency=urgency, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
+    rule = ResponseRule.objects.filter(in_force_q(day), urgency=urgency).order_by("-valid_from").first()
     return rule.minutes if rule else DEFAULT_RESPONSE_MINUTES.get(Urgency(urgency), 240)
 
 
@@ -240,10 +236,8 @@ def plans_generate(*, start: datetime.date, days: int = 14, actor: Any = None) -
     the job twice (or two workers at once) creates each order once.
     """
     end = start + datetime.timedelta(days=days - 1)
-    plans = (
-        RecurringPlan.objects.filter(is_active=True, valid_from__lte=end)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .select_related("item", "elder")
+    plans = RecurringPlan.objects.filter(overlaps_q(start, end), is_active=True).select_related(
+        "item", "elder"
     )
     now = timezone.now()
     existing = set(

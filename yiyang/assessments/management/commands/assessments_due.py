@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if path:
             qs = qs.filter(elder__area_path__startswith=path)
         qs = due_for_reassessment(qs, today, within_days=days, expired=True if options["expired"] else None)
-        rows = list(qs.order_by("elder__area_path", "valid_until"))
+        rows = list(qs.order_by("elder__area_path", "valid_to"))
         with unit_of_work():
             audit.record_access(
                 actor=None,
@@ -73,8 +73,8 @@ class Command(BaseCommand):
                         e.id_number_masked,
                         a.final_level_short,
                         f"{a.assessed_on:%Y-%m-%d}",
-                        f"{a.valid_until:%Y-%m-%d}",
-                        (a.valid_until - today).days if a.valid_until else "",
+                        f"{a.valid_to:%Y-%m-%d}",
+                        (a.valid_to - today).days if a.valid_to else "",
                     ]
                 )
             return
@@ -85,20 +85,20 @@ class Command(BaseCommand):
         for a in rows:
             p = a.elder.area_path
             groups[" ".join(filter(None, (names.get(p[:9], ""), names.get(p[:12], ""))))].append(a)
-        expired = sum(1 for a in rows if a.valid_until and a.valid_until < today)
+        expired = sum(1 for a in rows if a.valid_to and a.valid_to < today)
         self.stdout.write(
             f"{today:%Y-%m-%d}：{days} 天内到期或已过期的能力评估 {len(rows)} 人（其中已过期 {expired} 人）"
         )
         for name, items in groups.items():
-            late = sum(1 for a in items if a.valid_until and a.valid_until < today)
+            late = sum(1 for a in items if a.valid_to and a.valid_to < today)
             self.stdout.write(f"\n{name}：{len(items)} 人（已过期 {late}）")
             if options["summary"]:
                 continue
             for a in items:
-                assert a.valid_until is not None
-                left = (a.valid_until - today).days
+                assert a.valid_to is not None
+                left = (a.valid_to - today).days
                 state = f"已过期 {-left} 天" if left < 0 else f"还剩 {left} 天"
                 self.stdout.write(
                     f"  {a.elder.name}  {a.elder.id_number_masked}  {a.final_level_short}  "
-                    f"有效期至 {a.valid_until:%Y-%m-%d}（{state}）"
+                    f"有效期至 {a.valid_to:%Y-%m-%d}（{state}）"
                 )

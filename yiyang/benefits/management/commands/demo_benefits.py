@@ -153,7 +153,7 @@ class Command(BaseCommand):
             for basis, amount in rates:
                 RateRule.objects.get_or_create(
                     programme=programme,
-                    effective_from=RULES_FROM,
+                    valid_from=RULES_FROM,
                     **basis,
                     defaults={"amount": Decimal(amount), "note": "演示标准（参照北京市标准）"},
                 )
@@ -205,7 +205,7 @@ class Command(BaseCommand):
                     elder_id=elder_id,
                     certified_on=certified,
                     channel=rng.choice(list(CheckChannel.values)),
-                    valid_until=certified + datetime.timedelta(days=364),
+                    valid_to=certified + datetime.timedelta(days=364),
                     certified_by=actor,
                     note="演示数据",
                 )
