@@ -22,7 +22,9 @@ urlpatterns = [
     path("suspensions/<int:pk>/resume/", views_manual.suspension_resume, name="suspension_resume"),
     path("adjustments/", views_manual.AdjustmentListView.as_view(), name="adjustment_list"),
     path("adjustments/add/", views_manual.adjustment_add, name="adjustment_add"),
-    path("adjustments/<int:pk>/delete/", views_manual.adjustment_delete, name="adjustment_delete"),
+    path(
+        "adjustments/<int:pk>/delete/", views_manual.AdjustmentDeleteView.as_view(), name="adjustment_delete"
+    ),
     path("life-events/", views.LifeEventBatchListView.as_view(), name="lifeeventbatch_list"),
     path("life-events/upload/", views.life_event_upload, name="lifeeventbatch_upload"),
     path("life-events/<int:pk>/", views.LifeEventBatchDetailView.as_view(), name="lifeeventbatch_detail"),

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
 
 from yiyang.benefits import actions
 from yiyang.benefits.choices import AdjustmentKind, ChangeType, RollStatus
@@ -31,7 +30,7 @@ from yiyang.benefits.models import PaymentRoll, Programme, RollLine, Suspension
 from yiyang.benefits.tables import AdjustmentTable
 from yiyang.core import crypto
 from yiyang.core.idnumber import IdNumberError, parse_id_number
-from yiyang.core.views import ObjectListView, require_perm
+from yiyang.core.views import ObjectDeleteView, ObjectListView, require_perm
 from yiyang.people.models import Elder
 
 
@@ -229,18 +228,24 @@ def _history(user: Any, elder: Elder | None, programme: Programme | None) -> lis
     return list(lines.select_related("roll", "roll__programme").order_by("-month", "-id")[:24])
 
 
-@login_required
-@require_POST
-def adjustment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, "benefits.change_paymentroll")
-    line = RollLine.objects.get_for_user_or_404(
-        request.user, "view", pk=pk, change_type=ChangeType.ADJUSTMENT
-    )
-    try:
-        actions.roll_adjustment_delete(line=line, actor=request.user)
-    except ValidationError as exc:
-        # Translators: separator between several error messages shown together.
-        messages.error(request, _("；").join(exc.messages))
-    else:
-        messages.success(request, _("已撤销调整"))
-    return HttpResponseRedirect(line.roll.get_absolute_url() + "?change_type=adjustment")
+class AdjustmentDeleteView(ObjectDeleteView):
+    """撤销调整: an adjustment line not yet in an approved roll is taken back (the action checks)."""
+
+    model = RollLine
+
+    def check_permission(self, action: str | None = None) -> None:
+        require_perm(self.request, "benefits.change_paymentroll")
+
+    def get_object(self, action: str | None = None) -> RollLine:
+        return RollLine.objects.get_for_user_or_404(
+            self.request.user, "view", pk=self.kwargs["pk"], change_type=ChangeType.ADJUSTMENT
+        )
+
+    def delete_object(self, obj: Any) -> None:
+        actions.roll_adjustment_delete(line=obj, actor=self.request.user)
+
+    def done_message(self, label: str) -> str:
+        return _("已撤销调整")
+
+    def success_url(self, obj: Any) -> str:
+        return obj.roll.get_absolute_url() + "?change_type=adjustment"

@@ -239,6 +239,62 @@ class ObjectEditView(ScopedViewMixin, View):
         )
 
 
+class ObjectDeleteView(ScopedViewMixin, View):
+    """POST only: delete one record, or retire it where history must keep it.
+
+    The record is found through the same door as the other views (``get_object``: another area's
+    record is a 404). ``delete_object`` audits and deletes in one transaction; a workflow overrides
+    it to call its action, whose ``ValidationError`` becomes a message on the page it came from.
+    With ``retire_field`` (``"is_active"``) the record is kept and the flag cleared instead, under
+    the "change" permission: rows that visits, rolls or settlements point to are never deleted.
+    """
+
+    retire_field: ClassVar[str | None] = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.action = "change" if self.retire_field else "delete"
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        self.check_permission()
+        obj = self.get_object()
+        label = self.describe(obj)
+        try:
+            self.delete_object(obj)
+        except ValidationError as exc:
+            messages.error(request, _("；").join(exc.messages))
+        else:
+            messages.success(request, self.done_message(label))
+        return HttpResponseRedirect(self.success_url(obj))
+
+    def delete_object(self, obj: Any) -> None:
+        with transaction.atomic():
+            before = audit.snapshot(obj)
+            name = self.model._meta.model_name
+            if self.retire_field:
+                setattr(obj, self.retire_field, False)
+                obj.save(update_fields=[self.retire_field])
+                verb, action, after = f"{name}.retire", AuditEntry.Action.UPDATE, audit.snapshot(obj)
+            else:
+                verb, action, after = f"{name}.delete", AuditEntry.Action.DELETE, None
+            audit.record_change(
+                actor=self.request.user, obj=obj, action=action, verb=verb, before=before, after=after
+            )
+            if not self.retire_field:
+                obj.delete()
+
+    def done_message(self, label: str) -> str:
+        done = _("已停用：%(object)s") if self.retire_field else _("已删除：%(object)s")
+        return done % {"object": label}
+
+    def describe(self, obj: Any) -> str:
+        """The record as the message names it, read before it is gone."""
+        return str(obj)
+
+    def success_url(self, obj: Any) -> str:
+        return self.list_url()
+
+
 def initial_data(request: HttpRequest) -> None:
     """GET shows an unbound form; query parameters become initial values in get_form overrides."""
     return

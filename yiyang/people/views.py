@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core.pagination import LateRowsQuerySet
-from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
+from yiyang.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ScopedViewMixin,
+)
 from yiyang.people import actions
 from yiyang.people.elder_page import actions_for
 from yiyang.people.filtersets import ElderFilterSet
@@ -182,22 +188,6 @@ class ContactEditView(ElderChildMixin, ObjectEditView):
         return self.elder_url() + "#contacts"
 
 
-class ChildDeleteView(ElderChildMixin, View):
-    action = "delete"
-
-    def post(self, request: HttpRequest, elder_pk: int, pk: int) -> HttpResponse:
-        self.check_permission()
-        obj = self.get_object()
-        if isinstance(obj, Certification):
-            actions.certification_delete(certification=obj, actor=request.user)
-        elif isinstance(obj, ElderContact):
-            actions.contact_delete(contact=obj, actor=request.user)
-        else:
-            raise PermissionDenied
-        messages.success(request, _("已删除：%(obj)s") % {"obj": _describe(obj)})
-        return HttpResponseRedirect(self.elder_url())
-
-
 def _describe(obj: Certification | ElderContact) -> str:
     """``str(obj)`` in the user's language (``__str__`` writes the records' language for the audit)."""
     if isinstance(obj, Certification):
@@ -206,12 +196,26 @@ def _describe(obj: Certification | ElderContact) -> str:
     return _("%(name)s（%(relation)s）") % {"name": obj.name, "relation": obj.get_relation_display()}
 
 
+class ChildDeleteView(ElderChildMixin, ObjectDeleteView):
+    def describe(self, obj: Any) -> str:
+        return _describe(obj)
+
+    def success_url(self, obj: Any) -> str:
+        return self.elder_url()
+
+
 class CertificationDeleteView(ChildDeleteView):
     model = Certification
+
+    def delete_object(self, obj: Any) -> None:
+        actions.certification_delete(certification=obj, actor=self.request.user)
 
 
 class ContactDeleteView(ChildDeleteView):
     model = ElderContact
+
+    def delete_object(self, obj: Any) -> None:
+        actions.contact_delete(contact=obj, actor=self.request.user)
 
 
 @login_required
