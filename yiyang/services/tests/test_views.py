@@ -160,3 +160,31 @@ def test_reference_and_plan_pages(client: Client, world: World, chain: dict) -> 
     assert e.name in client.get(reverse("services:recurringplan_list")).content.decode()
     assert client.get(reverse("services:workorder_overdue")).status_code == 200
     assert client.get(reverse("services:returncall_list")).status_code == 200
+
+
+def test_resolving_an_exception_goes_back_only_to_a_page_of_this_site(
+    client: Client, world: World, chain: dict
+) -> None:
+    order = f.assigned(world.erin, chain["provider"], chain["worker"])
+    visit_check_in(order=order, latitude=32.0760, longitude=121.0730, actor=chain["user"])  # 1.1 km away
+    exc = ServiceException.objects.get(work_order=order, kind="outside_radius")
+    url = reverse("services:serviceexception_resolve", args=[exc.pk])
+    client.force_login(world.erin)
+
+    # The work order's page sends its own address: the user comes back to it.
+    detail = reverse("services:workorder_detail", args=[order.pk]) + "#exceptions"
+    response = client.post(url, {"outcome": "dismissed", "reason": "老人在女儿家", "next": detail})
+    assert response["Location"] == detail
+    exc.refresh_from_db()
+    assert exc.status == "dismissed"
+
+    # A crafted form pointing elsewhere lands on the exception list instead.
+    fallback = reverse("services:serviceexception_list") + "?status=open"
+    for outside in [
+        "https://evil.example/x",
+        "//evil.example/x",
+        "http:///evil.example",
+        "javascript:alert(1)",
+    ]:
+        response = client.post(url, {"outcome": "dismissed", "reason": "再次处理", "next": outside})
+        assert response.status_code == 302 and response["Location"] == fallback

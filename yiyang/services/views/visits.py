@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
@@ -234,9 +235,11 @@ class ExceptionResolveView(ScopedViewMixin, View):
             messages.success(request, _("异常已处理"))
         except ValidationError as err:
             messages.error(request, _errors(err))
-        return HttpResponseRedirect(
-            request.POST.get("next") or reverse("services:serviceexception_list") + "?status=open"
-        )
+        # Only a page of this site: a crafted form must not send the user elsewhere (open redirect).
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+            back = reverse("services:serviceexception_list") + "?status=open"
+        return HttpResponseRedirect(back)
 
 
 class ReturnCallListView(ObjectListView):
