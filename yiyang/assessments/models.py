@@ -204,10 +204,6 @@ class Assessment(ElderRecord, TimeStampedModel):
 
     # -- display -------------------------------------------------------------------------------
     @property
-    def is_confirmed(self) -> bool:
-        return self.status == Status.CONFIRMED
-
-    @property
     def final_level_name(self) -> str:
         if self.final_level is None:
             return ""

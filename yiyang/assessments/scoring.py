@@ -70,7 +70,6 @@ GB_LEVEL_BANDS: tuple[tuple[int, int, int], ...] = (
 
 GB42195 = "gb42195"
 MZT039 = "mzt039"
-SCHEME_LABELS = {GB42195: "GB/T 42195-2022", MZT039: "MZ/T 039-2013"}
 
 #: Annex A.2.14 近30天内照护风险事件 types; each is recorded as 0, 1, 2 or 3 (= 3次及以上).
 RISK_EVENT_TYPES: dict[str, StrOrPromise] = {
@@ -644,7 +643,6 @@ MZT_ITEMS: tuple[Item, ...] = (
         )
     ),
 )
-MZT_ITEM_BY_CODE: dict[str, Item] = {item.code: item for item in MZT_ITEMS}
 
 
 def mzt_adl_grade(total: int) -> int:

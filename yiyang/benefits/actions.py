@@ -20,7 +20,6 @@ from yiyang.benefits.choices import (
     ChangeType,
     LifeEventKind,
     MatchStatus,
-    ProgrammeKind,
     RecoveryStatus,
     RollStatus,
     SuspensionReason,
@@ -997,11 +996,3 @@ def recovery_decide_waiver(*, recovery: Recovery, approve: bool, actor: Any) -> 
         after=audit.snapshot(recovery),
     )
     return recovery
-
-
-def scope_root(actor: Any) -> str:
-    """The widest area path the actor works in (for batch rows that carry one path)."""
-    return min(user_area_paths(actor), key=len, default="")
-
-
-__all__ = ["BudgetExceeded", "ProgrammeKind", "Q"]

@@ -29,16 +29,6 @@ def add_years_first(day: datetime.date, years: int) -> datetime.date:
     return day.replace(year=day.year + years)
 
 
-def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """First days of the months from ``start`` up to but excluding ``end``."""
-    out = []
-    month = first_of(start)
-    while month < end:
-        out.append(month)
-        month = add_months(month, 1)
-    return out
-
-
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*(?:-|/|年|\.)?\s*(\d{1,2})\s*月?\s*$")
 
 

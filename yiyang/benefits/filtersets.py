@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yiyang.benefits.choices import AdjustmentKind, ChangeType, MatchStatus, RecoveryStatus, RollStatus
+from yiyang.benefits.choices import AdjustmentKind, ChangeType, RecoveryStatus, RollStatus
 from yiyang.benefits.models import (
     Budget,
     ElderBankAccount,
@@ -70,10 +70,6 @@ class LifeEventBatchFilterSet(django_filters.FilterSet):
     class Meta:
         model = LifeEventBatch
         fields = ["kind"]
-
-
-class LifeEventRowFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("匹配状态"), choices=MatchStatus.choices)
 
 
 class BudgetFilterSet(django_filters.FilterSet):

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from yiyang.benefits import partitions
-from yiyang.benefits.choices import ChangeType, ProgrammeKind, RollStatus, StartRule
+from yiyang.benefits.choices import ProgrammeKind, RollStatus, StartRule
 from yiyang.benefits.dates import add_months, add_years_first, month_display, month_end
 from yiyang.benefits.models import (
     ArrearsMonth,
@@ -725,20 +725,3 @@ def recheck_lines(roll: PaymentRoll) -> tuple[int, int]:
         )
         missing = int(cur.fetchone()[0])
     return flagged, missing
-
-
-def eligible_count(programme: Programme, month: datetime.date, prefix: str) -> int:
-    """How many elders qualify (for previews and tests)."""
-    tiers = tiers_for(programme, [month])
-    cte, cte_params = tiers_cte(tiers)
-    source, source_params = source_sql(programme, tiers)
-    cond, cond_params = conditions_sql(programme, prefix=prefix)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"WITH {cte} SELECT COUNT(*) FROM {source} WHERE {cond}",
-            [*cte_params, *source_params, *cond_params],
-        )
-        return int(cur.fetchone()[0])
-
-
-__all__ = ["ChangeType", "generate_lines", "recheck_lines"]

@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
-import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -650,6 +649,3 @@ def bank_account_edit(request: HttpRequest, elder_pk: int) -> HttpResponse:
             ],
         },
     )
-
-
-__all__ = ["tables"]

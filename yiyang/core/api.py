@@ -10,11 +10,9 @@ from rest_framework import viewsets
 from rest_framework.serializers import BaseSerializer
 
 from yiyang.core import audit
-from yiyang.core.api_permissions import ScopedModelPermissions, request_action
+from yiyang.core.api_permissions import request_action
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import ScopedQuerySet, is_in_scope
-
-__all__ = ["ScopedModelPermissions", "ScopedViewSet"]
 
 
 class ScopedViewSet(viewsets.ModelViewSet):

@@ -295,11 +295,6 @@ class ObjectDeleteView(ScopedViewMixin, View):
         return self.list_url()
 
 
-def initial_data(request: HttpRequest) -> None:
-    """GET shows an unbound form; query parameters become initial values in get_form overrides."""
-    return
-
-
 def _add_errors(form: BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():

@@ -49,16 +49,6 @@ def register_point_source(kind: str, label: str | Promise, loader: PointLoader) 
     _SOURCES[(kind, label)] = PointSource(kind=kind, label=label, loader=loader)
 
 
-def unregister_point_source(kind: str, label: str | Promise) -> None:
-    """Remove a registered source (used by tests)."""
-    _SOURCES.pop((kind, label), None)
-
-
-def point_sources() -> list[PointSource]:
-    """All registered sources, in registration order."""
-    return list(_SOURCES.values())
-
-
 def kinds() -> dict[str, str]:
     """``{kind: label}`` of all registered kinds, in the active language; labels of sources sharing a kind
     are joined with '、'. Call it in ``records_language()`` for labels that are saved."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yiyang.areas.models import Area
-from yiyang.core import audit, crypto
+from yiyang.core import audit
 from yiyang.core.idnumber import IdNumber
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.scoping import is_in_scope, path_in_scope, permission_name
@@ -188,26 +188,6 @@ def elder_set_capability_level(*, elder: Elder, level: int | None, actor: Any, r
     return elder
 
 
-@transaction.atomic
-def elder_set_location(*, elder: Elder, latitude: float, longitude: float, actor: Any) -> Elder:
-    """Record the home location (e.g. taken by a worker's phone at the first visit)."""
-    _require_elder(actor, elder, "view")
-    if not (3 < latitude < 54 and 73 < longitude < 136):
-        raise ValidationError(_("坐标不在中国境内"))
-    before = audit.snapshot(elder)
-    elder.latitude, elder.longitude = latitude, longitude
-    elder.save(update_fields=["latitude", "longitude", "updated_at"])
-    audit.record_change(
-        actor=actor,
-        obj=elder,
-        action=AuditEntry.Action.UPDATE,
-        verb="elder.location",
-        before=before,
-        after=audit.snapshot(elder),
-    )
-    return elder
-
-
 def elder_reveal(*, elder: Elder, field_name: str, reason: str, actor: Any) -> str:
     """The clear value of a masked field; the reason is required and the reveal is logged."""
     _require(actor, Elder, "reveal")
@@ -316,7 +296,3 @@ def contact_delete(*, contact: ElderContact, actor: Any) -> None:
         before=audit.snapshot(contact),
     )
     contact.delete()
-
-
-def phone_lookup_hash(phone: str) -> str:
-    return crypto.lookup_hash(phone)

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yiyang.people.models import Certification, Elder, ElderContact
+from yiyang.people.models import Elder
 
 
 class ElderTable(tables.Table):
@@ -50,25 +50,3 @@ class ElderTable(tables.Table):
 
     def render_categories(self, record: Elder) -> str:
         return gettext("、").join(record.category_labels())
-
-
-class CertificationTable(tables.Table):
-    class Meta:
-        model = Certification
-        fields = ("category", "valid_from", "valid_to", "certified_by", "document_no")
-        attrs = {"class": "table table-sm"}
-
-
-class ContactTable(tables.Table):
-    class Meta:
-        model = ElderContact
-        fields = (
-            "priority",
-            "name",
-            "relation",
-            "phone_masked",
-            "is_emergency",
-            "is_keyholder",
-            "lives_together",
-        )
-        attrs = {"class": "table table-sm"}

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -229,8 +228,3 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
         SavedFilter.objects.create(name=name[:50], query=query[:500], owner=request.user)  # type: ignore[misc]
         messages.success(request, _("已保存分类台账：%(name)s") % {"name": name})
     return HttpResponseRedirect(reverse("people:elder_list") + ("?" + query if query else ""))
-
-
-def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
-    elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=pk)
-    return render(request, "people/_timeline.html", {"timeline": elder_timeline(elder, request.user)})

@@ -273,14 +273,6 @@ class ScoreRow:
     exceptions: int
     complaints: int
 
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.visits if self.visits else None
-
-    @property
-    def verified_rate(self) -> float | None:
-        return self.verified / self.visits if self.visits else None
-
 
 def provider_scorecard(
     visits: QuerySet[Visit], *, by_street: bool = False, street_names: dict[str, str] | None = None

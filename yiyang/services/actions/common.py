@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from yiyang.accounts.roles import Role
 from yiyang.core import audit
 from yiyang.core.models import AuditEntry
-from yiyang.core.scoping import permission_name
 from yiyang.services.models import ProviderMembership, WorkOrder
 
 WORKFLOW = AuditEntry.Action.WORKFLOW
@@ -65,7 +64,3 @@ def _record(actor: Any, obj: Any, verb: str, before: audit.Snapshot | None, mess
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
-
-
-def has_perm(actor: Any, model: type[Any], action: str) -> bool:
-    return bool(actor.has_perm(permission_name(model, action)))
