@@ -61,6 +61,10 @@ class UserManager(ScopedManager["User"], DjangoUserManager["User"]):
     def get_queryset(self) -> UserQuerySet:
         return UserQuerySet(self.model, using=self._db)
 
+    def default_operator(self) -> User | None:
+        """Who an operator command acts as when none is named: the first district administrator."""
+        return self.filter(role=Role.DISTRICT_ADMIN, is_active=True).order_by("pk").first()
+
 
 class User(AbstractUser):
     """平台用户: one person's account. Shared accounts are not allowed (等保 §8.1.4.2 c)."""

@@ -7,7 +7,7 @@ The report is an official document: it is always rendered in Chinese, whatever t
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +18,37 @@ from yiyang.assessments.models import Assessment
 from yiyang.core import pdf
 from yiyang.core.i18n import records_language
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def item_rows(
+    a: Assessment,
+) -> list[tuple[scoring.Group, list[tuple[scoring.Item, int | None, StrOrPromise]]]]:
+    """(group, [(item, answer, the answer's wording)]) for the detail page and the report."""
+    answers = a.answers or {}
+    rows = []
+    for group in scoring.groups_for(a.scheme):
+        items = []
+        for item in scoring.items_for(a.scheme):
+            if item.group != group.code:
+                continue
+            value = answers.get(item.code)
+            items.append((item, value, dict(item.options).get(value, "") if value is not None else ""))
+        rows.append((group, items))
+    return rows
+
+
+def subtotal_rows(a: Assessment) -> list[tuple[str, StrOrPromise, Any, Any]]:
+    """(code, name, subtotal, maximum or grade) for the detail page and the report."""
+    subtotals = a.subtotals or {}
+    grades = a.grades or {}
+    if a.scheme == Scheme.MZT039:
+        return [
+            (g.code, g.name, subtotals.get(g.code, "—"), grades.get(g.code, "—")) for g in scoring.MZT_GROUPS
+        ]
+    return [(g.code, g.name, subtotals.get(g.code, "—"), g.max_score) for g in scoring.GB_GROUPS]
+
 
 def cn_date(day: datetime.date | None) -> str:
     """2026年11月22日, as printed documents write dates."""
@@ -25,8 +56,6 @@ def cn_date(day: datetime.date | None) -> str:
 
 
 def context(assessment: Assessment) -> dict[str, Any]:
-    from yiyang.assessments.views import item_rows, subtotal_rows
-
     elder = assessment.elder
     return {
         "a": assessment,

@@ -26,7 +26,7 @@ from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, 
 from yiyang.people.models import Elder
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
 # Spreadsheet column headers stay Chinese whatever the interface language.
 EXPORT_COLUMNS: list[tuple[str, Any]] = [
@@ -97,8 +97,8 @@ class AssessmentDetailView(ObjectDetailView):
         user = self.request.user
         context.update(
             title=_("能力评估 #%(pk)s") % {"pk": obj.pk},
-            rows=item_rows(obj),
-            subtotal_rows=subtotal_rows(obj),
+            rows=report.item_rows(obj),
+            subtotal_rows=report.subtotal_rows(obj),
             history=level_history(obj.elder).select_related(None),
             can_edit=obj.status == Status.DRAFT and user.has_perm("assessments.change_assessment"),
             can_confirm=obj.status == Status.DRAFT and user.has_perm("assessments.confirm_assessment"),
@@ -111,33 +111,6 @@ class AssessmentDetailView(ObjectDetailView):
             ],
         )
         return context
-
-
-def item_rows(
-    a: Assessment,
-) -> list[tuple[scoring.Group, list[tuple[scoring.Item, int | None, StrOrPromise]]]]:
-    answers = a.answers or {}
-    rows = []
-    for group in scoring.groups_for(a.scheme):
-        items = []
-        for item in scoring.items_for(a.scheme):
-            if item.group != group.code:
-                continue
-            value = answers.get(item.code)
-            items.append((item, value, dict(item.options).get(value, "") if value is not None else ""))
-        rows.append((group, items))
-    return rows
-
-
-def subtotal_rows(a: Assessment) -> list[tuple[str, StrOrPromise, Any, Any]]:
-    """(code, name, subtotal, maximum or grade) for the detail page and the report."""
-    subtotals = a.subtotals or {}
-    grades = a.grades or {}
-    if a.scheme == Scheme.MZT039:
-        return [
-            (g.code, g.name, subtotals.get(g.code, "—"), grades.get(g.code, "—")) for g in scoring.MZT_GROUPS
-        ]
-    return [(g.code, g.name, subtotals.get(g.code, "—"), g.max_score) for g in scoring.GB_GROUPS]
 
 
 class AssessmentEditView(ScopedViewMixin, View):

@@ -22,32 +22,9 @@ from yiyang.benefits.models import ElderBankAccount, PaymentRoll, RollLine
 from yiyang.core import audit, crypto, pdf
 from yiyang.core.importing.writer import write_rows_xlsx
 from yiyang.core.models import AccessLog
+from yiyang.core.names import COMPOUND_SURNAMES
 from yiyang.core.scoping import path_in_scope
 
-COMPOUND_SURNAMES = frozenset(
-    [
-        "欧阳",
-        "司马",
-        "上官",
-        "诸葛",
-        "东方",
-        "皇甫",
-        "尉迟",
-        "公孙",
-        "慕容",
-        "长孙",
-        "宇文",
-        "司徒",
-        "夏侯",
-        "轩辕",
-        "令狐",
-        "钟离",
-        "端木",
-        "独孤",
-        "南宫",
-        "西门",
-    ]
-)
 PUBLIC_LIST_MAX = 20000
 
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from yiyang.core.names import COMPOUND_SURNAMES
+
 # Characters whose reading as a surname differs from pypinyin's default reading.
 SURNAME_READINGS = {
     "单": "shan",
@@ -49,22 +51,6 @@ SURNAME_READINGS = {
     "藏": "zang",
     "柏": "bai",
     "能": "nai",
-}
-COMPOUND_SURNAMES = {
-    "欧阳",
-    "司马",
-    "上官",
-    "诸葛",
-    "东方",
-    "皇甫",
-    "尉迟",
-    "令狐",
-    "公孙",
-    "慕容",
-    "长孙",
-    "宇文",
-    "司徒",
-    "夏侯",
 }
 
 

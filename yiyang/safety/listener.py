@@ -46,8 +46,9 @@ from paho.mqtt.properties import Properties
 from yiyang.core.context import unit_of_work
 from yiyang.safety import rules
 from yiyang.safety.directory import DeviceDirectory
-from yiyang.safety.ingest import MAX_RAW, IngestResult, ingest_batch
+from yiyang.safety.ingest import IngestResult, ingest_batch
 from yiyang.safety.models import RejectedMessage
+from yiyang.safety.payload import MAX_RAW
 
 log = logging.getLogger(__name__)
 

@@ -58,7 +58,7 @@ from yiyang.safety.models import (
 
 if TYPE_CHECKING:
     from yiyang.safety.directory import DeviceRef
-    from yiyang.safety.ingest import Message
+    from yiyang.safety.payload import Message
 
 IMMEDIATE: dict[str, str] = {
     EventType.SOS: AlarmKind.SOS,

@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
-
-from yiyang.accounts.models import User
-from yiyang.accounts.roles import Role
 
 
 def add_actor_argument(parser: CommandParser) -> None:
@@ -21,12 +19,13 @@ def add_actor_argument(parser: CommandParser) -> None:
 
 
 def resolve_actor(username: str) -> Any:
+    User = get_user_model()
     if username:
         try:
             return User.objects.get(username=username, is_active=True)
         except User.DoesNotExist as exc:
             raise CommandError(f"没有启用的用户 {username}") from exc
-    user = User.objects.filter(role=Role.DISTRICT_ADMIN, is_active=True).order_by("pk").first()
+    user = User.objects.default_operator()
     if user is None:
         raise CommandError("请用 --as 指定操作用户（尚无区级管理员）")
     return user

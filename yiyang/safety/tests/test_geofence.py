@@ -8,8 +8,9 @@ import pytest
 
 from yiyang.safety import rules
 from yiyang.safety.choices import AlarmKind, DeviceKind, EventType
-from yiyang.safety.ingest import Invalid, ingest, ingest_batch, parse
+from yiyang.safety.ingest import ingest, ingest_batch
 from yiyang.safety.models import Alarm, Device, DeviceEvent, RejectedMessage
+from yiyang.safety.payload import Invalid, parse
 from yiyang.safety.tests.factories import make_device, make_elder, message
 
 # 南通 (Nantong): one degree of latitude is ~111.2 km; of longitude at 32° ~94.3 km.

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from yiyang.safety.choices import DeviceKind, DeviceStatus
-from yiyang.safety.ingest import Invalid, ingest, ingest_batch, parse
+from yiyang.safety.ingest import ingest, ingest_batch
 from yiyang.safety.models import Alarm, DeviceEvent, RejectedMessage
+from yiyang.safety.payload import Invalid, parse
 from yiyang.safety.tests.factories import make_device, message, topic
 
 pytestmark = pytest.mark.django_db

@@ -15,19 +15,10 @@ from yiyang.areas.models import Area
 from yiyang.core import audit
 from yiyang.core.context import unit_of_work
 from yiyang.core.models import AuditEntry
-from yiyang.people.pinyin import COMPOUND_SURNAMES
+from yiyang.core.names import split_name
 
 # Roles that work without an area assignment (a provider's staff see what is dispatched to them).
 UNSCOPED_ROLES = {Role.PROVIDER_STAFF}
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """张三 → ("张", "三"); 欧阳修 → ("欧阳", "修"). Chinese names are family name first."""
-    name = "".join(name.split())
-    if len(name) <= 1:
-        return name, ""
-    cut = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
-    return name[:cut], name[cut:]
 
 
 class Command(BaseCommand):
