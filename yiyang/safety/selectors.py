@@ -9,26 +9,70 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area
-from yiyang.safety.choices import AlarmOutcome, DeviceStatus, Severity
+from yiyang.safety.choices import AlarmOutcome, AlarmStatus, DeviceStatus, Severity
 from yiyang.safety.models import Alarm, Device
 
 STREET_PATH_LEN = 9  # 320612001: the district's six digits and the street's three
 
 
-def board_alarms(user: Any, *, closed_hours: int = 2) -> QuerySet[Alarm]:
-    """Open alarms (oldest unacknowledged first in the template) and those closed just now."""
-    since = timezone.now() - datetime.timedelta(hours=closed_hours)
-    return (
-        Alarm.objects.for_user(user)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
-        .select_related("elder", "elder__area", "device")
-        .order_by("closed_at", "-severity", "raised_at")[:100]
+#: How many alarms the board shows at first, and how many more each "显示更多" adds.
+BOARD_STEP = 100
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    """The board's badges, counted in SQL over every open alarm in scope (never from the shown list)."""
+
+    new: int
+    open: int
+    overdue: int
+    urgent: int
+
+    @property
+    def handling(self) -> int:
+        """Acknowledged and not yet closed."""
+        return self.open - self.new
+
+
+def _overdue_q(now: datetime.datetime) -> Q:
+    """The SQL twin of :attr:`Alarm.overdue`: urgent, still new, past the answer limit or escalated."""
+    limit = now - datetime.timedelta(seconds=settings.SAFETY_ACK_TIMEOUT_SECONDS)
+    return Q(status=AlarmStatus.NEW, severity=Severity.URGENT) & (
+        Q(escalated_at__isnull=False) | Q(raised_at__lt=limit)
     )
+
+
+def board_counts(user: Any) -> BoardCounts:
+    row = (
+        Alarm.objects.for_user(user)
+        .filter(closed_at__isnull=True)
+        .aggregate(
+            new=Count("pk", filter=Q(status=AlarmStatus.NEW)),
+            open=Count("pk"),
+            overdue=Count("pk", filter=_overdue_q(timezone.now())),
+            urgent=Count("pk", filter=Q(severity=Severity.URGENT)),
+        )
+    )
+    return BoardCounts(**row)
+
+
+def board_alarms(user: Any, *, limit: int = BOARD_STEP, closed_hours: int = 2) -> list[Alarm]:
+    """The first ``limit`` open alarms, urgent before follow-up and oldest first within each; once
+    every open alarm is shown, also those closed in the last ``closed_hours`` (latest first).
+
+    Severity is ranked explicitly: ordering by the stored value would rely on the alphabet."""
+    scoped = Alarm.objects.for_user(user).select_related("elder", "elder__area", "device")
+    rank = Case(When(severity=Severity.URGENT, then=Value(0)), default=Value(1))
+    shown = list(scoped.filter(closed_at__isnull=True).order_by(rank, "raised_at", "pk")[: limit + 1])
+    if len(shown) > limit:
+        return shown[:limit]
+    since = timezone.now() - datetime.timedelta(hours=closed_hours)
+    return shown + list(scoped.filter(closed_at__gte=since).order_by("-closed_at", "-pk")[:BOARD_STEP])
 
 
 def street_of(path: str) -> str:

@@ -461,18 +461,28 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def board_list(request: HttpRequest) -> HttpResponse:
+    """The board's list (htmx, every 2 s): exact counts, then the first ``limit`` alarms; the page
+    asks for more in steps, and keeps asking for as many on each refresh."""
     if not request.user.has_perm("safety.view_alarm"):
         raise PermissionDenied
-    alarms = list(selectors.board_alarms(request.user))
-    open_alarms = [a for a in alarms if a.is_open]
+    step = selectors.BOARD_STEP
+    try:
+        limit = max(step, int(request.GET.get("limit", step)))
+    except ValueError:
+        limit = step
+    counts = selectors.board_counts(request.user)
+    limit = min(limit, max(step, counts.open + step))  # a typed huge number reads no more than exists
+    alarms = selectors.board_alarms(request.user, limit=limit)
+    shown_open = sum(a.is_open for a in alarms)
     return render(
         request,
         "safety/_board_list.html",
         {
             "alarms": alarms,
-            "n_new": sum(a.status == AlarmStatus.NEW for a in open_alarms),
-            "n_open": len(open_alarms),
-            "n_overdue": sum(a.overdue for a in open_alarms),
+            "counts": counts,
+            "shown_open": shown_open,
+            "remaining": counts.open - shown_open,
+            "next_limit": limit + step,
             "now": timezone.now(),
         },
     )

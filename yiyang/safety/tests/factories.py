@@ -13,8 +13,8 @@ from factory.django import DjangoModelFactory
 from yiyang.core.testing import next_number
 from yiyang.people.models import Elder, ElderContact
 from yiyang.people.tests.factories import ContactFactory, ElderFactory
-from yiyang.safety.choices import DeviceKind
-from yiyang.safety.models import Device
+from yiyang.safety.choices import AlarmKind, AlarmStatus, DeviceKind, Severity
+from yiyang.safety.models import Alarm, Device
 
 
 class DeviceFactory(DjangoModelFactory):
@@ -66,3 +66,27 @@ def make_elder(**kwargs: Any) -> Elder:
 
 def make_contact(**kwargs: Any) -> ElderContact:
     return cast(ElderContact, ContactFactory(**kwargs))
+
+
+def make_surge(elders: list[Elder], count: int, *, urgent_every: int = 3) -> list[Alarm]:
+    """``count`` open alarms raised over the last ``count`` minutes, one a minute, the newest last;
+    every ``urgent_every``-th is urgent, the others follow-ups, and every tenth is acknowledged.
+
+    Written in one INSERT (a surge is what the board must survive, not what the rules must raise)."""
+    now, batch = timezone.now(), next_number()
+    alarms = []
+    for i in range(count):
+        urgent = i % urgent_every == 0
+        acked = i % 10 == 5
+        alarms.append(
+            Alarm(
+                elder=elders[i % len(elders)],
+                kind=AlarmKind.SOS if urgent else AlarmKind.INACTIVITY,
+                severity=Severity.URGENT if urgent else Severity.FOLLOW_UP,
+                status=AlarmStatus.ACKNOWLEDGED if acked else AlarmStatus.NEW,
+                acknowledged_at=now if acked else None,
+                fold_key=f"surge:{batch}:{i}",
+                raised_at=now - datetime.timedelta(minutes=count - i),
+            )
+        )
+    return Alarm.objects.bulk_create(alarms)

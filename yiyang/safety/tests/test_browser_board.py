@@ -11,9 +11,10 @@ import pytest
 
 from yiyang.core.testing import PASSWORD, build_areas, make_user
 from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.safety.ingest import ingest
 from yiyang.safety.models import Alarm
 from yiyang.safety.simulator import HttpSink, Simulator
-from yiyang.safety.tests.factories import make_contact, make_device, make_elder
+from yiyang.safety.tests.factories import make_contact, make_device, make_elder, make_surge, message
 
 pytestmark = [
     pytest.mark.browser,
@@ -114,3 +115,54 @@ def test_sos_to_closed_on_the_board(page: Any, live_server: Any, traffic: Traffi
     assert traffic.foreign(live_server.url) == [], "pages must load nothing from another host"
     assert traffic.failures == []
     assert traffic.errors == []
+
+
+def test_a_surge_of_300_alarms(page: Any, live_server: Any, traffic: Traffic) -> None:
+    """Exact counts, the urgent first, every alarm reachable with "显示更多", and the board still
+    refreshes itself (keeping what the operator asked to see) while the surge goes on."""
+    areas = build_areas()
+    make_user("hotline2", "hotline_operator", [areas.district])
+    elders = [make_elder(area=areas.community_a1) for _ in range(10)]
+    surge = make_surge(elders, 300)
+    newest_follow_up = max(a.pk for a in surge if a.severity == "follow_up")
+
+    login(page, live_server, "hotline2", PASSWORD)
+    page.goto(f"{live_server.url}/safety/board/")
+    counts = page.locator("#board-counts")
+    counts.wait_for()
+    assert counts.locator("[data-count-new]").inner_text() == "待接警 270"
+    assert counts.locator("[data-count-handling]").inner_text() == "处理中 30"
+    items = page.locator("[data-alarm-id]")
+    assert items.count() == 100
+    assert set(items.evaluate_all("els => els.map(e => e.dataset.severity)")) == {"urgent"}
+    shot(page, "safety-board-surge")
+
+    page.locator("#board-more").click()
+    page.wait_for_function("document.querySelectorAll('[data-alarm-id]').length === 200")
+    page.locator("#board-more").click()
+    page.wait_for_function("document.querySelectorAll('[data-alarm-id]').length === 300")
+    assert page.locator("#board-more").count() == 0
+    last = page.locator(f'[data-alarm-id="{newest_follow_up}"]')
+    assert last.get_attribute("data-severity") == "follow_up"
+    assert items.nth(299).get_attribute("data-alarm-id") == str(newest_follow_up)
+
+    # A new SOS during the surge: the next refresh counts and shows it among the urgent, keeps the
+    # 300 rows the operator asked for (not back to 100), and offers the one pushed past them.
+    device = make_device(elder=elders[0], kind="sos_button", serial="TZ-SOS-0301")
+    ingest(message(device.serial, "sos"))
+    fresh = Alarm.objects.get(device=device)
+    page.locator(f'[data-alarm-id="{fresh.pk}"]').wait_for(timeout=5_000)
+    page.locator("#board-more").wait_for()
+    assert items.count() == 300
+    assert page.locator("#board-more").inner_text() == "显示更多（还有 1 条）"
+    assert counts.locator("[data-count-new]").inner_text() == "待接警 271"
+    # The urgent newcomer sits after the older urgent alarms, before every follow-up.
+    order = items.evaluate_all("els => els.map(e => e.dataset.alarmId)")
+    assert order.index(str(fresh.pk)) == 100
+    page.locator("#board-more").click()
+    page.locator(f'[data-alarm-id="{newest_follow_up}"]').wait_for()
+    assert page.locator("#board-more").count() == 0
+    page.locator(f'[data-alarm-id="{newest_follow_up}"]').scroll_into_view_if_needed()
+    shot(page, "safety-board-surge-all")
+
+    assert traffic.failures == [] and traffic.errors == []

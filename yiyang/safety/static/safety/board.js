@@ -1,8 +1,12 @@
 // The live alarm board: htmx refreshes the list every 2 s; this script beeps for alarms not seen
 // before and for alarms that have just become overdue. The tone is generated with the Web Audio
 // API: no sound file, nothing loaded from anywhere.
+// In a surge the list shows the most urgent alarms first and "显示更多" asks for more: the page
+// remembers how many it asked for, and every refresh asks for as many again.
 (function () {
-  const state = window.yiyangBoard = {beeps: 0, seen: new Set(), overdue: new Set(), sound: true, first: true};
+  const state = window.yiyangBoard = {
+    beeps: 0, seen: new Set(), overdue: new Set(), sound: true, first: true, limit: 0,
+  };
   let ctx = null;
 
   function beep(times) {
@@ -39,6 +43,18 @@
         ? (toggle.dataset.labelOn || '提示音已开启') : (toggle.dataset.labelOff || '提示音已关闭');
     });
   }
+
+  document.body.addEventListener('htmx:configRequest', (ev) => {
+    if (ev.detail.elt.id === 'board-list' && state.limit) ev.detail.parameters.limit = state.limit;
+  });
+
+  document.body.addEventListener('click', (ev) => {
+    const more = ev.target.closest('#board-more');
+    if (!more) return;
+    state.limit = parseInt(more.dataset.limit, 10);
+    more.disabled = true;
+    htmx.trigger('#board-list', 'board-refresh');
+  });
 
   document.body.addEventListener('htmx:afterSwap', (ev) => {
     if (ev.detail.target.id !== 'board-list') return;
