@@ -11,7 +11,6 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -23,6 +22,7 @@ from yiyang.accounts.models import User
 from yiyang.accounts.selectors import failed_logins, recent_logins, with_lock_state
 from yiyang.accounts.tables import UserTable, area_names, password_age
 from yiyang.core import audit
+from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import permission_name
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
@@ -68,21 +68,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # -- user administration (用户管理) -------------------------------------------------------------------
 
 
-def _format_time(value: Any) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-USER_EXPORT_COLUMNS: list[tuple[str, Any]] = [
-    ("用户名", "username"),
-    ("姓名", lambda u: u.get_full_name()),
-    ("角色", lambda u: u.get_role_display()),
-    ("辖区", area_names),
-    ("手机号", "phone"),
-    ("单位", "organisation"),
-    ("最近登录", lambda u: _format_time(u.last_login)),
-    ("密码已用", password_age),
-    ("状态", lambda u: "启用" if u.is_active else "停用"),
-    ("锁定", lambda u: "已锁定" if getattr(u, "locked", False) else ""),
+USER_EXPORT_COLUMNS: list[Column] = [
+    text("用户名", "username"),
+    text("姓名", lambda u: u.get_full_name()),
+    text("角色", lambda u: u.get_role_display()),
+    text("辖区", area_names),
+    text("手机号", "phone"),
+    text("单位", "organisation"),
+    datetime_("最近登录时间", "last_login"),
+    text("密码已用", password_age),
+    text("状态", lambda u: "启用" if u.is_active else "停用"),
+    text("锁定", lambda u: "已锁定" if getattr(u, "locked", False) else ""),
 ]
 
 

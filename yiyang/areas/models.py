@@ -74,6 +74,20 @@ class Area(models.Model):
             node = node.parent
         return list(reversed(chain))
 
+    def at_level(self, level: int) -> Area | None:
+        """This area or the ancestor at ``level`` (the street of a grid is two levels up).
+
+        Walks the loaded parents: callers listing many rows select_related enough of the chain
+        (``area__parent__parent`` reaches the street from a grid)."""
+        node: Area | None = self
+        while node is not None and node.level > level:
+            node = node.parent
+        return node if node is not None and node.level == level else None
+
+    def name_at(self, level: int) -> str:
+        area = self.at_level(level)
+        return area.name if area is not None else ""
+
     def descendants(self) -> models.QuerySet[Area]:
         return Area.objects.filter(path__startswith=self.path).exclude(pk=self.pk)
 

@@ -19,35 +19,37 @@ from yiyang.assessments.models import Assessment, ScoringConfig
 from yiyang.assessments.selectors import level_history, rules_in_force
 from yiyang.assessments.tables import AssessmentTable, ScoringConfigTable
 from yiyang.core import audit
+from yiyang.core.exporting import Column, date, integer, text
 from yiyang.core.models import AccessLog
 from yiyang.core.pdf import pdf_response
 from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
+from yiyang.people.exports import CLEAR_EXPORT, id_number_column
 from yiyang.people.models import Elder
 
 if TYPE_CHECKING:
     pass
 
 # Spreadsheet column headers stay Chinese whatever the interface language.
-EXPORT_COLUMNS: list[tuple[str, Any]] = [
-    ("编号", "pk"),
-    ("老人", "elder__name"),
-    ("身份证号", "elder__id_number_masked"),
-    ("社区/网格", "elder__area__name"),
-    ("评估标准", lambda a: a.get_scheme_display()),
-    ("评估原因", lambda a: a.get_reason_display()),
-    ("评估日期", "assessed_on"),
-    ("自理能力", lambda a: (a.subtotals or {}).get("B.1")),
-    ("基础运动能力", lambda a: (a.subtotals or {}).get("B.2")),
-    ("精神状态", lambda a: (a.subtotals or {}).get("B.3")),
-    ("感知觉与社会参与", lambda a: (a.subtotals or {}).get("B.4")),
-    ("总分", "total"),
-    ("初步等级", lambda a: a.preliminary_level_name),
-    ("最终等级", lambda a: a.final_level_name),
-    ("有效期至", "valid_to"),
-    ("评估机构", "organisation"),
-    ("评估员", "assessor_name"),
-    ("状态", lambda a: a.get_status_display()),
+EXPORT_COLUMNS: list[Column] = [
+    integer("编号", "pk"),
+    text("老人", "elder__name"),
+    id_number_column("elder__"),
+    text("社区/网格", "elder__area__name"),
+    text("评估标准", lambda a: a.get_scheme_display()),
+    text("评估原因", lambda a: a.get_reason_display()),
+    date("评估日期", "assessed_on"),
+    integer("自理能力", lambda a: (a.subtotals or {}).get("B.1")),
+    integer("基础运动能力", lambda a: (a.subtotals or {}).get("B.2")),
+    integer("精神状态", lambda a: (a.subtotals or {}).get("B.3")),
+    integer("感知觉与社会参与", lambda a: (a.subtotals or {}).get("B.4")),
+    integer("总分", "total"),
+    text("初步等级", lambda a: a.preliminary_level_name),
+    text("最终等级", lambda a: a.final_level_name),
+    date("有效期至", "valid_to"),
+    text("评估机构", "organisation"),
+    text("评估员", "assessor_name"),
+    text("状态", lambda a: a.get_status_display()),
 ]
 
 
@@ -56,6 +58,7 @@ class AssessmentListView(ObjectListView):
     filterset = AssessmentFilterSet
     table = AssessmentTable
     export_columns = EXPORT_COLUMNS
+    clear_export_permission = CLEAR_EXPORT
     template_name = "assessments/assessment_list.html"
 
     def get_queryset(self, action: str | None = None) -> Any:

@@ -8,6 +8,7 @@ through ``for_user`` with the action the view performs, so a record outside the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
-from yiyang.core.exporting import export_response
+from yiyang.core.exporting import ColumnLike, clear_fields, export_response
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.navigation import landing_url_name
 from yiyang.core.scoping import ScopedManager, is_in_scope, permission_name
@@ -80,7 +81,9 @@ class ObjectListView(ScopedViewMixin, View):
     filterset: ClassVar[type[django_filters.FilterSet]]
     table: ClassVar[type[tables.Table]]
     template_name = "generic/object_list.html"
-    export_columns: ClassVar[list[tuple[str, str]] | None] = None  # (header, attribute or callable)
+    export_columns: ClassVar[Sequence[ColumnLike] | None] = None  # typed columns, see core.exporting
+    #: The permission that lets a user export the columns' personal data in clear, giving a reason.
+    clear_export_permission: ClassVar[str | None] = None
     per_page = 50
 
     def filtered(self) -> tuple[django_filters.FilterSet, models.QuerySet[Any]]:
@@ -94,21 +97,40 @@ class ObjectListView(ScopedViewMixin, View):
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         self.check_permission()
         fs, qs = self.filtered()
+        status = 200
         if request.GET.get("export") == "xlsx":
-            return self.export(qs)
+            if not request.GET.get("clear"):
+                return self.export(qs)
+            reason = request.GET.get("reason", "").strip()
+            if not self.may_export_clear():
+                raise PermissionDenied
+            if reason:
+                return self.export(qs, clear_reason=reason)
+            messages.error(request, _("导出明文须填写事由"))
+            status = 400
         # Not Table(qs, request=…): that paginates once with the table's default page size, and
         # RequestConfig below paginates again, running the page's query twice.
         table = self.table(qs)
         tables.RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
         htmx = getattr(request, "htmx", None)
         template = "generic/_table.html" if htmx and htmx.target == "results" else self.template_name
-        return render(request, template, self.get_context(fs=fs, table=table))
+        return render(request, template, self.get_context(fs=fs, table=table), status=status)
+
+    def may_export_clear(self) -> bool:
+        return bool(
+            self.export_columns
+            and self.clear_export_permission
+            and clear_fields(self.export_columns)
+            and self.request.user.has_perm(permission_name(self.model, "export"))
+            and self.request.user.has_perm(self.clear_export_permission)
+        )
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         meta = self.model._meta
         query = self.request.GET.copy()
         query.pop("page", None)
-        query.pop("export", None)
+        for key in ("export", "clear", "reason"):
+            query.pop(key, None)
         return {
             "view": self,
             "model_meta": meta,
@@ -119,6 +141,9 @@ class ObjectListView(ScopedViewMixin, View):
             and self.request.user.has_perm(permission_name(self.model, "export")),
             "add_url": self.add_url(),
             "export_url": "?" + urlencode([*query.lists(), ("export", "xlsx")], doseq=True),
+            "can_export_clear": self.may_export_clear(),
+            "export_query": [(k, v) for k, values in query.lists() for v in values],
+            "clear_fields": "、".join(clear_fields(self.export_columns or [])),
             **extra,
         }
 
@@ -129,17 +154,20 @@ class ObjectListView(ScopedViewMixin, View):
         except Exception:
             return ""
 
-    def export(self, qs: models.QuerySet[Any]) -> HttpResponse:
+    def export(self, qs: models.QuerySet[Any], *, clear_reason: str | None = None) -> HttpResponse:
         self.check_permission("export")
         assert self.export_columns is not None
         qs = qs & self.get_queryset("export")
+        query = self.request.GET.copy()
+        query.pop("reason", None)  # the reason has its own column in the access log
         return export_response(
             qs,
             self.export_columns,
             filename=self.model._meta.verbose_name or "",
             user=self.request.user,
             object_type=self.model._meta.label_lower,
-            query=self.request.GET.urlencode(),
+            query=query.urlencode(),
+            clear_reason=clear_reason,
         )
 
 

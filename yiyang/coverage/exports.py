@@ -1,59 +1,38 @@
-"""The site proposal as a spreadsheet (设施布局建议表)."""
+"""The site proposal as a spreadsheet (设施布局建议表): the sites, then what they were computed from."""
 
 from __future__ import annotations
 
-import io
+from operator import itemgetter
+from typing import Any
 
 from django.utils import timezone
 
-from yiyang.core.importing.writer import write_rows_xlsx
+from yiyang.core.exporting import Sheet, integer, number, text, xlsx_bytes
 from yiyang.coverage.models import SiteProposal
 
-HEADERS = [
-    "序号",
-    "建议位置（附近社区）",
-    "社区代码",
-    "纬度",
-    "经度",
-    "候选点来源",
-    "新增覆盖老人",
-    "累计新增覆盖",
+COLUMNS = [
+    integer("序号", itemgetter("rank")),
+    text("建议位置（附近社区）", itemgetter("near_area")),
+    text("社区代码", itemgetter("near_area_path")),
+    number("纬度", itemgetter("latitude")),
+    number("经度", itemgetter("longitude")),
+    text("候选点来源", itemgetter("source")),
+    integer("新增覆盖老人", itemgetter("gain")),
+    integer("累计新增覆盖", itemgetter("cumulative")),
 ]
+# One fact a row, each value in its own type (a count is a number, the time a date cell).
+FACTS: list[tuple[str, Any]] = [("项目", None), ("内容", None)]
 
 
 def proposal_workbook(proposal: SiteProposal) -> bytes:
-    rows = [
-        [
-            s["rank"],
-            s["near_area"],
-            s["near_area_path"],
-            s["latitude"],
-            s["longitude"],
-            s["source"],
-            s["gain"],
-            s["cumulative"],
-        ]
-        for s in proposal.sites
+    facts = [
+        ["规划范围", proposal.area.name],
+        ["圈外老人（规划前）", proposal.uncovered_before],
+        ["老年人总数", proposal.elder_total],
+        ["规则", f"步行 {proposal.walk_metres:.0f} 米 / 绕行系数 {proposal.detour_factor}"],
+        ["生成时间", timezone.localtime(proposal.created_at)],
     ]
-    rows.append([])
-    rows.append(["规划范围", proposal.area.name, "", "", "", "", "", ""])
-    rows.append(["圈外老人（规划前）", proposal.uncovered_before, "", "", "", "", "", ""])
-    rows.append(["老年人总数", proposal.elder_total, "", "", "", "", "", ""])
-    rows.append(
-        [
-            "规则",
-            f"步行 {proposal.walk_metres:.0f} 米 / 绕行系数 {proposal.detour_factor}",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ]
+    content, _count = xlsx_bytes(
+        [Sheet("设施布局建议", COLUMNS, proposal.sites), Sheet("规划说明", FACTS, facts)]
     )
-    rows.append(
-        ["生成时间", f"{timezone.localtime(proposal.created_at):%Y-%m-%d %H:%M}", "", "", "", "", "", ""]
-    )
-    buffer = io.BytesIO()
-    write_rows_xlsx(HEADERS, rows, buffer, sheet_title="设施布局建议")
-    return buffer.getvalue()
+    return content

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.views import View
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core import audit
-from yiyang.core.exporting import XLSX_TYPE
+from yiyang.core.exporting import download
 from yiyang.core.models import AccessLog
 from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import require_perm
@@ -185,10 +184,9 @@ class SiteProposalDetailView(LoginRequiredMixin, View):
                 area_path=proposal.area_path,
                 row_count=len(proposal.sites),
             )
-            response = HttpResponse(proposal_workbook(proposal), content_type=XLSX_TYPE)
-            name = quote(f"设施布局建议-{proposal.area.name}-{proposal.pk}.xlsx")
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-            return response
+            return download(
+                proposal_workbook(proposal), f"设施布局建议-{proposal.area.name}-{proposal.pk}.xlsx"
+            )
         # Shown, never saved: the candidate source is stored in Chinese and shown in the user's language.
         proposal.sites = [{**s, "source": _(s["source"]) if s.get("source") else ""} for s in proposal.sites]
         chart = chart_data(request.user, proposal.kind)

@@ -89,17 +89,3 @@ def totals(rows: list[ReconciliationRow]) -> ReconciliationRow:
         sum((r.subsidy for r in rows), ZERO), sum((r.elder_paid for r in rows), ZERO),
         sum((r.revenue for r in rows), ZERO), sum(r.delivery for r in rows), sum(r.delivered for r in rows),
     )  # fmt: skip
-
-
-RECONCILIATION_HEADERS = ["助餐点", "日期", "就餐人次", "补贴人次", "补贴金额（元）", "个人支付（元）", "餐费合计（元）",
-                          "送餐份数", "已送达"]  # fmt: skip
-
-
-def reconciliation_sheet_rows(rows: list[ReconciliationRow]) -> list[list[Any]]:
-    out: list[list[Any]] = []
-    for r in [*rows, totals(rows)]:
-        out.append([
-            r.canteen, r.date.isoformat() if r.date else "", r.meals, r.subsidised, r.subsidy,
-            r.elder_paid, r.revenue, r.delivery, r.delivered,
-        ])  # fmt: skip
-    return out

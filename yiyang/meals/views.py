@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from typing import Any, ClassVar
-from urllib.parse import quote
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -20,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
-from yiyang.core.exporting import XLSX_TYPE
-from yiyang.core.importing.writer import write_rows_xlsx
+from yiyang.core.exporting import Sheet, date, download, integer, money, number, text, xlsx_bytes
 from yiyang.core.models import AccessLog
 from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
@@ -31,6 +29,7 @@ from yiyang.meals.filtersets import CanteenFilterSet, DeliveryOrderFilterSet, Me
 from yiyang.meals.forms import CanteenForm, CanteenMemberForm, MenuForm
 from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord, Menu, SubsidyRule
 from yiyang.meals.tables import CanteenTable, DeliveryOrderTable, MealRecordTable
+from yiyang.people.exports import CLEAR_EXPORT, id_number_column
 from yiyang.people.models import Elder
 
 # -- canteens ---------------------------------------------------------------------------------------------
@@ -40,9 +39,10 @@ class CanteenListView(ObjectListView):
     model = Canteen
     filterset = CanteenFilterSet
     table = CanteenTable
-    export_columns: ClassVar[list[tuple[str, Any]] | None] = [
-        ("名称", "name"), ("类型", lambda c: c.get_kind_display()), ("社区", "area__name"), ("地址", "address"),
-        ("运营方", "operator"), ("联系电话", "phone"), ("纬度", "latitude"), ("经度", "longitude"),
+    export_columns = [
+        text("名称", "name"), text("类型", lambda c: c.get_kind_display()), text("社区", "area__name"),
+        text("地址", "address"), text("运营方", "operator"), text("联系电话", "phone"),
+        number("纬度", "latitude"), number("经度", "longitude"),
     ]  # fmt: skip
 
     def get_queryset(self, action: str | None = None) -> Any:
@@ -122,11 +122,13 @@ class MealRecordListView(ObjectListView):
     model = MealRecord
     filterset = MealRecordFilterSet
     table = MealRecordTable
-    export_columns: ClassVar[list[tuple[str, Any]] | None] = [
-        ("日期", "date"), ("餐次", lambda r: r.get_slot_display()), ("助餐点", "canteen__name"),
-        ("老人", "elder__name"), ("身份证号", "elder__id_number_masked"), ("方式", lambda r: r.get_channel_display()),
-        ("餐价（元）", "price"), ("补贴（元）", "subsidy"), ("个人支付（元）", "elder_paid"), ("补贴依据", "subsidy_note"),
+    export_columns = [
+        date("日期", "date"), text("餐次", lambda r: r.get_slot_display()), text("助餐点", "canteen__name"),
+        text("老人", "elder__name"), id_number_column("elder__"), text("方式", lambda r: r.get_channel_display()),
+        money("餐价（元）", "price"), money("补贴（元）", "subsidy"), money("个人支付（元）", "elder_paid"),
+        text("补贴依据", "subsidy_note"),
     ]  # fmt: skip
+    clear_export_permission = CLEAR_EXPORT
 
     def get_queryset(self, action: str | None = None) -> Any:
         return super().get_queryset(action).select_related("canteen", "elder")
@@ -280,6 +282,13 @@ class ElderQRView(LoginRequiredMixin, View):
 # -- reconciliation and rules ----------------------------------------------------------------------------------
 
 
+RECONCILIATION_COLUMNS = [
+    text("助餐点", "canteen"), date("日期", "date"), integer("就餐人次", "meals"), integer("补贴人次", "subsidised"),
+    money("补贴金额（元）", "subsidy"), money("个人支付（元）", "elder_paid"), money("餐费合计（元）", "revenue"),
+    integer("送餐份数", "delivery"), integer("已送达", "delivered"),
+]  # fmt: skip
+
+
 class ReconciliationView(LoginRequiredMixin, View):
     """对账: per canteen for a day or a month, with totals and an .xlsx export."""
 
@@ -302,21 +311,14 @@ class ReconciliationView(LoginRequiredMixin, View):
         rows = selectors.reconciliation(request.user, start, end, by_day=by_day)
         if request.GET.get("export") == "xlsx":
             require_perm(request, "meals.export_mealrecord")
-            buffer = io.BytesIO()
-            count = write_rows_xlsx(
-                selectors.RECONCILIATION_HEADERS, selectors.reconciliation_sheet_rows(rows), buffer,
-                sheet_title=f"助餐对账{label}",
-            )  # fmt: skip
+            sheet = Sheet(f"助餐对账{label}", RECONCILIATION_COLUMNS, rows, footer=[selectors.totals(rows)])
+            content, count = xlsx_bytes([sheet])
             audit.record_access(
                 actor=request.user, kind=AccessLog.Kind.EXPORT, object_type="meals.mealrecord",
                 area_path=min(user_area_paths(request.user), key=len, default=""), row_count=count,
                 query=request.GET.urlencode(),
             )  # fmt: skip
-            response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-            response["Content-Disposition"] = (
-                f"attachment; filename*=UTF-8''{quote(f'助餐对账-{label}.xlsx')}"
-            )
-            return response
+            return download(content, f"助餐对账-{label}.xlsx")
         query = request.GET.copy()
         query["export"] = "xlsx"
         return render(

@@ -116,6 +116,7 @@ class Elder(TimeStampedModel):
         permissions = [
             ("reveal_elder", "查看身份证号、电话、健康信息明文"),
             ("export_elder", "导出老年人信息"),
+            ("export_clear_elder", "导出身份证号、电话明文（须填写事由）"),
             ("import_elder", "导入老年人信息"),
         ]
         indexes = [

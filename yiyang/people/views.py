@@ -23,31 +23,12 @@ from yiyang.core.views import (
 )
 from yiyang.people import actions
 from yiyang.people.elder_page import actions_for
+from yiyang.people.exports import CLEAR_EXPORT, ELDER_AREAS, ELDER_EXPORT_COLUMNS
 from yiyang.people.filtersets import ElderFilterSet
 from yiyang.people.forms import CertificationForm, ContactForm, ElderForm, RevealForm
 from yiyang.people.models import Certification, Elder, ElderContact, SavedFilter
 from yiyang.people.tables import ElderTable
 from yiyang.people.timeline import elder_timeline
-
-# Export headers stay Chinese (a record exchanged with the civil-affairs system); export_response
-# reads the values inside records_language(), so the choice labels are Chinese too.
-ELDER_EXPORT_COLUMNS: list[tuple[str, Any]] = [
-    ("姓名", "name"),
-    ("身份证号", "id_number_masked"),
-    ("性别", lambda e: e.get_sex_display()),
-    ("出生日期", "birth_date"),
-    ("年龄", "age"),
-    ("民族", "ethnicity"),
-    ("联系电话", "phone_masked"),
-    ("街道", lambda e: e.area.parent.name if e.area.parent else ""),
-    ("社区/网格", "area__name"),
-    ("居住地址", "address"),
-    ("本区户籍", lambda e: "是" if e.hukou_local else "否"),
-    ("居住情况", lambda e: e.get_living_situation_display()),
-    ("经济类别", lambda e: "、".join(e.category_labels())),
-    ("残疾等级", lambda e: e.get_disability_grade_display()),
-    ("状态", lambda e: e.get_status_display()),
-]
 
 
 class ElderListView(ObjectListView):
@@ -55,13 +36,14 @@ class ElderListView(ObjectListView):
     filterset = ElderFilterSet
     table = ElderTable
     export_columns = ELDER_EXPORT_COLUMNS
+    clear_export_permission = CLEAR_EXPORT
     template_name = "people/elder_list.html"
 
     def get_queryset(self, action: str | None = None) -> Any:
         # late_rows: a district-wide search matching thousands reads only the 50 rows it shows.
         queryset = super().get_queryset(action)
         assert isinstance(queryset, LateRowsQuerySet)
-        return queryset.select_related("area", "area__parent").late_rows()
+        return queryset.select_related(*ELDER_AREAS).late_rows()
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)

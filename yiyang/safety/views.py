@@ -22,10 +22,24 @@ from django.utils.translation import pgettext
 from django.views import View
 
 from yiyang.core import audit
+from yiyang.core.exporting import (
+    Column,
+    Sheet,
+    date,
+    datetime_,
+    download,
+    integer,
+    minutes,
+    month,
+    percent,
+    text,
+    xlsx_bytes,
+)
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.scoping import permission_name, user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
+from yiyang.people.exports import CLEAR_EXPORT, id_number_column
 from yiyang.people.models import Elder, ElderContact
 from yiyang.safety import actions, rules, selectors
 from yiyang.safety.choices import AlarmStatus, DispatchTarget, TaskStatus
@@ -66,21 +80,18 @@ from yiyang.safety.tables import (
 
 # -- devices -----------------------------------------------------------------------------------------
 
-DEVICE_EXPORT_COLUMNS: list[tuple[str, Any]] = [
-    ("序列号", "serial"),
-    ("类型", lambda d: d.get_kind_display()),
-    ("型号", "device_model"),
-    ("老人", "elder__name"),
-    ("身份证号", "elder__id_number_masked"),
-    ("安装人/单位", "installer"),
-    ("安装日期", "installed_on"),
-    ("电量%", "battery"),
-    (
-        "最近通信",
-        lambda d: timezone.localtime(d.last_seen_at).strftime("%Y-%m-%d %H:%M") if d.last_seen_at else "",
-    ),
-    ("最近测试", "last_tested_on"),
-    ("状态", lambda d: d.get_status_display()),
+DEVICE_EXPORT_COLUMNS: list[Column] = [
+    text("序列号", "serial"),
+    text("类型", lambda d: d.get_kind_display()),
+    text("型号", "device_model"),
+    text("老人", "elder__name"),
+    id_number_column("elder__"),
+    text("安装人/单位", "installer"),
+    date("安装日期", "installed_on"),
+    integer("电量%", "battery"),
+    datetime_("最近通信时间", "last_seen_at"),
+    date("最近测试日期", "last_tested_on"),
+    text("状态", lambda d: d.get_status_display()),
 ]
 
 
@@ -89,6 +100,7 @@ class DeviceListView(ObjectListView):
     filterset = DeviceFilterSet
     table = DeviceTable
     export_columns = DEVICE_EXPORT_COLUMNS
+    clear_export_permission = CLEAR_EXPORT
 
     def get_queryset(self, action: str | None = None) -> Any:
         return super().get_queryset(action).select_related("elder")
@@ -254,18 +266,18 @@ class RuleConfigEditView(ObjectEditView):
 
 # -- alarms ------------------------------------------------------------------------------------------
 
-ALARM_EXPORT_COLUMNS: list[tuple[str, Any]] = [
-    ("编号", "pk"),
-    ("类型", lambda a: a.get_kind_display()),
-    ("老人", "elder__name"),
-    ("身份证号", "elder__id_number_masked"),
-    ("告警时间", lambda a: timezone.localtime(a.raised_at).strftime("%Y-%m-%d %H:%M:%S")),
-    ("事件次数", "event_count"),
-    ("状态", lambda a: a.get_status_display()),
-    ("接警用时(秒)", lambda a: a.seconds_between("raised_at", "acknowledged_at")),
-    ("联系上用时(秒)", lambda a: a.seconds_between("raised_at", "reached_at")),
-    ("到场用时(秒)", lambda a: a.seconds_between("raised_at", "on_site_at")),
-    ("处置结果", lambda a: a.get_outcome_display()),
+ALARM_EXPORT_COLUMNS: list[Column] = [
+    integer("编号", "pk"),
+    text("类型", lambda a: a.get_kind_display()),
+    text("老人", "elder__name"),
+    id_number_column("elder__"),
+    datetime_("告警时间", "raised_at", seconds=True),
+    integer("事件次数", "event_count"),
+    text("状态", lambda a: a.get_status_display()),
+    minutes("接警用时（分钟）", lambda a: a.seconds_between("raised_at", "acknowledged_at")),
+    minutes("联系上用时（分钟）", lambda a: a.seconds_between("raised_at", "reached_at")),
+    minutes("到场用时（分钟）", lambda a: a.seconds_between("raised_at", "on_site_at")),
+    text("处置结果", lambda a: a.get_outcome_display()),
 ]
 
 
@@ -274,6 +286,7 @@ class AlarmListView(ObjectListView):
     filterset = AlarmFilterSet
     table = AlarmTable
     export_columns = ALARM_EXPORT_COLUMNS
+    clear_export_permission = CLEAR_EXPORT
 
     def get_queryset(self, action: str | None = None) -> Any:
         return super().get_queryset(action).select_related("elder")
@@ -625,67 +638,33 @@ def _limit() -> int:
     return int(settings.SAFETY_ACK_TIMEOUT_SECONDS)
 
 
-def _pct(value: float | None) -> str:
-    return f"{100 * value:.1f}%" if value is not None else ""
-
-
 def _sla_export(
     request: HttpRequest, rows: list[selectors.SlaRow], health: list[selectors.DeviceHealth]
 ) -> HttpResponse:
-    import io
-    from urllib.parse import quote
-
-    from openpyxl import Workbook
-
     if not request.user.has_perm("safety.export_alarm"):
         raise PermissionDenied
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "服务水平"
-    ws.append(
-        [
-            "月份",
-            "街道",
-            "告警数",
-            f"{_limit()}秒内接警",
-            "接警率",
-            "接警中位(秒)",
-            "联系上中位(秒)",
-            "到场中位(秒)",
-            "已关闭",
-            "误报",
-            "误报率",
-            "设备故障",
-        ]
-    )
-
-    def r1(v: float | None) -> float | None:
-        return round(v, 1) if v is not None else None
-
-    for r in rows:
-        ws.append(
-            [
-                r.month,
-                r.street_name,
-                r.alarms,
-                r.answered_in_time,
-                _pct(r.answered_share),
-                r1(r.median_ack),
-                r1(r.median_reach),
-                r1(r.median_arrive),
-                r.closed,
-                r.false_alarms,
-                _pct(r.false_rate),
-                r.device_faults,
-            ]
-        )
-    ws2 = wb.create_sheet("设备状况")
-    ws2.append(["街道", "在用设备", "离线", "本月未测试", "电量低"])
-    for h in health:
-        ws2.append([h.street_name, h.active, h.silent, h.untested, h.low_battery])
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    levels = [
+        month("月份", lambda r: datetime.date.fromisoformat(f"{r.month}-01")),
+        text("街道", "street_name"),
+        integer("告警数", "alarms"),
+        integer(f"{_limit()}秒内接警", "answered_in_time"),
+        percent("接警率", "answered_share"),
+        minutes("接警中位（分钟）", "median_ack"),
+        minutes("联系上中位（分钟）", "median_reach"),
+        minutes("到场中位（分钟）", "median_arrive"),
+        integer("已关闭", "closed"),
+        integer("误报", "false_alarms"),
+        percent("误报率", "false_rate"),
+        integer("设备故障", "device_faults"),
+    ]
+    devices = [
+        text("街道", "street_name"),
+        integer("在用设备", "active"),
+        integer("离线", "silent"),
+        integer("本月未测试", "untested"),
+        integer("电量低", "low_battery"),
+    ]
+    content, _count = xlsx_bytes([Sheet("服务水平", levels, rows), Sheet("设备状况", devices, health)])
     audit.record_access(
         actor=request.user,
         kind=AccessLog.Kind.EXPORT,
@@ -694,9 +673,4 @@ def _sla_export(
         row_count=len(rows),
         query=request.GET.urlencode(),
     )
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"服务水平_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return download(content, f"服务水平_{timezone.localdate():%Y%m%d}.xlsx")

@@ -310,8 +310,10 @@ def test_public_list_and_bank_file(world) -> None:
     assert content.startswith(b"%PDF")
     data, _, _name = documents.bank_file(roll=roll, actor=world.alice, fmt="csv")
     text = data.decode("utf-8-sig")
-    assert "6228480012345678901" in text and elder.id_number not in text
-    assert AccessLog.objects.filter(kind="export", object_type="benefits.paymentroll").exists()
+    # The bank pays people: full account and ID numbers, always, and logged.
+    assert "6228480012345678901" in text and elder.id_number in text
+    log = AccessLog.objects.get(kind="export", object_type="benefits.paymentroll")
+    assert log.fields == ["身份证号", "账号"] and log.reason == "银行代发文件"
     with pytest.raises(PermissionDenied):
         documents.bank_file(roll=roll, actor=world.bob)
     assert elder.bank_account.account_masked == "6228***********8901"

@@ -1,4 +1,6 @@
-"""xlsx output for the import workflow: annotated error copies, blank templates, plain exports.
+"""xlsx output for the import workflow: annotated error copies and blank templates.
+
+Exports are written by ``yiyang.core.exporting``, which shares the header and width helpers.
 
 Everything that can be large is written with openpyxl's write-only mode, which
 streams rows to disk instead of building the sheet in memory.
@@ -33,8 +35,10 @@ __all__ = [
     "ROW_NUMBER_COLUMN",
     "CellIssue",
     "excel_value",
+    "header_row",
+    "set_widths",
+    "sheet_title",
     "write_annotated_copy",
-    "write_rows_xlsx",
     "write_template",
 ]
 
@@ -132,12 +136,12 @@ def _plain_row(ws: Worksheet, values: Iterable[object]) -> list[object]:
     return row
 
 
-def _sheet_title(name: str, fallback: str) -> str:
+def sheet_title(name: str, fallback: str) -> str:
     cleaned = _SHEET_TITLE_BAD_CHARS.sub("", name).strip("' ")[:31]
     return cleaned or fallback
 
 
-def _header_row(
+def header_row(
     ws: Worksheet, headers: Sequence[str], *, error_header: str | None = None
 ) -> list[WriteOnlyCell]:
     cells = []
@@ -159,9 +163,18 @@ def _display_width(text: str) -> float:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _set_widths(ws: Worksheet, headers: Sequence[str], *, minimum: float = 8, maximum: float = 40) -> None:
+def set_widths(
+    ws: Worksheet,
+    headers: Sequence[str],
+    *,
+    minimum: float = 8,
+    maximum: float = 40,
+    at_least: Sequence[float] = (),
+) -> None:
+    """Column widths from the headers; ``at_least`` per column keeps dates from showing as ####."""
     for index, text in enumerate(headers, start=1):
-        width = min(max(_display_width(text) + 4, minimum), maximum)
+        floor = max(minimum, at_least[index - 1] if index <= len(at_least) else 0)
+        width = min(max(_display_width(text) + 4, floor), maximum)
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
@@ -201,11 +214,11 @@ def _write_annotated(
         by_row[issue.row][column_of(issue)].append(issue)
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(reader.sheet_name or "", "数据"))
+    ws = wb.create_sheet(sheet_title(reader.sheet_name or "", "数据"))
     ws.freeze_panes = "A2"
-    _set_widths(ws, [ROW_NUMBER_COLUMN, *header_cells])
+    set_widths(ws, [ROW_NUMBER_COLUMN, *header_cells])
     ws.column_dimensions[get_column_letter(width + 2)].width = 60
-    ws.append(_header_row(ws, [ROW_NUMBER_COLUMN, *header_cells], error_header=ERROR_COLUMN))
+    ws.append(header_row(ws, [ROW_NUMBER_COLUMN, *header_cells], error_header=ERROR_COLUMN))
 
     for raw in reader.rows():
         cells = raw.cells[:width]
@@ -281,7 +294,7 @@ def _write_issue_list(
     ws.freeze_panes = "A2"
     for letter, width in zip("ABCD", (8, 16, 30, 60), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.append(_header_row(ws, ["行号", "列", "值", "错误说明"]))
+    ws.append(header_row(ws, ["行号", "列", "值", "错误说明"]))
 
     def order(issue: CellIssue) -> tuple[int, int]:
         index = column_of(issue)
@@ -309,7 +322,7 @@ def write_template(
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = _sheet_title(title, "数据") if len(title) <= 31 else "数据"
+    ws.title = sheet_title(title, "数据") if len(title) <= 31 else "数据"
     count = len(columns)
     last_letter = get_column_letter(count)
     header_row, first_row = 2, 3
@@ -425,27 +438,3 @@ def _write_instructions(wb: Workbook, columns: Sequence[ColumnSpec], *, has_exam
         if offset == 0:
             cell.font = _BOLD
     ws.freeze_panes = "A2"
-
-
-# --------------------------------------------------------------------------- plain export
-
-
-def write_rows_xlsx(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    out: BinaryIO,
-    *,
-    sheet_title: str = "Sheet1",
-) -> int:
-    """Stream ``rows`` under a bold, frozen header row; returns the number of data rows written."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(sheet_title, "Sheet1"))
-    ws.freeze_panes = "A2"
-    _set_widths(ws, headers, minimum=10)
-    ws.append(_header_row(ws, headers))
-    count = 0
-    for row in rows:
-        ws.append(_plain_row(ws, row))
-        count += 1
-    wb.save(out)
-    return count

@@ -34,7 +34,6 @@ from yiyang.core.importing.writer import (
     CellIssue,
     excel_value,
     write_annotated_copy,
-    write_rows_xlsx,
     write_template,
 )
 
@@ -656,35 +655,6 @@ def test_template_long_choice_lists_use_a_hidden_sheet() -> None:
     assert wb["选项"]["A60"].value == choices[-1]
     formulas = {str(v.sqref): v.formula1 for v in wb.worksheets[0].data_validations.dataValidation}
     assert formulas == {"C3:C1002": '"男,女"', "H3:H1002": "'选项'!$A$1:$A$60"}
-
-
-def test_write_rows_xlsx_keeps_text_text() -> None:
-    out = io.BytesIO()
-    rows = [
-        ["110101195001011234", 110101195001011234, "=SUM(A1)", "#N/A", 1.5, datetime.date(2026, 1, 1), None],
-        ["bad\x01char", 12, 13812345678.0, "", True, float("nan"), "x" * 40_000],
-    ]
-    count = write_rows_xlsx(
-        ["身份证号", "数字", "公式", "错误", "小数", "日期", "空"], iter(rows), out, sheet_title="导出:1"
-    )
-    assert count == 2
-    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
-    ws = wb.worksheets[0]
-    assert ws.title == "导出1"
-    assert ws.freeze_panes == "A2"
-    assert ws["A1"].font.b
-    assert [c.value for c in ws[2]][:6] == [
-        "110101195001011234",
-        "110101195001011234",
-        "=SUM(A1)",
-        "#N/A",
-        1.5,
-        datetime.datetime(2026, 1, 1),
-    ]
-    assert ws["C2"].data_type == "s"
-    assert ws["D2"].data_type == "s"
-    assert [c.value for c in ws[3]][:5] == ["badchar", 12, "13812345678", None, True]
-    assert len(ws["G3"].value) == 32767
 
 
 def test_excel_value() -> None:

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
-from yiyang.core.exporting import XLSX_TYPE
+from yiyang.core.exporting import Sheet, date, download, integer, money, number, text, xlsx_bytes
 from yiyang.core.i18n import records_language
-from yiyang.core.importing.writer import write_rows_xlsx
 from yiyang.core.models import AccessLog
 from yiyang.core.pdf import pdf_response, render_pdf
 from yiyang.core.scoping import permission_name
@@ -64,7 +63,7 @@ def _settlement_rows(settlement: Settlement) -> list[list[Any]]:
         rows.append(
             [
                 line.visit.work_order.number,
-                f"{line.visit.service_date:%Y-%m-%d}",
+                line.visit.service_date,
                 line.elder.name,
                 line.elder.id_number_masked,
                 line.item.name,
@@ -80,20 +79,21 @@ def _settlement_rows(settlement: Settlement) -> list[list[Any]]:
     return rows
 
 
-SETTLEMENT_HEADERS = [
-    "工单号",
-    "服务日期",
-    "老年人",
-    "身份证号",
-    "服务项目",
-    "助老员",
-    "时长（分钟）",
-    "数量",
-    "协议价（元）",
-    "金额（元）",
-    "个人自付（元）",
-    "应结算（元）",
+SETTLEMENT_COLUMNS = [
+    text("工单号"),
+    date("服务日期"),
+    text("老年人"),
+    text("身份证号"),
+    text("服务项目"),
+    text("助老员"),
+    integer("时长（分钟）"),
+    number("数量"),
+    money("协议价（元）"),
+    money("金额（元）"),
+    money("个人自付（元）"),
+    money("应结算（元）"),
 ]
+SETTLEMENT_HEADERS = [c.header for c in SETTLEMENT_COLUMNS]
 
 
 class SettlementDetailView(ScopedViewMixin, View):
@@ -137,28 +137,9 @@ class SettlementDetailView(ScopedViewMixin, View):
         )
         name = f"服务结算-{settlement.provider.name}-{settlement.street.name}-{settlement.month:%Y-%m}"
         if fmt == "xlsx":
-            import io
-            from urllib.parse import quote
-
-            buffer = io.BytesIO()
-            total = [
-                "合计",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                settlement.gross_amount,
-                settlement.elder_share,
-                settlement.payable,
-            ]
-            write_rows_xlsx(SETTLEMENT_HEADERS, iter([*rows, total]), buffer, sheet_title="结算明细")
-            response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.xlsx"
-            return response
+            total = ["合计", *[None] * 8, settlement.gross_amount, settlement.elder_share, settlement.payable]
+            content, _count = xlsx_bytes([Sheet("结算明细", SETTLEMENT_COLUMNS, rows, footer=[total])])
+            return download(content, f"{name}.xlsx")
         context = {
             "settlement": settlement,
             "rows": rows,

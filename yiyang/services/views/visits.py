@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
 
+from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.views import ObjectListView, ScopedViewMixin
 from yiyang.services.actions.visits import (
     exception_resolve,
@@ -189,14 +190,14 @@ class SignatureView(ScopedViewMixin, View):
 # -- exceptions, return calls, plans --------------------------------------------------------------------
 
 
-EXCEPTION_EXPORT: list[tuple[str, Any]] = [
-    ("发现时间", lambda e: f"{timezone.localtime(e.created_at):%Y-%m-%d %H:%M}"),
-    ("异常类型", lambda e: e.get_kind_display()),
-    ("工单号", "work_order__number"),
-    ("服务商", "provider__name"),
-    ("情况", "detail"),
-    ("处理状态", lambda e: e.get_status_display()),
-    ("处理说明", "resolution"),
+EXCEPTION_EXPORT: list[Column] = [
+    datetime_("发现时间", "created_at"),
+    text("异常类型", lambda e: e.get_kind_display()),
+    text("工单号", "work_order__number"),
+    text("服务商", "provider__name"),
+    text("情况", "detail"),
+    text("处理状态", lambda e: e.get_status_display()),
+    text("处理说明", "resolution"),
 ]
 
 

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
+from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog
 from yiyang.core.pdf import pdf_response, render_pdf
 from yiyang.core.templatetags.yiyang import cn_date
 from yiyang.core.views import ObjectEditView, ObjectListView, ScopedViewMixin
+from yiyang.people.exports import CLEAR_EXPORT, ELDER_AREAS, community_of, id_number_column
 from yiyang.people.models import Elder
 from yiyang.people.selectors import elder_search_q
 from yiyang.services import selectors
@@ -53,18 +55,18 @@ from yiyang.services.views.common import _errors, _is_provider_staff, elder_from
 
 # -- work orders --------------------------------------------------------------------------------------
 
-WORK_ORDER_EXPORT: list[tuple[str, Any]] = [
-    ("工单号", "number"),
-    ("老年人", "elder__name"),
-    ("身份证号", "elder__id_number_masked"),
-    ("社区", "elder__area__name"),
-    ("服务项目", "item__name"),
-    ("来源", lambda o: o.get_source_display()),
-    ("紧急程度", lambda o: o.get_urgency_display()),
-    ("预约时间", lambda o: f"{timezone.localtime(o.scheduled_start):%Y-%m-%d %H:%M}"),
-    ("状态", lambda o: o.get_status_display()),
-    ("服务商", "provider__name"),
-    ("助老员", "worker__name"),
+WORK_ORDER_EXPORT: list[Column] = [
+    text("工单号", "number"),
+    text("老年人", "elder__name"),
+    id_number_column("elder__"),
+    text("社区", lambda o: community_of(o.elder)),
+    text("服务项目", "item__name"),
+    text("来源", lambda o: o.get_source_display()),
+    text("紧急程度", lambda o: o.get_urgency_display()),
+    datetime_("预约时间", "scheduled_start"),
+    text("状态", lambda o: o.get_status_display()),
+    text("服务商", "provider__name"),
+    text("助老员", "worker__name"),
 ]
 
 
@@ -73,10 +75,12 @@ class WorkOrderListView(ObjectListView):
     filterset = WorkOrderFilterSet
     table = WorkOrderTable
     export_columns = WORK_ORDER_EXPORT
+    clear_export_permission = CLEAR_EXPORT
 
     def get_queryset(self, action: str | None = None) -> Any:
+        elder_areas = [f"elder__{a}" for a in ELDER_AREAS]
         return (
-            super().get_queryset(action).select_related("elder", "elder__area", "item", "provider", "worker")
+            super().get_queryset(action).select_related("elder", *elder_areas, "item", "provider", "worker")
         )
 
 
