@@ -93,8 +93,8 @@ class CertificationImporter(Importer):
         },
     )
 
-    def __init__(self, actor: Any) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: Any, *, area_path: str = "") -> None:
+        super().__init__(actor, area_path=area_path)
         self.staged: list[Staged] = []
         self.elders: dict[str, Elder] = {}
 

@@ -153,6 +153,12 @@ class ImportBatch(models.Model):
     )
     actor_name = models.CharField(_("导入人姓名"), max_length=150, blank=True)
     area_path = models.CharField(_("导入范围"), max_length=32)
+    target_path = models.CharField(
+        _("导入到"),
+        max_length=32,
+        blank=True,
+        help_text=_("上传人选定的社区或街道：文件可以没有“社区”列"),
+    )
     request_id = models.UUIDField(_("请求编号"), db_index=True)
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

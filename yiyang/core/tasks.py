@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from yiyang.core.importing.engine import run_import
-from yiyang.core.importing.registry import importer_for
+from yiyang.core.importing.registry import importer_for_batch
 from yiyang.core.models import ImportBatch
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ def run_import_batch(batch_id: int) -> str:
     if batch.is_finished:
         return batch.status  # a retried job must not import twice
     try:
-        run_import(batch, importer_for(batch.kind)(batch.actor))
+        run_import(batch, importer_for_batch(batch))
     except Exception as exc:  # the page must show the failure, not spin forever
         log.exception("import batch %s crashed", batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,7 @@ from yiyang.core.i18n import stored
 from yiyang.core.idnumber import IdNumberError, mask_id_number, parse_id_number
 from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.engine import Counts, Importer, RowRejected
-from yiyang.core.importing.reader import RawRow
+from yiyang.core.importing.reader import ImportFileError, RawRow
 from yiyang.core.importing.registry import register_importer
 from yiyang.core.models import AuditEntry, ImportBatch
 from yiyang.core.scoping import user_area_paths
@@ -128,7 +130,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         ("社区（村）", "村（社区）", "村居", "所属社区", "村/社区", "社区/村", "村"),
         required=True,
         fill_merged=True,
-        help="社区或村的名称，或 12 位统计用区划代码",
+        help="社区或村的名称，或 12 位统计用区划代码；上传时选定了社区的，可以没有此列",
     ),
     ColumnSpec("grid", "网格", ("所属网格", "网格名称"), fill_merged=True),
     ColumnSpec("address", "居住地址", ("现住址", "家庭住址", "住址", "地址", "现居住地址")),
@@ -230,6 +232,8 @@ SECRET = [
     ("health_hash", ["health_enc"]),
 ]
 ELDER = Elder._meta.db_table
+#: What an uploader may import into when the file has no 社区 column.
+TARGET_LEVELS = (AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID)
 TABLE = "yiyang_import_elder_stage"
 BULK_LOAD_MIN = 50_000
 _DIGIT = re.compile(r"\d")
@@ -246,8 +250,8 @@ class ElderImporter(Importer):
     key_label = "身份证号"
     columns = COLUMNS
 
-    def __init__(self, actor: Any) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: Any, *, area_path: str = "") -> None:
+        super().__init__(actor, area_path=area_path)
         self.today = timezone.localdate()
         self.scope = tuple(user_area_paths(actor))
         self._memo: dict[tuple[str, Any], tuple[Any, str | None]] = {}
@@ -255,12 +259,26 @@ class ElderImporter(Importer):
         # which rows are equal, so one ciphertext per distinct note within an import reveals
         # nothing more, and saves a cipher call per row.
         self._health_memo: dict[str, tuple[str, str]] = {}
-        self._area_memo: dict[tuple[Any, Any, Any], tuple[Area | None, list[tuple[str, str]]]] = {}
+        self._area_memo: dict[tuple[Any, ...], tuple[Area | None, list[tuple[str, str]]]] = {}
+        # The chosen area, through the scoping door: outside the uploader's scope it is not found,
+        # and prepare() refuses the file. Rows then resolve within it only.
+        self.target: Area | None = None
+        if area_path:
+            self.target = (
+                Area.objects.for_user(actor)
+                .filter(path=area_path, level__in=TARGET_LEVELS)
+                .select_related("parent")
+                .first()
+            )
         areas = (
             Area.objects.for_user(actor)
             .filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID])
             .select_related("parent")  # grid aliases name their community: one query, not one per grid
         )
+        if self.target is not None:
+            root = self.target.parent if self.target.level == AreaLevel.GRID else self.target
+            areas = areas.filter(path__startswith=root.path if root else self.target.path)
+        self.address_names: list[tuple[str, Area]] = []
         self.by_code: dict[str, Area] = {}
         self.communities_by_name: dict[str, list[Area]] = defaultdict(list)
         self.grids: dict[int, dict[str, Area]] = defaultdict(dict)
@@ -270,6 +288,8 @@ class ElderImporter(Importer):
             if area.level == AreaLevel.STREET:
                 streets[area.pk] = area
             elif area.level == AreaLevel.COMMUNITY:
+                # A street's ledger may name the community only in the address (东市社区3幢).
+                self.address_names += [(alias, area) for alias in {area.name, short_name(area.name)}]
                 for alias in {
                     area.name,
                     short_name(area.name),
@@ -293,6 +313,48 @@ class ElderImporter(Importer):
             a.pk: {a.name, a.name.removesuffix("街道"), a.name.removesuffix("办事处")}
             for a in streets.values()
         }
+        self.address_names.sort(key=lambda pair: -len(pair[0]))  # the longest name that matches
+
+    # -- the area the uploader chose ----------------------------------------------------------------
+    @classmethod
+    def area_choices(cls, actor: Any) -> list[tuple[str, str]]:
+        # Streets and communities; a grid only for the worker assigned to it (a district has hundreds).
+        wanted = Q(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY])
+        wanted |= Q(level=AreaLevel.GRID, path__in=list(user_area_paths(actor)))
+        areas = Area.objects.for_user(actor).filter(wanted).select_related("parent").order_by("path")
+        return [
+            (a.path, f"{a.parent.name} · {a.name}" if a.parent and a.level > AreaLevel.STREET else a.name)
+            for a in areas
+        ]
+
+    @classmethod
+    def default_area(cls, actor: Any) -> str:
+        """A user with exactly one community (or grid) imports into it without choosing."""
+        paths = list(user_area_paths(actor))
+        if len(paths) != 1:
+            return ""
+        level_of = Area.objects.filter(path=paths[0]).values_list("level", flat=True).first()
+        return paths[0] if level_of in (AreaLevel.COMMUNITY, AreaLevel.GRID) else ""
+
+    def file_columns(self) -> tuple[ColumnSpec, ...]:
+        if self.target is None:
+            return COLUMNS
+        # The uploader said where the rows go: a community's own ledger has no 社区 column.
+        return tuple(replace(c, required=False) if c.field == "community" else c for c in COLUMNS)
+
+    def prepare(self) -> None:
+        if self.area_path and self.target is None:
+            raise ImportFileError(
+                f"所选区域（{self.area_path}）不是您辖区内的街道、社区或网格，未导入任何数据"
+            )
+
+    def notices(self) -> list[str]:
+        if self.target is None:
+            return []
+        where = self.target.full_name()
+        if self.target.level == AreaLevel.STREET:
+            return [f"导入到{where}：社区取自“社区”列，为空时取自居住地址中写明的社区名称"]
+        return [f"导入到{where}：“社区”列为空的行归入{self.target.name}"]
 
     # -- cleaning --------------------------------------------------------------------------------
     def clean(self, row: RawRow) -> tuple[str, tuple[Any, ...]]:
@@ -413,7 +475,11 @@ class ElderImporter(Importer):
         return outcome[0]
 
     def _area(self, v: dict[str, Any], problems: list[tuple[str, str]]) -> Area | None:
-        key = (v.get("street"), v.get("community"), v.get("grid"))
+        # The address matters only when a street's row leaves the community empty.
+        from_address = (
+            self.target is not None and self.target.level == AreaLevel.STREET and not v.get("community")
+        )
+        key = (v.get("street"), v.get("community"), v.get("grid"), v.get("address") if from_address else None)
         cached = self._area_memo.get(key)
         if cached is None:
             found: list[tuple[str, str]] = []
@@ -423,10 +489,48 @@ class ElderImporter(Importer):
         return cached[0]
 
     def _resolve_area(self, v: dict[str, Any], problems: list[tuple[str, str]]) -> Area | None:
+        target = self.target
         raw = clean_text(v.get("community"))
-        if not raw:
+        if raw:
+            area = self._community(raw, v, problems)
+        elif target is None:
             problems.append(("community", "社区为空"))
             return None
+        elif target.level == AreaLevel.STREET:
+            area = self._community_in_address(v, target, problems)
+        else:
+            area = target if target.level == AreaLevel.COMMUNITY else target.parent
+        if area is None:
+            return None
+        area = self._grid(area, v, problems)
+        if area is None:
+            return None
+        if target is not None and target.level == AreaLevel.GRID and area.pk == target.parent_id:
+            return target  # a grid worker's ledger without a 网格 column
+        if target is not None and not area.path.startswith(target.path):
+            problems.append(("community", f"「{area.name}」不在所选的「{target.name}」内"))
+            return None
+        return area
+
+    def _community_in_address(
+        self, v: dict[str, Any], street: Area, problems: list[tuple[str, str]]
+    ) -> Area | None:
+        address = clean_text(v.get("address")) or ""
+        found: dict[int, Area] = {}
+        for name, community in self.address_names:
+            if name in address and community.pk not in found:
+                found[community.pk] = community
+                address = address.replace(name, "")  # 东市社区 also contains 东市: count it once
+        if len(found) == 1:
+            return next(iter(found.values()))
+        if found:
+            names = "、".join(a.name for a in found.values())
+            problems.append(("community", f"社区为空，居住地址中写有多个社区（{names}），请填写“社区”列"))
+        else:
+            problems.append(("community", f"社区为空，居住地址中也没有写明「{street.name}」下的社区名称"))
+        return None
+
+    def _community(self, raw: str, v: dict[str, Any], problems: list[tuple[str, str]]) -> Area | None:
         if raw.isdigit():
             area = self.by_code.get(raw)
             if area is None or area.level != AreaLevel.COMMUNITY:
@@ -441,13 +545,16 @@ class ElderImporter(Importer):
                 candidates = [a for a in candidates if street in self.street_names.get(a.parent_id or 0, ())]
             unique = {a.pk: a for a in candidates}
             if not unique:
-                where = f"{street}" if street else "您的辖区"
+                where = street or (f"「{self.target.name}」" if self.target is not None else "您的辖区")
                 problems.append(("community", f"在{where}内找不到社区「{raw}」"))
                 return None
             if len(unique) > 1:
                 problems.append(("community", f"社区「{raw}」在多个街道重名，请填写“街道”列"))
                 return None
             area = next(iter(unique.values()))
+        return area
+
+    def _grid(self, area: Area, v: dict[str, Any], problems: list[tuple[str, str]]) -> Area | None:
         grid_raw = clean_text(v.get("grid"))
         if grid_raw:
             grid = self.grids.get(area.pk, {}).get(grid_raw)

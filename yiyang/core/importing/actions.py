@@ -10,7 +10,7 @@ from django.db import transaction
 
 from yiyang.core.context import current_request_id
 from yiyang.core.importing.engine import ImportResult, run_import
-from yiyang.core.importing.registry import importer_for
+from yiyang.core.importing.registry import importer_for, importer_for_batch
 from yiyang.core.models import ImportBatch
 from yiyang.core.scoping import user_area_paths
 
@@ -18,10 +18,20 @@ ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".ods")
 
 
 def import_batch_create(
-    *, kind: str, upload: File[Any], filename: str, actor: Any, dry_run: bool, skip_invalid: bool = False
+    *,
+    kind: str,
+    upload: File[Any],
+    filename: str,
+    actor: Any,
+    dry_run: bool,
+    skip_invalid: bool = False,
+    area_path: str = "",
 ) -> ImportBatch:
+    """``area_path``: the community or street the uploader chose (checked against their scope when the
+    batch runs); without one, the importer's default for this user (their only community)."""
     paths = sorted(user_area_paths(actor), key=len)
     batch = ImportBatch(
+        target_path=area_path or importer_for(kind).default_area(actor),
         kind=kind,
         filename=filename[:255],
         dry_run=dry_run,
@@ -51,4 +61,4 @@ def import_batch_start(batch: ImportBatch, *, background: bool | None = None) ->
 
         transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
         return None
-    return run_import(batch, importer_for(batch.kind)(batch.actor))
+    return run_import(batch, importer_for_batch(batch))

@@ -33,6 +33,7 @@ from yiyang.core.models import ImportBatch
 
 STAGE_CHUNK = 5000
 STORED_ERRORS = 2000  # the batch row keeps this many; the annotated file and CLI get them all
+FAILED = (ImportBatch.Status.INVALID, ImportBatch.Status.CRASHED)
 
 
 class RowRejected(Exception):
@@ -60,6 +61,10 @@ class ImportResult:
         data["errors"] = [
             {"row": i.row, "column": i.column, "value": i.value, "message": i.message} for i in self.issues
         ]
+        if not self.issues and self.batch.status in FAILED:
+            # The file as a whole was refused (no header, a missing column …): say why, not "errors []".
+            data["errors"] = [{"row": None, "column": "", "value": "", "message": self.batch.message}]
+        data["message"] = self.batch.message
         return data
 
 
@@ -73,8 +78,32 @@ class Importer(abc.ABC):
     #: rows shown in the downloadable template, keyed by column field (``ColumnSpec.field``)
     example_rows: ClassVar[Sequence[Mapping[str, object]]] = ()
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Any, *, area_path: str = "") -> None:
         self.actor = actor
+        #: The area the uploader chose (ImportBatch.target_path); importers that offer a choice use it.
+        self.area_path = area_path
+
+    @classmethod
+    def area_choices(cls, actor: Any) -> list[tuple[str, str]]:
+        """(area path, label) the uploader may import into; empty: the file says where each row goes."""
+        return []
+
+    @classmethod
+    def default_area(cls, actor: Any) -> str:
+        """The area path chosen when the uploader chooses none ("" for none)."""
+        return ""
+
+    def file_columns(self) -> Sequence[ColumnSpec]:
+        """The columns this run reads; a run may need fewer than the template asks for."""
+        return self.columns
+
+    def prepare(self) -> None:
+        """Check the run's settings before the file is read; raise ImportFileError to refuse it."""
+        return
+
+    def notices(self) -> list[str]:
+        """Lines shown above the result (e.g. where rows without a community went)."""
+        return []
 
     @abc.abstractmethod
     def clean(self, row: RawRow) -> tuple[bytes | str, Any]:
@@ -113,7 +142,7 @@ class Importer(abc.ABC):
 def _reader(batch: ImportBatch, importer: Importer) -> TableReader:
     with batch.file.open("rb") as fh:
         data = fh.read()
-    return open_table(data, filename=batch.filename, columns=importer.columns)
+    return open_table(data, filename=batch.filename, columns=importer.file_columns())
 
 
 def run_import(batch: ImportBatch, importer: Importer) -> ImportResult:
@@ -128,6 +157,7 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
     try:
+        importer.prepare()
         reader = _reader(batch, importer)
         if reader.header.missing_required:
             raise ImportFileError("缺少必填列：" + "、".join(reader.header.missing_required))
@@ -182,7 +212,9 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
         del seen
         batch.total_rows = batch.processed_rows = total
         # Skipped rows are only known once the reader has been through the sheet.
-        batch.notices = [f"第{n}行：{why}" for n, why in reader.skipped if why != "空行"][:200]
+        batch.notices = (
+            importer.notices() + [f"第{n}行：{why}" for n, why in reader.skipped if why != "空行"][:200]
+        )
         if reader.header.unknown_headers:
             batch.notices.insert(0, "未识别的列（已忽略）：" + "、".join(reader.header.unknown_headers))
         for row, field_name, message in importer.conflicts():
@@ -221,7 +253,7 @@ def _annotate(batch: ImportBatch, importer: Importer, issues: list[CellIssue]) -
     import io
 
     out = io.BytesIO()
-    write_annotated_copy(lambda: _reader(batch, importer), issues, out, columns=importer.columns)
+    write_annotated_copy(lambda: _reader(batch, importer), issues, out, columns=importer.file_columns())
     stem = batch.filename.rsplit(".", 1)[0]
     batch.annotated_file.save(f"{stem}-错误标注.xlsx", ContentFile(out.getvalue()), save=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from yiyang.core.importing.engine import Importer
+from yiyang.core.models import ImportBatch
 
 _importers: dict[str, type[Importer]] = {}
 
@@ -22,6 +23,11 @@ def importer_for(kind: str) -> type[Importer]:
 def registered_importers() -> list[type[Importer]]:
     """Every registered importer, by kind (for pages and tests that cover them all)."""
     return [_importers[kind] for kind in sorted(_importers)]
+
+
+def importer_for_batch(batch: ImportBatch) -> Importer:
+    """The importer a batch runs with, the same from the page, the command line and a background job."""
+    return importer_for(batch.kind)(batch.actor, area_path=batch.target_path)
 
 
 def import_permission(kind: str) -> str:

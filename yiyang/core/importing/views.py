@@ -36,6 +36,7 @@ from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create,
 from yiyang.core.importing.registry import import_permission, importer_for
 from yiyang.core.importing.writer import write_template
 from yiyang.core.models import AccessLog, ImportBatch
+from yiyang.core.widgets import LongSelect
 
 
 class UploadForm(forms.Form):
@@ -45,6 +46,19 @@ class UploadForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=gettext_lazy("试导入（只检查，不写入）"), required=False, initial=True)
     skip_invalid = forms.BooleanField(label=gettext_lazy("跳过错误行，导入其余数据"), required=False)
+
+    def __init__(self, *args: Any, area_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if area_choices:
+            self.fields["area"] = forms.ChoiceField(
+                label=gettext_lazy("导入到"),
+                choices=[("", gettext_lazy("按文件中的“社区”列")), *area_choices],
+                required=False,
+                widget=LongSelect(attrs={"class": "form-select"}),
+                help_text=gettext_lazy(
+                    "社区自己的台账没有“社区”列时，请选择社区；选择街道时，社区取自“社区”列或居住地址中写明的社区名称"
+                ),
+            )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -65,12 +79,16 @@ class ImportView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(UploadForm())
+        importer = importer_for(self.kind)
+        initial = {"area": importer.default_area(request.user)}
+        return self.render(UploadForm(initial=initial, area_choices=importer.area_choices(request.user)))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = UploadForm(request.POST, request.FILES)
+        # The choices come through the scoping door: an area outside the user's scope is not one of them.
+        choices = importer_for(self.kind).area_choices(request.user)
+        form = UploadForm(request.POST, request.FILES, area_choices=choices)
         if not form.is_valid():
-            return self.render(form)
+            return self.render(form, status=400)
         upload = form.cleaned_data["file"]
         batch = import_batch_create(
             kind=self.kind,
@@ -79,11 +97,12 @@ class ImportView(View):
             actor=request.user,
             dry_run=form.cleaned_data["dry_run"],
             skip_invalid=form.cleaned_data["skip_invalid"],
+            area_path=form.cleaned_data.get("area", ""),
         )
         import_batch_start(batch)
         return HttpResponseRedirect(reverse("core:importbatch_detail", args=[batch.pk]))
 
-    def render(self, form: UploadForm) -> HttpResponse:
+    def render(self, form: UploadForm, status: int = 200) -> HttpResponse:
         importer = importer_for(self.kind)
         recent = ImportBatch.objects.for_user(self.request.user).filter(kind=self.kind)[:10]
         title = self.title or _("导入%(label)s") % {"label": importer.label}
@@ -98,6 +117,7 @@ class ImportView(View):
                 "kind": self.kind,
                 "breadcrumbs": [(title, "")],
             },
+            status=status,
         )
 
 
@@ -180,6 +200,7 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         dry_run=False,
         skip_invalid=batch.skip_invalid,
+        area_path=batch.target_path,
     )
     import_batch_start(real)
     messages.success(request, _("已开始正式导入"))
