@@ -17,7 +17,7 @@ import pytest
 from yiyang.core.idnumber import make_id_number, parse_id_number
 from yiyang.core.models import AccessLog, ImportBatch
 from yiyang.core.testing import PASSWORD, World
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, upload_import
 from yiyang.people.actions import ElderData, elder_create
 from yiyang.people.models import Elder
 
@@ -46,15 +46,6 @@ def registry(transactional_db: None, world: World) -> list[Elder]:
     ]
 
 
-def _upload(page: Any, live_server: Any, path: Path, *, dry_run: bool) -> None:
-    page.goto(f"{live_server.url}/people/elders/import/")
-    page.locator("#id_file").set_input_files(str(path))
-    page.locator("#id_dry_run").set_checked(dry_run)
-    page.get_by_role("button", name="上传并检查").click()
-    page.wait_for_url("**/imports/*/")
-    page.locator("#import-state").wait_for()
-
-
 def test_clear_export_re_imports_unchanged(
     page: Any, live_server: Any, registry: list[Elder], traffic: Traffic, tmp_path: Path
 ) -> None:
@@ -74,7 +65,7 @@ def test_clear_export_re_imports_unchanged(
     assert ids == {e.id_number for e in registry}
     assert AccessLog.objects.get(kind=AccessLog.Kind.EXPORT).reason == "报送区民政局核对"
 
-    _upload(page, live_server, path, dry_run=True)
+    upload_import(page, live_server, path, dry_run=True)
     assert page.locator("#import-state").inner_text() == "试导入通过"
     batch = ImportBatch.objects.get()
     assert (batch.unchanged, batch.created, batch.updated) == (len(registry), 0, 0)
@@ -100,7 +91,7 @@ def test_community_worker_on_a_phone_imports_the_communitys_ledger(
     area = page.locator("#id_area")
     assert area.evaluate("el => el.options[el.selectedIndex].text").endswith("东市社区")
     shot(page, "import-community-ledger-phone")
-    _upload(page, live_server, path, dry_run=True)
+    upload_import(page, live_server, path, dry_run=True)
     assert page.locator("#import-state").inner_text() == "试导入通过"
     assert "导入到" in page.locator("#import-status").inner_text()
     page.locator("#confirm-import").click()

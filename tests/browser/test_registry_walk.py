@@ -16,7 +16,7 @@ from yiyang.areas.models import Area
 from yiyang.core.idnumber import make_id_number, parse_id_number
 from yiyang.core.models import AccessLog
 from yiyang.core.testing import PASSWORD, World
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, upload_import
 from yiyang.people.actions import ElderData, elder_create
 from yiyang.people.models import Elder
 
@@ -214,15 +214,6 @@ def _clean_workbook(path: Path, id_number: str) -> Path:
     return path
 
 
-def _upload(page: Any, live_server: Any, workbook: Path, *, dry_run: bool) -> None:
-    page.goto(f"{live_server.url}/people/elders/import/")
-    page.locator("#id_file").set_input_files(str(workbook))
-    page.locator("#id_dry_run").set_checked(dry_run)
-    page.get_by_role("button", name="上传并检查").click()
-    page.wait_for_url("**/imports/*/")
-    page.locator("#import-state").wait_for()
-
-
 def test_import_messy_then_clean(
     page: Any, live_server: Any, registry: Registry, traffic: Traffic, tmp_path: Path
 ) -> None:
@@ -233,7 +224,7 @@ def test_import_messy_then_clean(
     bad_phone = make_id_number("320612", datetime.date(1951, 4, 5), 61)
     messy = _messy_workbook(tmp_path / "金沙街道登记表.xlsx", good, as_number, bad_phone)
 
-    _upload(page, live_server, messy, dry_run=False)
+    upload_import(page, live_server, messy, dry_run=False)
     assert page.locator("#import-state").inner_text() == "有错误，未导入"
     rows = page.locator("#import-errors tbody tr")
     errors = [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()] for i in range(rows.count())]
@@ -257,7 +248,7 @@ def test_import_messy_then_clean(
 
     # A clean file, tried first, then confirmed.
     new_id = make_id_number("320612", datetime.date(1947, 6, 7), 71)
-    _upload(page, live_server, _clean_workbook(tmp_path / "clean.xlsx", new_id), dry_run=True)
+    upload_import(page, live_server, _clean_workbook(tmp_path / "clean.xlsx", new_id), dry_run=True)
     assert page.locator("#import-state").inner_text() == "试导入通过"
     assert Elder.objects.count() == before
     page.get_by_role("button", name="确认导入").click()

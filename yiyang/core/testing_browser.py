@@ -117,6 +117,16 @@ def login(page: Any, live_server: Any, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def upload_import(page: Any, live_server: Any, workbook: Path, *, dry_run: bool) -> None:
+    """Upload an elder workbook on the import page and wait for the batch's result."""
+    page.goto(f"{live_server.url}/people/elders/import/")
+    page.locator("#id_file").set_input_files(str(workbook))
+    page.locator("#id_dry_run").set_checked(dry_run)
+    page.get_by_role("button", name="上传并检查").click()
+    page.wait_for_url("**/imports/*/")
+    page.locator("#import-state").wait_for()
+
+
 def shot(page: Any, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
