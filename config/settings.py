@@ -234,6 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "yiyang.core.api_errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
 }
 SPECTACULAR_SETTINGS = {

@@ -22,6 +22,7 @@ from yiyang.accounts.models import User
 from yiyang.accounts.selectors import failed_logins, recent_logins, with_lock_state
 from yiyang.accounts.tables import UserTable, area_names, password_age
 from yiyang.core import audit
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import permission_name
@@ -204,7 +205,7 @@ class UserActionView(ScopedViewMixin, View):
                 password = actions.user_reset_password(user=user, actor=request.user)
                 return password_once(request, user, password, created=False)
         except ValidationError as exc:
-            messages.error(request, _("；").join(exc.messages))
+            messages.error(request, error_text(exc))
         return HttpResponseRedirect(detail)
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -109,10 +107,6 @@ class VoidSerializer(serializers.Serializer):
     reason = serializers.CharField(min_length=2, max_length=200)
 
 
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-
-
 class AssessmentViewSet(ScopedViewSet):
     """能力评估. Create makes a draft; ``POST {id}/confirm/`` scores it and updates the elder's level."""
 
@@ -141,24 +135,16 @@ class AssessmentViewSet(ScopedViewSet):
         )
         if elder is None:
             raise ValidationError({"elder": _("不是您管辖范围内的老年人")})
-        try:
-            assessment = actions.assessment_save_draft(
-                elder=elder, data=serializer.to_data(request.user), actor=request.user
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
+        assessment = actions.assessment_save_draft(
+            elder=elder, data=serializer.to_data(request.user), actor=request.user
+        )
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         assessment = self.get_object()
-        try:
-            assessment = actions.assessment_confirm(assessment=assessment, actor=request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        assessment = actions.assessment_confirm(assessment=assessment, actor=request.user)
         return Response(AssessmentSerializer(assessment).data)
 
     @extend_schema(request=VoidSerializer, responses=AssessmentSerializer)
@@ -167,12 +153,9 @@ class AssessmentViewSet(ScopedViewSet):
         assessment = self.get_object()
         serializer = VoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            assessment = actions.assessment_void(
-                assessment=assessment, reason=serializer.validated_data["reason"], actor=request.user
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        assessment = actions.assessment_void(
+            assessment=assessment, reason=serializer.validated_data["reason"], actor=request.user
+        )
         return Response(AssessmentSerializer(assessment).data)
 
     @extend_schema(responses=dict)

@@ -19,6 +19,7 @@ from yiyang.assessments.models import Assessment, ScoringConfig
 from yiyang.assessments.selectors import level_history, rules_in_force
 from yiyang.assessments.tables import AssessmentTable, ScoringConfigTable
 from yiyang.core import audit
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import Column, date, integer, text
 from yiyang.core.models import AccessLog
 from yiyang.core.pdf import pdf_response
@@ -213,13 +214,8 @@ def _refreshed(a: Assessment) -> Assessment:
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return _separator().join(exc.messages)
+        return error_text(exc)
     return _("没有确认权限")
-
-
-def _separator() -> str:
-    # Translators: separator between several error messages on one line.
-    return _("；")
 
 
 def _add_errors(form: AssessmentForm, exc: ValidationError) -> None:
@@ -296,7 +292,7 @@ class AssessmentConfirmView(ScopedViewMixin, View):
         try:
             actions.assessment_confirm(assessment=assessment, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, _("不能确认：%(reason)s") % {"reason": _separator().join(exc.messages)})
+            messages.error(request, _("不能确认：%(reason)s") % {"reason": error_text(exc)})
         else:
             messages.success(request, _("评估已确认，老人的能力等级已更新"))
         return HttpResponseRedirect(assessment.get_absolute_url())
@@ -318,7 +314,7 @@ class AssessmentVoidView(ScopedViewMixin, View):
                 assessment=assessment, reason=form.cleaned_data["reason"], actor=request.user
             )
         except ValidationError as exc:
-            messages.error(request, _separator().join(exc.messages))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("评估已作废，老人的能力等级已按其余已确认评估重新确定"))
         return HttpResponseRedirect(assessment.get_absolute_url())

@@ -57,6 +57,7 @@ from yiyang.benefits.tables import (
     RecoveryTable,
     SuspensionTable,
 )
+from yiyang.core.errors import error_text
 from yiyang.core.i18n import records_language
 from yiyang.core.pdf import pdf_response
 from yiyang.core.scoping import user_area_paths
@@ -64,17 +65,12 @@ from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, 
 from yiyang.people.models import Elder
 
 
-def _errors(exc: ValidationError) -> str:
-    # Translators: separator between several error messages shown together.
-    return _("；").join(exc.messages)
-
-
 def _run(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
     """Call an action; its ValidationError becomes a message on the next page."""
     try:
         fn()
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
         return False
     messages.success(request, ok)
     return True
@@ -255,7 +251,7 @@ def roll_public_list(request: HttpRequest, pk: int) -> HttpResponse:
         with records_language():  # an official document: Chinese whatever the reader's language
             content = documents.public_list_pdf(roll=roll, actor=request.user, street=street)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
         return HttpResponseRedirect(roll.get_absolute_url())
     return pdf_response(content, f"公示-{roll.programme.name}-{roll.month:%Y%m}.pdf")
 
@@ -270,7 +266,7 @@ def roll_bank_file(request: HttpRequest, pk: int) -> HttpResponse:
                 roll=roll, actor=request.user, fmt="csv" if request.GET.get("fmt") == "csv" else "xlsx"
             )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
         return HttpResponseRedirect(roll.get_absolute_url())
     return _download(content, content_type, filename)
 
@@ -493,7 +489,7 @@ def life_event_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         try:
             result = actions.life_event_batch_apply(batch=batch, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import ColumnLike, clear_fields, export_response
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.navigation import landing_url_name
@@ -290,7 +291,7 @@ class ObjectDeleteView(ScopedViewMixin, View):
         try:
             self.delete_object(obj)
         except ValidationError as exc:
-            messages.error(request, _("；").join(exc.messages))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, self.done_message(label))
         return HttpResponseRedirect(self.success_url(obj))

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -79,16 +77,11 @@ class SiteProposalViewSet(ScopedViewSet):
         area = Area.objects.for_user(request.user).filter(code=body.validated_data["area"]).first()
         if area is None:
             raise ValidationError({"area": gettext("区域不存在或不在您的辖区内")})
-        try:
-            proposal = site_proposal_create(
-                area=area,
-                kind=body.validated_data["kind"],
-                k=body.validated_data["k"],
-                actor=request.user,
-                candidate_mode=body.validated_data["candidates"],
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.messages) from exc
+        proposal = site_proposal_create(
+            area=area,
+            kind=body.validated_data["kind"],
+            k=body.validated_data["k"],
+            actor=request.user,
+            candidate_mode=body.validated_data["candidates"],
+        )
         return Response(SiteProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)

@@ -17,6 +17,7 @@ from django.views import View
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core import audit
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import download
 from yiyang.core.models import AccessLog
 from yiyang.core.scoping import user_area_paths
@@ -165,7 +166,7 @@ class SiteProposalListView(LoginRequiredMixin, View):
                 candidate_mode=request.POST.get("candidates") or "both",
             )
         except (ValueError, ValidationError) as exc:
-            return self.render(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            return self.render(request, error_text(exc) if isinstance(exc, ValidationError) else str(exc))
         messages.success(request, _("已生成：%(proposal)s") % {"proposal": proposal_title(proposal)})
         return HttpResponseRedirect(proposal.get_absolute_url())
 

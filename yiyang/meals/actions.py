@@ -47,6 +47,8 @@ DEFAULT_PRICE = Decimal("12.00")
 class MealRefused(ValidationError):
     """The elder already had a subsidised meal in this slot today (at this or another canteen)."""
 
+    http_status = 409  # the API answers a conflict, not bad input (core.api_errors)
+
 
 # -- QR codes -------------------------------------------------------------------------------------------
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -93,10 +91,6 @@ class DeliverRequestSerializer(serializers.Serializer[Any]):
     deliverer = serializers.CharField()
 
 
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.messages)
-
-
 class CanteenViewSet(ScopedViewSet):
     """助餐点. Workflow verbs: ``check`` and ``serve`` (the counter)."""
 
@@ -122,13 +116,10 @@ class CanteenViewSet(ScopedViewSet):
         canteen = self._servable()
         body = CheckRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            result = actions.counter_check(
-                canteen=canteen, identifier=body.validated_data["identifier"], actor=request.user,
-                slot=body.validated_data.get("slot"),
-            )  # fmt: skip
-        except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+        result = actions.counter_check(
+            canteen=canteen, identifier=body.validated_data["identifier"], actor=request.user,
+            slot=body.validated_data.get("slot"),
+        )  # fmt: skip
         return Response({
             "token": result.token, "name": result.name, "id_number_masked": result.id_number_masked,
             "age": result.age, "categories": result.category_labels, "slot": result.slot,
@@ -144,23 +135,17 @@ class CanteenViewSet(ScopedViewSet):
         body = ServeRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            elder = actions.counter_token_elder(data["token"], canteen)
-            if data["delivery"]:
-                record = actions.delivery_order_create(
-                    canteen=canteen, elder=elder, slot=data["slot"], actor=request.user
-                ).meal
-            else:
-                record = actions.meal_record_create(
-                    canteen=canteen, elder=elder, slot=data["slot"], actor=request.user,
-                    identified_by=data["identified_by"], subsidy=data["subsidy"],
-                )  # fmt: skip
-        except actions.MealRefused as exc:
-            return Response({"detail": "；".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
-        except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+        # A meal already subsidised in this slot is refused with a 409 (actions.MealRefused).
+        elder = actions.counter_token_elder(data["token"], canteen)
+        if data["delivery"]:
+            record = actions.delivery_order_create(
+                canteen=canteen, elder=elder, slot=data["slot"], actor=request.user
+            ).meal
+        else:
+            record = actions.meal_record_create(
+                canteen=canteen, elder=elder, slot=data["slot"], actor=request.user,
+                identified_by=data["identified_by"], subsidy=data["subsidy"],
+            )  # fmt: skip
         return Response(MealRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -195,11 +180,6 @@ class DeliveryOrderViewSet(ScopedViewSet):
         order = self.get_object()
         body = DeliverRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            order = actions.delivery_order_deliver(order=order, deliverer=body.validated_data["deliverer"],
-                                                   actor=request.user)  # fmt: skip
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied from exc
-        except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+        order = actions.delivery_order_deliver(order=order, deliverer=body.validated_data["deliverer"],
+                                               actor=request.user)  # fmt: skip
         return Response(DeliveryOrderSerializer(order).data)

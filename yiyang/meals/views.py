@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import Sheet, date, download, integer, money, number, text, xlsx_bytes
 from yiyang.core.models import AccessLog
 from yiyang.core.scoping import user_area_paths
@@ -152,7 +153,7 @@ class DeliveryOrderDeliverView(LoginRequiredMixin, View):
                 order=order, deliverer=request.POST.get("deliverer", ""), actor=request.user
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,
@@ -235,11 +236,11 @@ class CounterView(LoginRequiredMixin, View):
                 context["record"] = record
                 context["delivery"] = delivery
         except actions.MealRefused as exc:
-            context["refused"] = "；".join(exc.messages)
+            context["refused"] = error_text(exc)
             context["token"] = request.POST.get("token", "")
             context["identified_by"] = request.POST.get("identified_by", "")
         except ValidationError as exc:
-            context["error"] = "；".join(exc.messages)
+            context["error"] = error_text(exc)
         return render(request, "meals/_counter_result.html", context)
 
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
 
+from yiyang.core.errors import error_text
 from yiyang.core.pagination import LateRowsQuerySet
 from yiyang.core.views import (
     ObjectDeleteView,
@@ -110,7 +111,7 @@ class ElderRevealView(ScopedViewMixin, View):
             )
         except ValidationError as exc:
             return HttpResponse(
-                format_html('<span class="text-danger">{}</span>', _("；").join(exc.messages)), status=400
+                format_html('<span class="text-danger">{}</span>', error_text(exc)), status=400
             )
         return HttpResponse(
             format_html('<span class="font-monospace revealed">{}</span>', value or _("（空）"))

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from django.views import View
 
 from yiyang.core import audit
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import (
     Column,
     Sheet,
@@ -199,7 +200,7 @@ class MaintenanceTaskCloseView(ScopedViewMixin, View):
             actions.maintenance_task_close(task=task, note=request.POST.get("note", ""), actor=request.user)
             messages.success(request, _("已完成：%(task)s") % {"task": task})
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("safety:maintenancetask_list"))
 
 
@@ -387,7 +388,7 @@ class AlarmActionView(ScopedViewMixin, View):
         try:
             self.perform(alarm)
         except ValidationError as exc:
-            error = "；".join(exc.messages)
+            error = error_text(exc)
         alarm = Alarm.objects.select_related("elder", "elder__area", "device").get(pk=alarm.pk)
         if getattr(request, "htmx", False):
             return render(request, "safety/_alarm_panel.html", _panel_context(request, alarm, error))
@@ -456,7 +457,7 @@ class ContactRevealView(ScopedViewMixin, View):
                 contact=contact, reason=form.cleaned_data["reason"], actor=request.user
             )
         except (ValidationError, PermissionDenied) as exc:
-            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else _("无权查看")
+            text = error_text(exc) if isinstance(exc, ValidationError) else _("无权查看")
             return HttpResponse(format_html('<span class="text-danger">{}</span>', text), status=400)
         return HttpResponse(format_html('<span class="font-monospace revealed">{}</span>', value))
 
@@ -560,7 +561,7 @@ def checkin_record(request: HttpRequest, elder_pk: int) -> HttpResponse:
         )
         messages.success(request, _("已登记 %(name)s 今日平安") % {"name": elder.name})
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
     except PermissionDenied:
         raise
     return HttpResponseRedirect(reverse("safety:checkin_today"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -33,10 +32,6 @@ from yiyang.benefits.models import (
 )
 from yiyang.core.api import ScopedViewSet
 from yiyang.people.models import Elder
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class _VerbScopeMixin:
@@ -78,10 +73,7 @@ class RateRuleViewSet(viewsets.ReadOnlyModelViewSet):
         rule = self.get_object()
         ser = s.RateChangeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        try:
-            new = actions.rate_change(rule=rule, actor=request.user, **ser.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+        new = actions.rate_change(rule=rule, actor=request.user, **ser.validated_data)
         return Response(s.RateRuleSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
@@ -97,10 +89,7 @@ class PaymentRollViewSet(_VerbScopeMixin, _ReadOnlyScoped):
         return Response({"detail": _("请使用 generate/")}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     def _call(self, fn: Any, **kwargs: Any) -> Response:
-        try:
-            roll = fn(**kwargs, actor=self.request.user)
-        except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+        roll = fn(**kwargs, actor=self.request.user)
         return Response(s.PaymentRollSerializer(roll).data)
 
     @extend_schema(request=s.RollGenerateSerializer, responses=s.PaymentRollSerializer)
@@ -177,10 +166,7 @@ class RecoveryViewSet(_VerbScopeMixin, _ReadOnlyScoped):
         return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     def _call(self, fn: Any, **kwargs: Any) -> Response:
-        try:
-            obj = fn(recovery=self.get_object(), actor=self.request.user, **kwargs)
-        except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+        obj = fn(recovery=self.get_object(), actor=self.request.user, **kwargs)
         return Response(s.RecoverySerializer(obj).data)
 
     @extend_schema(request=s.AmountSerializer, responses=s.RecoverySerializer)
@@ -224,16 +210,13 @@ class QualificationCheckViewSet(ScopedViewSet):
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=data["elder"].pk)
-        try:
-            check = actions.qualification_certify(
-                elder=elder,
-                certified_on=data["certified_on"],
-                channel=data["channel"],
-                note=data.get("note", ""),
-                actor=request.user,
-            )
-        except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+        check = actions.qualification_certify(
+            elder=elder,
+            certified_on=data["certified_on"],
+            channel=data["channel"],
+            note=data.get("note", ""),
+            actor=request.user,
+        )
         return Response(s.QualificationCheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
 
@@ -265,8 +248,5 @@ class LifeEventBatchViewSet(_VerbScopeMixin, _ReadOnlyScoped, mixins.ListModelMi
     @extend_schema(request=None, responses=dict)
     @action(detail=True, methods=["post"])
     def apply(self, request: Request, pk: str | None = None) -> Response:
-        try:
-            result = actions.life_event_batch_apply(batch=self.get_object(), actor=request.user)
-        except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+        result = actions.life_event_batch_apply(batch=self.get_object(), actor=request.user)
         return Response(result)

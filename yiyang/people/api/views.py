@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -24,10 +23,6 @@ from yiyang.people.filtersets import ElderFilterSet
 from yiyang.people.models import Certification, Elder, ElderContact
 
 
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-
-
 class ElderViewSet(ScopedViewSet):
     """老年人信息. Search with ``q`` (name, pinyin, initials, ID or phone suffix)."""
 
@@ -47,10 +42,7 @@ class ElderViewSet(ScopedViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ElderWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        try:
-            elder = actions.elder_create(data=serializer.to_data(), actor=request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        elder = actions.elder_create(data=serializer.to_data(), actor=request.user)
         return Response(ElderSerializer(elder).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ElderWriteSerializer, responses=ElderSerializer)
@@ -58,10 +50,7 @@ class ElderViewSet(ScopedViewSet):
         elder = self.get_object()
         serializer = ElderWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        try:
-            elder = actions.elder_update(elder=elder, data=serializer.to_data(), actor=request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        elder = actions.elder_update(elder=elder, data=serializer.to_data(), actor=request.user)
         return Response(ElderSerializer(elder).data)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -74,15 +63,12 @@ class ElderViewSet(ScopedViewSet):
         elder = self.get_object()
         serializer = RevealSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            value = actions.elder_reveal(
-                elder=elder,
-                field_name=serializer.validated_data["field"],
-                reason=serializer.validated_data["reason"],
-                actor=request.user,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        value = actions.elder_reveal(
+            elder=elder,
+            field_name=serializer.validated_data["field"],
+            reason=serializer.validated_data["reason"],
+            actor=request.user,
+        )
         return Response({"field": serializer.validated_data["field"], "value": value})
 
     def filter_queryset(self, queryset: Any) -> Any:
@@ -104,22 +90,16 @@ class CertificationViewSet(ScopedViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         self._check_elder(serializer.validated_data["elder"])
-        try:
-            serializer.instance = actions.certification_save(
-                certification=Certification(**serializer.validated_data), actor=self.request.user
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        serializer.instance = actions.certification_save(
+            certification=Certification(**serializer.validated_data), actor=self.request.user
+        )
 
     def perform_update(self, serializer: Any) -> None:
         cert = serializer.instance
         for key, value in serializer.validated_data.items():
             setattr(cert, key, value)
         self._check_elder(cert.elder)
-        try:
-            actions.certification_save(certification=cert, actor=self.request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        actions.certification_save(certification=cert, actor=self.request.user)
 
     def perform_destroy(self, instance: Certification) -> None:
         actions.certification_delete(certification=instance, actor=self.request.user)

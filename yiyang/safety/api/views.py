@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status
@@ -30,10 +29,6 @@ from yiyang.safety.ingest import IngestResult, ingest, ingest_batch
 from yiyang.safety.models import Alarm, Device, DeviceEvent
 
 MAX_BATCH = 500
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError({"detail": "；".join(exc.messages)})
 
 
 class DeviceViewSet(ScopedViewSet):
@@ -80,30 +75,27 @@ class AlarmViewSet(ScopedViewSet):
             s.is_valid(raise_exception=True)
             data = dict(s.validated_data)
         user = request.user
-        try:
-            if step == "acknowledge":
-                actions.alarm_acknowledge(alarm=alarm, actor=user)
-            elif step == "contact":
-                contact = None
-                if data.get("contact"):
-                    contact = ElderContact.objects.filter(pk=data["contact"], elder_id=alarm.elder_id).first()
-                    if contact is None:
-                        raise ValidationError({"contact": _("联系人不存在")})
-                actions.alarm_call(
-                    alarm=alarm,
-                    contact=contact,
-                    outcome=data["outcome"],
-                    note=data.get("note", ""),
-                    actor=user,
-                )
-            elif step == "dispatch":
-                actions.alarm_dispatch(alarm=alarm, target=data["target"], to=data.get("to", ""), actor=user)
-            elif step == "arrive":
-                actions.alarm_arrive(alarm=alarm, note=data.get("note", ""), actor=user)
-            else:
-                actions.alarm_close(alarm=alarm, outcome=data["outcome"], notes=data["notes"], actor=user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        if step == "acknowledge":
+            actions.alarm_acknowledge(alarm=alarm, actor=user)
+        elif step == "contact":
+            contact = None
+            if data.get("contact"):
+                contact = ElderContact.objects.filter(pk=data["contact"], elder_id=alarm.elder_id).first()
+                if contact is None:
+                    raise ValidationError({"contact": _("联系人不存在")})
+            actions.alarm_call(
+                alarm=alarm,
+                contact=contact,
+                outcome=data["outcome"],
+                note=data.get("note", ""),
+                actor=user,
+            )
+        elif step == "dispatch":
+            actions.alarm_dispatch(alarm=alarm, target=data["target"], to=data.get("to", ""), actor=user)
+        elif step == "arrive":
+            actions.alarm_arrive(alarm=alarm, note=data.get("note", ""), actor=user)
+        else:
+            actions.alarm_close(alarm=alarm, outcome=data["outcome"], notes=data["notes"], actor=user)
         fresh = self.get_queryset().model.objects.select_related("elder").get(pk=alarm.pk)
         return Response(AlarmSerializer(fresh).data)
 

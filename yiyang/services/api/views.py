@@ -6,14 +6,12 @@ import base64
 import binascii
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -54,16 +52,6 @@ from yiyang.services.api.serializers import (
 from yiyang.services.filtersets import ExceptionFilterSet, SettlementFilterSet, WorkOrderFilterSet
 from yiyang.services.models import Provider, ServiceException, ServiceItem, Settlement, Visit, WorkOrder
 from yiyang.services.scoping import provider_ids
-
-
-def _call(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
-
 
 _VERBS = {
     "dispatch_order",
@@ -132,8 +120,7 @@ class WorkOrderViewSet(ScopedViewSet):
                     % {"number": duplicates[0].number}
                 }
             )
-        order = _call(
-            work_order_create,
+        order = work_order_create(
             elder=elder,
             item=d["item"],
             source=d["source"],
@@ -151,37 +138,37 @@ class WorkOrderViewSet(ScopedViewSet):
     def dispatch_order(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
         d = self._data(request)
-        _call(work_order_dispatch, order=order, provider=d["provider"], actor=request.user)
+        work_order_dispatch(order=order, provider=d["provider"], actor=request.user)
         if d.get("worker"):
-            _call(work_order_assign, order=order, worker=d["worker"], actor=request.user)
+            work_order_assign(order=order, worker=d["worker"], actor=request.user)
         return self._done(order)
 
     @extend_schema(request=None, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        _call(work_order_accept, order=order, actor=request.user)
+        work_order_accept(order=order, actor=request.user)
         return self._done(order)
 
     @extend_schema(request=ReasonSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        _call(work_order_reject, order=order, reason=self._data(request)["reason"], actor=request.user)
+        work_order_reject(order=order, reason=self._data(request)["reason"], actor=request.user)
         return self._done(order)
 
     @extend_schema(request=AssignSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        _call(work_order_assign, order=order, worker=self._data(request)["worker"], actor=request.user)
+        work_order_assign(order=order, worker=self._data(request)["worker"], actor=request.user)
         return self._done(order)
 
     @extend_schema(request=ReasonSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
-        _call(work_order_cancel, order=order, reason=self._data(request)["reason"], actor=request.user)
+        work_order_cancel(order=order, reason=self._data(request)["reason"], actor=request.user)
         return self._done(order)
 
     @extend_schema(request=LocationSerializer, responses=VisitSerializer)
@@ -189,8 +176,7 @@ class WorkOrderViewSet(ScopedViewSet):
     def check_in(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
         d = self._data(request)
-        visit = _call(
-            visit_check_in,
+        visit = visit_check_in(
             order=order,
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
@@ -207,8 +193,7 @@ class WorkOrderViewSet(ScopedViewSet):
         visit = Visit.objects.filter(work_order=order).first()
         if visit is None:
             raise ValidationError(_("尚未签到"))
-        visit = _call(
-            visit_check_out,
+        visit = visit_check_out(
             visit=visit,
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
@@ -231,8 +216,7 @@ class WorkOrderViewSet(ScopedViewSet):
                 png = base64.b64decode(d["signature_png"], validate=True)
             except (binascii.Error, ValueError) as exc:
                 raise ValidationError({"signature_png": _("不是有效的 base64")}) from exc
-        visit = _call(
-            visit_sign_off,
+        visit = visit_sign_off(
             visit=visit,
             method=d["method"],
             signed_by=d["signed_by"],
@@ -259,8 +243,7 @@ class WorkOrderViewSet(ScopedViewSet):
         upload = request.FILES.get("photo")
         if visit is None or upload is None:
             raise ValidationError(_("需要先签到并附上照片"))
-        _call(
-            visit_add_photo,
+        visit_add_photo(
             visit=visit,
             content=upload.read(),
             filename=upload.name or "",
@@ -309,7 +292,7 @@ class ExceptionViewSet(ScopedViewSet):
         exc = self.get_object()
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        exc = _call(exception_resolve, exception=exc, actor=request.user, **serializer.validated_data)
+        exc = exception_resolve(exception=exc, actor=request.user, **serializer.validated_data)
         return Response(ExceptionSerializer(exc).data)
 
 

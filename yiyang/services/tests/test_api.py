@@ -96,3 +96,12 @@ def test_api_reject_needs_reason(client: Client, world: World) -> None:
     _post(client, reverse("workorder-reject", args=[o.pk]), {"reason": "无人手"})
     o.refresh_from_db()
     assert o.status == "new" and o.provider is None
+
+
+def test_an_action_refusing_a_verb_answers_400_through_the_api(client: Client, world: World) -> None:
+    """A work order not yet dispatched cannot be accepted: the action's message comes back as a 400."""
+    order = f.order(world.erin)
+    client.force_login(world.alice)
+    response = client.post(reverse("workorder-accept", args=[order.pk]), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "只有待接单的工单可以接单"}

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.utils.translation import pgettext
 
 from yiyang.people.models import Elder
-
-
-def _errors(exc: ValidationError) -> str:
-    return pgettext("list separator", "；").join(exc.messages)
 
 
 def _is_provider_staff(user: Any) -> bool:

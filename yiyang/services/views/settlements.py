@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import Sheet, date, download, integer, money, number, text, xlsx_bytes
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog
@@ -28,7 +29,6 @@ from yiyang.services.filtersets import SettlementFilterSet
 from yiyang.services.forms import ReasonForm
 from yiyang.services.models import Settlement, Visit
 from yiyang.services.tables import SettlementTable
-from yiyang.services.views.common import _errors
 
 # -- settlement -----------------------------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ class SettlementActionView(ScopedViewMixin, View):
                 raise Http404
             messages.success(request, _("已处理"))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return HttpResponseRedirect(settlement.get_absolute_url())
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
 
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.views import ObjectListView, ScopedViewMixin
 from yiyang.services.actions.visits import (
@@ -34,7 +35,6 @@ from yiyang.services.filtersets import ExceptionFilterSet, ReturnCallFilterSet
 from yiyang.services.forms import ResolveForm, SignoffForm
 from yiyang.services.models import ReturnCall, ServiceException, Visit, WorkOrder
 from yiyang.services.tables import ExceptionTable, ReturnCallTable
-from yiyang.services.views.common import _errors
 
 # -- the worker's phone ---------------------------------------------------------------------------------
 
@@ -152,7 +152,7 @@ class VisitMobileView(ScopedViewMixin, View):
             else:
                 raise ValidationError(_("未知操作"))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("services:visit_mobile", args=[order.pk]))
 
 
@@ -235,7 +235,7 @@ class ExceptionResolveView(ScopedViewMixin, View):
             )
             messages.success(request, _("异常已处理"))
         except ValidationError as err:
-            messages.error(request, _errors(err))
+            messages.error(request, error_text(err))
         # Only a page of this site: a crafted form must not send the user elsewhere (open redirect).
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiyang.core import audit
+from yiyang.core.errors import error_text
 from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog
@@ -51,7 +52,7 @@ from yiyang.services.forms import (
 )
 from yiyang.services.models import Provider, RecurringPlan, ReturnCall, Visit, Worker, WorkOrder
 from yiyang.services.tables import RecurringPlanTable, WorkOrderTable
-from yiyang.services.views.common import _errors, _is_provider_staff, elder_from_query
+from yiyang.services.views.common import _is_provider_staff, elder_from_query
 
 # -- work orders --------------------------------------------------------------------------------------
 
@@ -139,7 +140,7 @@ class IntakeView(ScopedViewMixin, View):
                         actor=request.user,
                     )
                 except ValidationError as exc:
-                    form.add_error(None, _errors(exc))
+                    form.add_error(None, error_text(exc))
                 else:
                     messages.success(request, _("已受理：%(number)s") % {"number": order.number})
                     return HttpResponseRedirect(order.get_absolute_url())
@@ -303,7 +304,7 @@ class WorkOrderActionView(ScopedViewMixin, View):
                 )
                 messages.success(request, _("已记录回访"))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return HttpResponseRedirect(order.get_absolute_url())
 
 

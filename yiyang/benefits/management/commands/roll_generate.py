@@ -11,6 +11,7 @@ from yiyang.benefits import actions
 from yiyang.benefits.dates import parse_month
 from yiyang.benefits.models import Programme
 from yiyang.core.context import unit_of_work
+from yiyang.core.errors import error_text
 from yiyang.core.management.base import add_actor_argument, resolve_actor
 
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             with unit_of_work():
                 roll = actions.payment_roll_generate(programme=programme, area=area, month=month, actor=actor)
         except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from exc
+            raise CommandError(error_text(exc)) from exc
         except PermissionDenied as exc:
             raise CommandError(f"{actor} 无权为该区域生成花名册") from exc
         c = roll.counts
