@@ -231,9 +231,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["yiyang.core.api_permissions.ScopedModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "yiyang.core.pagination.ApiPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "yiyang.core.api_schema.YiyangAutoSchema",
     "EXCEPTION_HANDLER": "yiyang.core.api_errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
 }
@@ -243,10 +243,26 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are documented as JSON only: DRF also reads forms, but a generated client given
+    # three encodings of one body sends the last one it was told about.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # Swagger UI from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set: without these, fields called alike in two apps (status, outcome,
+    # reason) get hashed names, and one set shared by two fields gets two names.
+    "ENUM_NAME_OVERRIDES": {
+        "ElderStatusEnum": "yiyang.people.choices.ElderStatus",
+        "CapabilityLevelEnum": "yiyang.people.choices.CapabilityLevel",
+        "AssessmentLevelEnum": "yiyang.assessments.choices.Level",
+        "AssessmentReasonEnum": "yiyang.assessments.choices.Reason",
+        "AlarmOutcomeEnum": "yiyang.safety.choices.AlarmOutcome",
+        "CallOutcomeEnum": "yiyang.safety.choices.CallOutcome",
+        "DispatchTargetEnum": "yiyang.safety.choices.DispatchTarget",
+        "SignoffMethodEnum": "yiyang.services.choices.SignoffMethod",
+        "SignoffByEnum": "yiyang.services.choices.SignoffBy",
+    },
 }
 
 # The demo, in order: the registry first, then each module's own demo command (skipped when absent).

@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from yiyang.core.views import home
 
+handler404 = "yiyang.core.api_errors.not_found"
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("yiyang.accounts.urls")),

@@ -12,6 +12,7 @@ from yiyang.areas.models import Area, AreaLevel
 from yiyang.assessments.choices import Level, Reason, Scheme, Status
 from yiyang.assessments.models import Assessment, ScoringConfig
 from yiyang.assessments.selectors import due_for_reassessment
+from yiyang.core.filtersets import IdFilter
 from yiyang.people.models import Elder
 from yiyang.people.selectors import elder_search_q
 
@@ -30,7 +31,9 @@ class AssessmentFilterSet(django_filters.FilterSet):
     final_level = django_filters.TypedChoiceFilter(label=_("最终等级"), choices=Level.choices, coerce=int)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     due = django_filters.ChoiceFilter(label=_("复评提醒"), choices=DUE_CHOICES, method="filter_due")
-    days = django_filters.NumberFilter(label=_("到期天数内"), method="filter_days")
+    days = django_filters.NumberFilter(
+        label=_("到期天数内"), method="filter_days", min_value=0, max_value=3660
+    )
     assessed_from = django_filters.DateFilter(
         label=_("评估日期自"),
         field_name="assessed_on",
@@ -43,7 +46,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    elder = django_filters.NumberFilter(label=_("老人编号"), field_name="elder_id", widget=forms.HiddenInput)
+    elder = IdFilter(label=_("老人编号"), field_name="elder_id", widget=forms.HiddenInput)
 
     class Meta:
         model = Assessment

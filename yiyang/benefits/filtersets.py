@@ -14,6 +14,7 @@ from yiyang.benefits.models import (
     RollLine,
     Suspension,
 )
+from yiyang.core.filtersets import IdFilter
 
 
 class PaymentRollFilterSet(django_filters.FilterSet):
@@ -29,8 +30,8 @@ class PaymentRollFilterSet(django_filters.FilterSet):
 class RollLineFilterSet(django_filters.FilterSet):
     change_type = django_filters.ChoiceFilter(label=_("变动类型"), choices=ChangeType.choices)
     flagged = django_filters.BooleanFilter(label=_("复核标记"))
-    roll = django_filters.NumberFilter(label=_("花名册"))
-    elder = django_filters.NumberFilter(label=_("老人"))
+    roll = IdFilter(label=_("花名册"))
+    elder = IdFilter(label=_("老人"))
     month = django_filters.DateFilter(label=_("月份"))
 
     class Meta:
@@ -41,7 +42,7 @@ class RollLineFilterSet(django_filters.FilterSet):
 class AdjustmentFilterSet(django_filters.FilterSet):
     programme = django_filters.ModelChoiceFilter(label=_("项目"), queryset=Programme.objects.all())
     adjustment_kind = django_filters.ChoiceFilter(label=_("调整类型"), choices=AdjustmentKind.choices)
-    roll = django_filters.NumberFilter(label=_("花名册"))
+    roll = IdFilter(label=_("花名册"))
     name = django_filters.CharFilter(label=_("姓名"), field_name="elder__name", lookup_expr="startswith")
 
     class Meta:

@@ -15,13 +15,24 @@ from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import ScopedQuerySet, is_in_scope
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class _Scoped(viewsets.GenericViewSet):
     """Set ``queryset`` (its model must use ScopedManager), ``serializer_class`` and ``filterset_class``."""
 
     def get_queryset(self) -> models.QuerySet[Any]:
         base: Any = self.queryset  # type: ignore[arg-type]  # stubs read this as a manager
         assert isinstance(base, ScopedQuerySet), "a scoped API needs a model with ScopedManager"
         return base.all().for_user(self.request.user, request_action(self.request, self))
+
+
+class ScopedReadOnlyViewSet(_Scoped, viewsets.ReadOnlyModelViewSet):
+    """List and detail only; records that change through workflow verbs (``@action``) add those.
+
+    Without ``create`` the collection answers POST with 405 and does not offer it (``Allow``, schema).
+    """
+
+
+class ScopedViewSet(_Scoped, viewsets.ModelViewSet):
+    """Create, read, update and delete, audited and kept inside the caller's areas."""
 
     def _audited_save(self, serializer: BaseSerializer[Any], creating: bool) -> None:
         with transaction.atomic():

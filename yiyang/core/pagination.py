@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Self, TypeVar
 
 from django.db import models
+from rest_framework.pagination import LimitOffsetPagination
 
 from yiyang.core.scoping import ScopedQuerySet
 
@@ -52,3 +53,10 @@ class LateRowsQuerySet(ScopedQuerySet[M]):
         rows = rows.prefetch_related(*getattr(self, "_prefetch_related_lookups", ()))
         by_key = {obj.pk: obj for obj in rows}
         return [by_key[key] for key in keys if key in by_key]
+
+
+class ApiPagination(LimitOffsetPagination):
+    """The API's ``?limit=&offset=`` paging, with a ceiling: ``limit`` past the largest SQL integer
+    was a server error, and no client needs more than a thousand rows a page."""
+
+    max_limit = 1000

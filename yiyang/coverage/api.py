@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -29,23 +30,21 @@ class CoverageResultSerializer(serializers.ModelSerializer[CoverageResult]):
                   "mean_distance", "computed_at"]  # fmt: skip
 
 
+class CoverageResultFilterSet(django_filters.FilterSet):
+    area_path = django_filters.CharFilter(lookup_expr="startswith", help_text=_("区域路径前缀"))
+
+    class Meta:
+        model = CoverageResult
+        fields = ["kind", "level", "area_path"]
+
+
 class CoverageResultViewSet(ScopedViewSet):
     """服务圈覆盖率 per area and kind. Filter with ``?kind=meal&level=5`` (5 社区, 4 街道, 3 区)."""
 
     queryset = CoverageResult.objects.select_related("area")
     serializer_class = CoverageResultSerializer
+    filterset_class = CoverageResultFilterSet
     http_method_names = ["get", "head", "options"]
-
-    def get_queryset(self) -> Any:
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
-        if params.get("level"):
-            qs = qs.filter(level=params["level"])
-        if params.get("area_path"):
-            qs = qs.filter(area_path__startswith=params["area_path"])
-        return qs
 
 
 class SiteProposalSerializer(serializers.ModelSerializer[SiteProposal]):

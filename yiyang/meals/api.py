@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yiyang.core.api import ScopedViewSet
+from yiyang.core.api import ScopedReadOnlyViewSet, ScopedViewSet
 from yiyang.meals import actions
 from yiyang.meals.choices import MealSlot
 from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord, Menu
@@ -163,16 +163,13 @@ class MealRecordViewSet(ScopedViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class DeliveryOrderViewSet(ScopedViewSet):
+class DeliveryOrderViewSet(ScopedReadOnlyViewSet):
     """送餐单. ``POST .../{id}/deliver/`` marks it handed over."""
 
     queryset = DeliveryOrder.objects.select_related("canteen")
     serializer_class = DeliveryOrderSerializer
     scope_action: str | None = None
     http_method_names = ["get", "post", "head", "options"]
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise ValidationError(gettext("送餐单通过助餐点的 serve 接口（delivery=true）创建"))
 
     @extend_schema(request=DeliverRequestSerializer, responses=DeliveryOrderSerializer)
     @action(detail=True, methods=["post"], scope_action="change")

@@ -14,6 +14,8 @@ from yiyang.people.models import Elder
 from yiyang.people.selectors import elder_search_q
 from yiyang.people.stats import birth_cutoff, birth_range
 
+MAX_AGE = 150
+
 
 class ElderFilterSet(django_filters.FilterSet):
     """One filter for the list page, the export, the API and the dashboard's links."""
@@ -30,8 +32,13 @@ class ElderFilterSet(django_filters.FilterSet):
     age_bracket = django_filters.ChoiceFilter(
         label=_("年龄段"), choices=AgeBracket.choices, method="filter_bracket"
     )
-    age_min = django_filters.NumberFilter(label=_("最小年龄"), method="filter_age_min")
-    age_max = django_filters.NumberFilter(label=_("最大年龄"), method="filter_age_max")
+    # Bounded: an age past the calendar's range was a server error, not an empty list.
+    age_min = django_filters.NumberFilter(
+        label=_("最小年龄"), method="filter_age_min", min_value=0, max_value=MAX_AGE
+    )
+    age_max = django_filters.NumberFilter(
+        label=_("最大年龄"), method="filter_age_max", min_value=0, max_value=MAX_AGE
+    )
     living_situation = django_filters.ChoiceFilter(label=_("居住情况"), choices=LivingSituation.choices)
     category = django_filters.ChoiceFilter(
         label=_("经济类别"), choices=EconomicCategory.choices, method="filter_category"

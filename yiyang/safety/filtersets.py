@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.filtersets import IdFilter
 from yiyang.safety.choices import (
     AlarmKind,
     AlarmStatus,
@@ -26,7 +27,7 @@ class DeviceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("序列号/老人"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("设备类型"), choices=DeviceKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DeviceStatus.choices)
-    elder = django_filters.NumberFilter(label=_("老人编号"), field_name="elder_id")
+    elder = IdFilter(label=_("老人编号"), field_name="elder_id")
 
     class Meta:
         model = Device
@@ -43,7 +44,7 @@ class AlarmFilterSet(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(label=_("告警类型"), choices=AlarmKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AlarmStatus.choices)
-    elder = django_filters.NumberFilter(label=_("老人编号"), field_name="elder_id")
+    elder = IdFilter(label=_("老人编号"), field_name="elder_id")
     date_from = django_filters.DateFilter(
         label=_("起始日期"), field_name="raised_at", lookup_expr="date__gte"
     )
@@ -57,7 +58,7 @@ class AlarmFilterSet(django_filters.FilterSet):
 class DeviceEventFilterSet(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(label=_("事件类型"), choices=EventType.choices)
     serial = django_filters.CharFilter(label=_("设备序列号"), field_name="device__serial")
-    device = django_filters.NumberFilter(label=_("设备编号"), field_name="device_id")
+    device = IdFilter(label=_("设备编号"), field_name="device_id")
 
     class Meta:
         model = DeviceEvent

@@ -27,7 +27,7 @@ from yiyang.safety.choices import DeviceStatus
 from yiyang.safety.directory import DeviceDirectory, DeviceRef
 from yiyang.safety.directory import lookup as directory_lookup
 from yiyang.safety.models import DeviceEvent, RejectedMessage
-from yiyang.safety.payload import Invalid, Message, parse, payload_text
+from yiyang.safety.payload import Invalid, Message, parse, payload_text, storable
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,9 @@ def _rejected(
 ) -> RejectedMessage:
     return RejectedMessage(
         received_at=received_at,
-        topic=topic[:200],
-        serial=serial[:64],
-        reason=reason[:200],
+        topic=storable(topic[:200]),
+        serial=storable(serial[:64]),
+        reason=storable(reason[:200]),
         raw=payload_text(payload),
     )
 

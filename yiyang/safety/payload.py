@@ -42,8 +42,12 @@ class Invalid(ValueError):
 
 
 def payload_text(raw: bytes) -> str:
+    return storable(raw[:MAX_RAW].decode("utf-8", errors="replace"))
+
+
+def storable(text: str) -> str:
     # PostgreSQL text cannot hold NUL: a device sending one must not stop the listener's batch.
-    return raw[:MAX_RAW].decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    return text.replace("\x00", "\ufffd")
 
 
 def _number(x: Any) -> TypeGuard[float]:
@@ -77,7 +81,7 @@ def parse(payload: bytes, topic: str = "") -> Message:
         raise Invalid("缺少消息编号 id（1–64 个字符的字符串）")
     if not isinstance(serial, str) or not 1 <= len(serial) <= 64:
         raise Invalid("缺少设备序列号 serial")
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:  # a list or object is not hashable
         raise Invalid(f"未知的事件类型 type：{str(kind)[:30]}")
     if not isinstance(ts_text, str):
         raise Invalid("缺少事件时间 ts（ISO-8601）")

@@ -159,7 +159,7 @@ class AmountSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class WaiverRequestSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 

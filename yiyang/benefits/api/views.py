@@ -30,7 +30,7 @@ from yiyang.benefits.models import (
     RollLine,
     Suspension,
 )
-from yiyang.core.api import ScopedViewSet
+from yiyang.core.api import ScopedReadOnlyViewSet, ScopedViewSet
 from yiyang.people.models import Elder
 
 
@@ -45,7 +45,7 @@ class _VerbScopeMixin:
         return "view"
 
 
-class _ReadOnlyScoped(ScopedViewSet):
+class _ReadOnlyScoped(ScopedReadOnlyViewSet):
     http_method_names = ["get", "head", "options"]
 
 
@@ -84,9 +84,6 @@ class PaymentRollViewSet(_VerbScopeMixin, _ReadOnlyScoped):
     serializer_class = s.PaymentRollSerializer
     filterset_class = PaymentRollFilterSet
     http_method_names = ["get", "post", "head", "options"]
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"detail": _("请使用 generate/")}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     def _call(self, fn: Any, **kwargs: Any) -> Response:
         roll = fn(**kwargs, actor=self.request.user)
@@ -162,9 +159,6 @@ class RecoveryViewSet(_VerbScopeMixin, _ReadOnlyScoped):
     filterset_class = RecoveryFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
-
     def _call(self, fn: Any, **kwargs: Any) -> Response:
         obj = fn(recovery=self.get_object(), actor=self.request.user, **kwargs)
         return Response(s.RecoverySerializer(obj).data)
@@ -176,10 +170,10 @@ class RecoveryViewSet(_VerbScopeMixin, _ReadOnlyScoped):
         ser.is_valid(raise_exception=True)
         return self._call(actions.recovery_repay, **ser.validated_data)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.RecoverySerializer)
+    @extend_schema(request=s.WaiverRequestSerializer, responses=s.RecoverySerializer)
     @action(detail=True, methods=["post"], url_path="request-waiver")
     def request_waiver(self, request: Request, pk: str | None = None) -> Response:
-        ser = s.ReasonSerializer(data=request.data)
+        ser = s.WaiverRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return self._call(actions.recovery_request_waiver, reason=ser.validated_data["reason"])
 
@@ -241,9 +235,6 @@ class LifeEventBatchViewSet(_VerbScopeMixin, _ReadOnlyScoped, mixins.ListModelMi
     queryset = LifeEventBatch.objects.all()
     serializer_class = s.LifeEventBatchSerializer
     http_method_names = ["get", "post", "head", "options"]
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     @extend_schema(request=None, responses=dict)
     @action(detail=True, methods=["post"])

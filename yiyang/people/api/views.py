@@ -29,10 +29,11 @@ class ElderViewSet(ScopedViewSet):
     queryset = Elder.objects.select_related("area")
     serializer_class = ElderSerializer
     filterset_class = ElderFilterSet
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    # No PATCH: an update takes the whole record.
+    http_method_names = ["get", "post", "put", "head", "options"]
 
     def get_serializer_class(self) -> Any:
-        if self.action in ("create", "update", "partial_update"):
+        if self.action in ("create", "update"):
             return ElderWriteSerializer
         if self.action == "reveal":
             return RevealSerializer
@@ -52,9 +53,6 @@ class ElderViewSet(ScopedViewSet):
         serializer.is_valid(raise_exception=True)
         elder = actions.elder_update(elder=elder, data=serializer.to_data(), actor=request.user)
         return Response(ElderSerializer(elder).data)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"detail": _("请使用 PUT 提交完整记录")}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     @extend_schema(request=RevealSerializer, responses={200: dict})
     @action(detail=True, methods=["post"])

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from yiyang.core.scoping import path_in_scope
 from yiyang.people.models import Elder
-from yiyang.safety.choices import AlarmOutcome, CallOutcome, DispatchTarget
+from yiyang.safety.choices import AlarmOutcome, CallOutcome, DispatchTarget, EventType
 from yiyang.safety.forms import fence_centre_errors
 from yiyang.safety.models import Alarm, AlarmCall, Device, DeviceEvent
 
@@ -143,7 +143,7 @@ class ContactCallSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class DispatchSerializer(serializers.Serializer):
+class AlarmDispatchSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=DispatchTarget.choices)
     to = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
@@ -155,3 +155,28 @@ class ArriveSerializer(serializers.Serializer):
 class CloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=AlarmOutcome.choices)
     notes = serializers.CharField(max_length=2000)
+
+
+class DevicePayloadSerializer(serializers.Serializer):
+    """One device event as pushed by a device platform (docs/device-payload.md); for the schema only:
+    ``safety.ingest`` reads the body itself and answers a rejected payload with 422 and its reason."""
+
+    id = serializers.CharField(max_length=64, help_text=gettext_lazy("报文编号，同一编号只存一次"))
+    serial = serializers.CharField(max_length=64)
+    type = serializers.ChoiceField(choices=EventType.choices)
+    ts = serializers.DateTimeField()
+    value = serializers.JSONField(required=False)
+    battery = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+
+
+class IngestResultSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["stored", "duplicate", "rejected"])
+    reason = serializers.CharField(allow_blank=True)
+    message_id = serializers.CharField(allow_blank=True)
+    event_id = serializers.IntegerField(allow_null=True)
+    alarm_id = serializers.IntegerField(allow_null=True)
+    alarm_created = serializers.BooleanField()
+
+
+class IngestBatchResultSerializer(serializers.Serializer):
+    results = IngestResultSerializer(many=True)

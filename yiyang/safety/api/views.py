@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -12,17 +12,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from yiyang.core.api import ScopedViewSet
+from yiyang.core.api import ScopedReadOnlyViewSet, ScopedViewSet
 from yiyang.people.models import ElderContact
 from yiyang.safety import actions
 from yiyang.safety.api.serializers import (
+    AlarmDispatchSerializer,
     AlarmSerializer,
     ArriveSerializer,
     CloseSerializer,
     ContactCallSerializer,
     DeviceEventSerializer,
+    DevicePayloadSerializer,
     DeviceSerializer,
-    DispatchSerializer,
+    IngestBatchResultSerializer,
+    IngestResultSerializer,
 )
 from yiyang.safety.filtersets import AlarmFilterSet, DeviceEventFilterSet, DeviceFilterSet
 from yiyang.safety.ingest import IngestResult, ingest, ingest_batch
@@ -51,7 +54,7 @@ class DeviceViewSet(ScopedViewSet):
         serializer.instance = actions.device_save(device=device, actor=self.request.user)
 
 
-class AlarmViewSet(ScopedViewSet):
+class AlarmViewSet(ScopedReadOnlyViewSet):
     """告警. Handling is by verbs: acknowledge → contact (one call each) → dispatch → arrive → close."""
 
     queryset = Alarm.objects.select_related("elder").prefetch_related("calls")
@@ -63,9 +66,6 @@ class AlarmViewSet(ScopedViewSet):
     @property
     def scope_action(self) -> str:
         return "change" if getattr(self, "action", None) in self._VERBS else "view"
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"detail": _("告警由设备事件和规则产生")}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     def _run(self, request: Request, step: str, serializer_class: Any = None) -> Response:
         alarm = self.get_object()
@@ -109,10 +109,10 @@ class AlarmViewSet(ScopedViewSet):
     def contact(self, request: Request, pk: str | None = None) -> Response:
         return self._run(request, "contact", ContactCallSerializer)
 
-    @extend_schema(request=DispatchSerializer, responses=AlarmSerializer)
+    @extend_schema(request=AlarmDispatchSerializer, responses=AlarmSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_to(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(request, "dispatch", DispatchSerializer)
+        return self._run(request, "dispatch", AlarmDispatchSerializer)
 
     @extend_schema(request=ArriveSerializer, responses=AlarmSerializer)
     @action(detail=True, methods=["post"])
@@ -149,7 +149,26 @@ class DeviceEventViewSet(ScopedViewSet):
     filterset_class = DeviceEventFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="DeviceEventPush",
+            serializers=[DevicePayloadSerializer, DevicePayloadSerializer(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        responses={
+            201: OpenApiResponse(IngestResultSerializer, description="已存储 stored"),
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="DeviceEventPushResult",
+                    serializers=[IngestResultSerializer, IngestBatchResultSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="重复报文（已存储过），或一组报文的逐条结果 a retry, or one result per item",
+            ),
+            422: OpenApiResponse(IngestResultSerializer, description="拒收及原因 rejected, with the reason"),
+        },
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body: bytes = request.body
         topic = f"http:{request.user.get_username()}"

@@ -107,10 +107,15 @@ def test_nul_characters_are_rejected_not_fatal() -> None:
             "value": "a\u0000b",
         }
     )
-    results = ingest_batch([(body.encode(), ""), (b'{"id": "x\x00', ""), (message(device.serial), "")])
-    assert [r.status for r in results] == ["rejected", "rejected", "stored"]
+    # A NUL in the serial or the type ends up in the stored rejection's serial and reason as well.
+    named = json.dumps({"id": "n2", "serial": "TZ\u0000", "type": "\u0000", "ts": timezone.now().isoformat()})
+    results = ingest_batch(
+        [(body.encode(), ""), (b'{"id": "x\x00', ""), (named.encode(), ""), (message(device.serial), "")]
+    )
+    assert [r.status for r in results] == ["rejected", "rejected", "rejected", "stored"]
     assert "NUL" in results[0].reason
-    assert all("\x00" not in raw for raw in RejectedMessage.objects.values_list("raw", flat=True))
+    for row in RejectedMessage.objects.values_list("raw", "serial", "reason", "topic"):
+        assert not any("\x00" in text for text in row), row
 
 
 # -- the monthly test ---------------------------------------------------------------------------------

@@ -68,6 +68,10 @@ def test_duplicate_within_one_batch() -> None:
             ).encode(),
             "未知的事件类型",
         ),
+        (
+            json.dumps({"id": "a", "serial": "X", "type": {}, "ts": "2026-01-01T00:00:00+08:00"}).encode(),
+            "未知的事件类型",
+        ),
         (json.dumps({"id": "a", "serial": "X", "type": "sos", "ts": "yesterday"}).encode(), "ISO-8601"),
         (json.dumps({"id": "a", "serial": "X", "type": "sos", "ts": 1700000000}).encode(), "ISO-8601"),
         (

@@ -146,7 +146,7 @@ class WorkOrderCreateSerializer(serializers.Serializer):
     confirm_duplicate = serializers.BooleanField(default=False)
 
 
-class DispatchSerializer(serializers.Serializer):
+class WorkOrderDispatchSerializer(serializers.Serializer):
     provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.filter(is_active=True))
     worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.all(), required=False)
 
@@ -155,7 +155,7 @@ class AssignSerializer(serializers.Serializer):
     worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.all())
 
 
-class ReasonSerializer(serializers.Serializer):
+class WorkOrderReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
@@ -225,3 +225,19 @@ class SettlementSerializer(serializers.ModelSerializer):
             "note",
         ]
         read_only_fields = fields
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """One candidate for a dispatch: a worker, their provider, the distance and the day's load."""
+
+    worker_id = serializers.IntegerField()
+    worker_name = serializers.CharField()
+    provider_id = serializers.IntegerField()
+    provider_name = serializers.CharField()
+    distance_m = serializers.FloatField(allow_null=True)
+    load = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    suggestions = SuggestionSerializer(many=True)

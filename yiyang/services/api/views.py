@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yiyang.core.api import ScopedViewSet
+from yiyang.core.api import ScopedReadOnlyViewSet, ScopedViewSet
 from yiyang.core.scoping import permission_name
 from yiyang.people.models import Elder
 from yiyang.services import selectors
@@ -36,17 +36,18 @@ from yiyang.services.actions.work_orders import (
 )
 from yiyang.services.api.serializers import (
     AssignSerializer,
-    DispatchSerializer,
     ExceptionSerializer,
     LocationSerializer,
     ProviderSerializer,
-    ReasonSerializer,
     ResolveSerializer,
     ServiceItemSerializer,
     SettlementSerializer,
     SignoffSerializer,
+    SuggestionsSerializer,
     VisitSerializer,
     WorkOrderCreateSerializer,
+    WorkOrderDispatchSerializer,
+    WorkOrderReasonSerializer,
     WorkOrderSerializer,
 )
 from yiyang.services.filtersets import ExceptionFilterSet, SettlementFilterSet, WorkOrderFilterSet
@@ -84,10 +85,10 @@ class WorkOrderViewSet(ScopedViewSet):
     def get_serializer_class(self) -> Any:
         return {
             "create": WorkOrderCreateSerializer,
-            "dispatch_order": DispatchSerializer,
+            "dispatch_order": WorkOrderDispatchSerializer,
             "assign": AssignSerializer,
-            "reject": ReasonSerializer,
-            "cancel": ReasonSerializer,
+            "reject": WorkOrderReasonSerializer,
+            "cancel": WorkOrderReasonSerializer,
             "check_in": LocationSerializer,
             "check_out": LocationSerializer,
             "sign_off": SignoffSerializer,
@@ -133,7 +134,7 @@ class WorkOrderViewSet(ScopedViewSet):
         )
         return Response(WorkOrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DispatchSerializer, responses=WorkOrderSerializer)
+    @extend_schema(request=WorkOrderDispatchSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_order(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
@@ -150,7 +151,7 @@ class WorkOrderViewSet(ScopedViewSet):
         work_order_accept(order=order, actor=request.user)
         return self._done(order)
 
-    @extend_schema(request=ReasonSerializer, responses=WorkOrderSerializer)
+    @extend_schema(request=WorkOrderReasonSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
@@ -164,7 +165,7 @@ class WorkOrderViewSet(ScopedViewSet):
         work_order_assign(order=order, worker=self._data(request)["worker"], actor=request.user)
         return self._done(order)
 
-    @extend_schema(request=ReasonSerializer, responses=WorkOrderSerializer)
+    @extend_schema(request=WorkOrderReasonSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
@@ -251,7 +252,7 @@ class WorkOrderViewSet(ScopedViewSet):
         )
         return Response(VisitSerializer(visit).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses=SuggestionsSerializer)
     @action(detail=True, methods=["get"])
     def suggest(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
@@ -267,16 +268,13 @@ class VisitViewSet(ScopedViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class ExceptionViewSet(ScopedViewSet):
+class ExceptionViewSet(ScopedReadOnlyViewSet):
     """服务异常 queue; POST resolve with an outcome and a reason."""
 
     queryset = ServiceException.objects.select_related("work_order")
     serializer_class = ExceptionSerializer
     filterset_class = ExceptionFilterSet
     http_method_names = ["get", "post", "head", "options"]
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise MethodNotAllowed("POST")
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         if self.action == "resolve":
