@@ -64,6 +64,9 @@ class ScoringConfig(TimeStampedModel):
 
     objects = ScopedManager()
     scope_path = "area_path"
+    # The rules of the district apply to its streets and communities, which read them; a rule is
+    # changed only by those whose own area contains it.
+    scope_above = ("view",)
 
     class Meta:
         verbose_name = _("评估规则配置")

@@ -8,4 +8,4 @@ class BenefitsConfig(AppConfig):
     verbose_name = _("津贴补贴")
 
     def ready(self) -> None:
-        from yiyang.benefits import imports, navigation, permissions, scope, timeline  # noqa: F401  (registrations)
+        from yiyang.benefits import imports, navigation, permissions, timeline  # noqa: F401  (registrations)

@@ -317,6 +317,8 @@ class PaymentRoll(TimeStampedModel):
 
     objects = ScopedManager()
     scope_path = "area_path"
+    # A street reviews its part of the district's roll (the lines it sees stay its own: RollLine).
+    scope_above = ("view", "review", "export")
 
     class Meta:
         verbose_name = _("发放花名册")

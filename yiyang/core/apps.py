@@ -8,8 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
-        from yiyang.core import checks  # noqa: F401  (registers the system checks)
+        from yiyang.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            scoping,
+        )
         from yiyang.core.navigation import MenuItem, register_menu
+
+        scoping.connect_organisations()
 
         register_menu(
             _("审计"),

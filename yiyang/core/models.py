@@ -19,6 +19,37 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class Membership(models.Model):
+    """组织成员: a user's membership of an organisation — a 服务商, a 助餐点, a 养老机构, a 志愿服务队 …
+
+    One mechanism for every kind of organisation: ``organisation_type`` is the organisation model's
+    label (``services.provider``) and ``organisation_id`` its key. The organisation axis of
+    ``core.scoping`` reads these rows; apps write them through ``scoping.grant_membership`` from an
+    audited action. ``User.organisation`` is free text for display; this row is what scoping trusts.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation_type = models.CharField(_("组织类型"), max_length=64)
+    organisation_id = models.BigIntegerField(_("组织编号"))
+    created_at = models.DateTimeField(_("加入时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("组织成员")
+        verbose_name_plural = _("组织成员")
+        ordering = ["organisation_type", "organisation_id", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation_type", "organisation_id"], name="unique_membership"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation_type", "organisation_id"], name="membership_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation_type}#{self.organisation_id}"
+
+
 class AuditEntry(models.Model):
     """变更日志: who changed what, before and after, within which area (等保 §8.1.4.3).
 

@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from yiyang.core import audit, crypto
+from yiyang.core import audit, crypto, scoping
 from yiyang.core.i18n import records_language, stored
 from yiyang.core.idnumber import IdNumberError, parse_id_number
-from yiyang.core.models import AccessLog, AuditEntry
+from yiyang.core.models import AccessLog, AuditEntry, Membership
+from yiyang.core.scoping import require
 from yiyang.meals.choices import Channel, DeliveryStatus, IdentifiedBy, MealSlot
 from yiyang.meals.models import (
     Canteen,
-    CanteenMembership,
     DeliveryOrder,
     MealCard,
     MealRecord,
@@ -381,26 +381,24 @@ def delivery_order_deliver(*, order: DeliveryOrder, deliverer: str, actor: Any) 
     return order
 
 
-def canteen_membership_add(*, canteen: Canteen, user: Any, actor: Any) -> CanteenMembership:
-    if actor is not None and not Canteen.objects.for_user(actor, "change").filter(pk=canteen.pk).exists():
-        raise PermissionDenied
-    membership, created = CanteenMembership.objects.get_or_create(canteen=canteen, user=user)
-    if created:
-        audit.record_change(
-            actor=actor, obj=canteen, action=AuditEntry.Action.UPDATE, verb="canteen.member_add",
-            message=f"新增工作人员：{user}",
-        )  # fmt: skip
+def canteen_membership_add(*, canteen: Canteen, user: Any, actor: Any) -> Membership:
+    require(actor, "change", canteen)
+    with transaction.atomic():
+        membership, created = scoping.grant_membership(user, canteen)
+        if created:
+            audit.record_change(
+                actor=actor, obj=canteen, action=AuditEntry.Action.UPDATE, verb="canteen.member_add",
+                message=f"新增工作人员：{user}",
+            )  # fmt: skip
     return membership
 
 
-def canteen_membership_remove(*, membership: CanteenMembership, actor: Any) -> None:
+def canteen_membership_remove(*, canteen: Canteen, membership: Membership, actor: Any) -> None:
     """The account stops seeing and serving at the canteen (its past meal records stay)."""
-    canteen = membership.canteen
-    if actor is not None and not Canteen.objects.for_user(actor, "change").filter(pk=canteen.pk).exists():
-        raise PermissionDenied
+    require(actor, "change", canteen)
     with transaction.atomic():
         audit.record_change(
             actor=actor, obj=canteen, action=AuditEntry.Action.UPDATE, verb="canteen.member_remove",
             message=f"移除工作人员：{membership.user}",
         )  # fmt: skip
-        membership.delete()
+        scoping.revoke_membership(membership)

@@ -17,10 +17,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from yiyang.areas.models import Area, AreaLevel
+from yiyang.core import scoping
 from yiyang.meals.choices import CanteenKind, Channel, DeliveryStatus, IdentifiedBy, MealSlot
 from yiyang.meals.models import (
     Canteen,
-    CanteenMembership,
     DeliveryOrder,
     MealCard,
     MealRecord,
@@ -71,8 +71,7 @@ def reset() -> None:
     MealRecord.objects.all().delete()
     Menu.objects.all().delete()
     MealCard.objects.all().delete()
-    CanteenMembership.objects.all().delete()
-    Canteen.objects.all().delete()
+    Canteen.objects.all().delete()  # and, with each canteen, its memberships
     SubsidyRule.objects.all().delete()
 
 
@@ -134,9 +133,8 @@ def build(
 
     provider = User.objects.filter(username="provider").first()
     if provider and canteens:
-        CanteenMembership.objects.bulk_create(
-            CanteenMembership(user=provider, canteen=c) for c in canteens[:3]
-        )
+        for counter in canteens[:3]:
+            scoping.grant_membership(provider, counter)
     # Menus: a week from Monday of this week.
     monday = today - datetime.timedelta(days=today.weekday())
     menus = []

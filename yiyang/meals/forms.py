@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from yiyang.accounts.models import User
 from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area, AreaLevel
-from yiyang.meals.models import Canteen, CanteenMembership, Menu
+from yiyang.core.scoping import is_member
+from yiyang.meals.models import Canteen, Menu
 
 
 class CanteenForm(forms.ModelForm):
@@ -61,10 +62,7 @@ class CanteenMemberForm(forms.Form):
 
     def clean_user(self) -> Any:
         user = self.cleaned_data["user"]
-        if (
-            self.canteen is not None
-            and CanteenMembership.objects.filter(canteen=self.canteen, user=user).exists()
-        ):
+        if self.canteen is not None and is_member(user, self.canteen):
             raise forms.ValidationError(
                 gettext("%(user)s 已是 %(canteen)s 的工作人员") % {"user": user, "canteen": self.canteen}
             )

@@ -42,6 +42,8 @@ class Canteen(TimeStampedModel):
 
     objects = ScopedManager()
     scope_path = "area_path"
+    # Its counter staff (服务商人员 with a membership) see it wherever it is.
+    scope_organisation = "pk"
 
     class Meta:
         verbose_name = _("助餐点")
@@ -69,32 +71,6 @@ class Canteen(TimeStampedModel):
         return reverse("meals:canteen_detail", args=[self.pk])
 
 
-class CanteenMembership(models.Model):
-    """助餐点工作人员: a provider-staff account that works at a canteen's counter.
-
-    There is no canteen-operator role: a 服务商人员 with a membership sees and serves only the
-    canteens they belong to (a scope extension), wherever those are.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        on_delete=models.CASCADE,
-        related_name="canteen_memberships",
-    )
-    canteen = models.ForeignKey(
-        Canteen, verbose_name=_("助餐点"), on_delete=models.CASCADE, related_name="memberships"
-    )
-
-    class Meta:
-        verbose_name = _("助餐点工作人员")
-        verbose_name_plural = _("助餐点工作人员")
-        constraints = [models.UniqueConstraint(fields=["user", "canteen"], name="unique_canteen_membership")]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.canteen}"
-
-
 class Menu(models.Model):
     """菜单: what a canteen serves in one meal slot of one day, and the price."""
 
@@ -108,6 +84,7 @@ class Menu(models.Model):
 
     objects = ScopedManager()
     scope_path = "canteen__area_path"
+    scope_organisation = "canteen_id"
 
     class Meta:
         verbose_name = _("菜单")
@@ -221,6 +198,7 @@ class MealRecord(models.Model):
 
     objects = ScopedManager()
     scope_path = "canteen__area_path"
+    scope_organisation = "canteen_id"
 
     class Meta:
         verbose_name = _("助餐记录")
@@ -285,6 +263,7 @@ class DeliveryOrder(models.Model):
 
     objects = ScopedManager()
     scope_path = "canteen__area_path"
+    scope_organisation = "canteen_id"
 
     class Meta:
         verbose_name = _("送餐单")

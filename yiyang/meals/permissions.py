@@ -1,19 +1,13 @@
 """What each role may do with meal assistance (where: area assignments, or canteen membership).
 
-Canteen operators are provider staff (服务商人员) with a :class:`CanteenMembership`: the scope
-extension below lets them see the canteens they work at and those canteens' menus, meals and
-deliveries — nothing else, and no elder registry.
+Canteen operators are provider staff (服务商人员) who are members of a canteen (``core.Membership``):
+the canteen's ``scope_organisation`` lets them see the canteens they work at and those canteens'
+menus, meals and deliveries — nothing else, and no elder registry.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Q
-
 from yiyang.accounts.roles import Role, grant
-from yiyang.core.scoping import register_scope_extension
-from yiyang.meals.models import Canteen, CanteenMembership, DeliveryOrder, MealRecord, Menu
 
 _ALL_READERS = [
     Role.DISTRICT_ADMIN,
@@ -39,24 +33,3 @@ grant(
     [*_MANAGERS, Role.AUDITOR, Role.PROVIDER_STAFF, Role.COMMUNITY_WORKER],
     ["meals.export_canteen", "meals.export_mealrecord"],
 )
-
-
-def _member_canteens(user: Any) -> Any:
-    return CanteenMembership.objects.filter(user_id=user.pk).values("canteen_id")
-
-
-def _canteen_extension(user: Any) -> Q | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Q(pk__in=_member_canteens(user))
-
-
-def _by_canteen_extension(user: Any) -> Q | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Q(canteen_id__in=_member_canteens(user))
-
-
-register_scope_extension(Canteen, _canteen_extension)
-for _model in (Menu, MealRecord, DeliveryOrder):
-    register_scope_extension(_model, _by_canteen_extension)

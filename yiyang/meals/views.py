@@ -22,7 +22,7 @@ from yiyang.core import audit
 from yiyang.core.errors import error_text
 from yiyang.core.exporting import Sheet, date, download, integer, money, number, text, xlsx_bytes
 from yiyang.core.models import AccessLog
-from yiyang.core.scoping import user_area_paths
+from yiyang.core.scoping import memberships, user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
 from yiyang.meals import actions, selectors
 from yiyang.meals.choices import MealSlot
@@ -64,7 +64,7 @@ class CanteenDetailView(ObjectDetailView):
             today=selectors.totals(
                 selectors.reconciliation(self.request.user, today, today, canteen_id=obj.pk)
             ),
-            members=obj.memberships.select_related("user").order_by("user__username"),
+            members=memberships(obj).order_by("user__username"),
             member_form=getattr(self, "member_form", None) or CanteenMemberForm(canteen=obj),
             can_change=self.request.user.has_perm("meals.change_canteen"),
             can_manage_members=Canteen.objects.for_user(self.request.user, "change")
@@ -85,10 +85,10 @@ class CanteenMemberView(CanteenDetailView):
         canteen = self.get_object()
         back = reverse("meals:canteen_detail", args=[canteen.pk]) + "#members"
         if member is not None:
-            membership = canteen.memberships.filter(pk=member).select_related("user", "canteen").first()
+            membership = memberships(canteen).filter(pk=member).first()
             if membership is None:
                 raise Http404
-            actions.canteen_membership_remove(membership=membership, actor=request.user)
+            actions.canteen_membership_remove(canteen=canteen, membership=membership, actor=request.user)
             messages.success(request, _("已移除：%(user)s") % {"user": membership.user})
             return HttpResponseRedirect(back)
         form = CanteenMemberForm(request.POST, canteen=canteen)

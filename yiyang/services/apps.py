@@ -8,6 +8,6 @@ class ServicesConfig(AppConfig):
     verbose_name = _("居家社区服务")
 
     def ready(self) -> None:
-        from yiyang.services import navigation, permissions, scoping, timeline  # noqa: F401  (registrations)
+        from yiyang.services import navigation, permissions, sources, timeline  # noqa: F401  (registrations)
 
-        scoping.register_coverage_sources()
+        sources.register_coverage_sources()

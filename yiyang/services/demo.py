@@ -28,6 +28,7 @@ from yiyang.accounts.models import User
 from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area
 from yiyang.core import audit
+from yiyang.core.scoping import grant_membership
 from yiyang.people.models import Elder
 from yiyang.services.actions.settlements import settlement_approve, settlement_generate, settlement_review
 from yiyang.services.actions.visits import detect_missed_visits
@@ -54,7 +55,6 @@ from yiyang.services.models import (
     AgreementItem,
     Entitlement,
     Provider,
-    ProviderMembership,
     RecurringPlan,
     ResponseRule,
     ReturnCall,
@@ -317,7 +317,7 @@ def _providers(
                 worker_user.save()
                 worker.user = worker_user
                 worker.name = "钱秀英"
-                ProviderMembership.objects.get_or_create(user=worker_user, provider=provider)
+                grant_membership(worker_user, provider)
             worker.save()
             WorkerQualification.objects.bulk_create(
                 WorkerQualification(
@@ -330,7 +330,7 @@ def _providers(
             )
     staff_user = User.objects.filter(username="provider").first()
     if staff_user is not None:
-        ProviderMembership.objects.get_or_create(user=staff_user, provider=providers[0])
+        grant_membership(staff_user, providers[0])
     # A 居家养老服务站 in every community (seed 004), run by the centre.
     points = 0
     for community in communities:

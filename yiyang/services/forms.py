@@ -13,6 +13,8 @@ from yiyang.accounts.models import User
 from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core.cells import CellError, parse_phone
+from yiyang.core.models import Membership
+from yiyang.core.scoping import is_member, organisation_ids, organisation_type
 from yiyang.services.choices import (
     ExceptionStatus,
     RequestSource,
@@ -24,14 +26,12 @@ from yiyang.services.choices import (
 from yiyang.services.models import (
     Entitlement,
     Provider,
-    ProviderMembership,
     RecurringPlan,
     ServiceAgreement,
     ServiceItem,
     ServicePoint,
     Worker,
 )
-from yiyang.services.scoping import provider_ids
 
 
 def _account_label(user: Any) -> str:
@@ -223,7 +223,7 @@ def _own_providers(user: Any) -> Any:
     """Provider staff choose only their own organisation; office staff any active provider."""
     qs = Provider.objects.all()
     if getattr(user, "role", "") == Role.PROVIDER_STAFF:
-        qs = qs.filter(pk__in=provider_ids(user))
+        qs = qs.filter(pk__in=organisation_ids(user, Provider))
     return qs
 
 
@@ -354,7 +354,9 @@ class WorkerForm(_UserForm):
         provider: Any = self.fields["provider"]
         provider.queryset = _own_providers(self.user)
         user: Any = self.fields["user"]
-        members = ProviderMembership.objects.filter(provider__in=provider.queryset).values("user_id")
+        members = Membership.objects.filter(
+            organisation_type=organisation_type(Provider), organisation_id__in=provider.queryset.values("pk")
+        ).values("user_id")
         user.queryset = User.objects.filter(pk__in=members).order_by("username")
         user.label_from_instance = _account_label
         if self.instance.pk and self.instance.phone_masked:
@@ -377,7 +379,7 @@ class WorkerForm(_UserForm):
         check_coordinates(self, "base_latitude", "base_longitude")
         user, provider = data.get("user"), data.get("provider")
         if user is not None and provider is not None:
-            if not ProviderMembership.objects.filter(user=user, provider=provider).exists():
+            if not is_member(user, provider):
                 self.add_error("user", _("该账号不是所选服务商的工作人员"))
             elif Worker.objects.filter(user=user).exclude(pk=self.instance.pk).exists():
                 self.add_error("user", _("该账号已绑定其他助老员"))

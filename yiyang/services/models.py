@@ -27,7 +27,7 @@ from yiyang.areas.models import Area
 from yiyang.core import crypto
 from yiyang.core.dated import in_force, in_force_q
 from yiyang.core.models import TimeStampedModel
-from yiyang.core.scoping import ScopedManager
+from yiyang.core.scoping import ScopedManager, Share
 from yiyang.people.models import Elder, ElderRecord
 from yiyang.services.choices import (
     OPEN_STATUSES,
@@ -49,6 +49,9 @@ from yiyang.services.choices import (
 )
 
 _PATTERN = ["varchar_pattern_ops"]
+
+#: A provider keeps seeing an elder for this long after their last order closed.
+RECENT_DAYS = 90
 
 
 class ServiceItem(TimeStampedModel):
@@ -126,31 +129,6 @@ class Provider(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("services:provider_detail", args=[self.pk])
-
-
-class ProviderMembership(models.Model):
-    """服务商人员归属: links a provider_staff user to the organisation whose orders they handle.
-
-    ``User.organisation`` is free text; this row is what scoping trusts.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        on_delete=models.CASCADE,
-        related_name="provider_memberships",
-    )
-    provider = models.ForeignKey(
-        Provider, verbose_name=_("服务商"), on_delete=models.CASCADE, related_name="members"
-    )
-
-    class Meta:
-        verbose_name = _("服务商人员")
-        verbose_name_plural = pgettext_lazy("plural", "服务商人员")
-        constraints = [models.UniqueConstraint(fields=["user", "provider"], name="unique_provider_member")]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.provider}"
 
 
 class ServiceAgreement(TimeStampedModel):
@@ -312,12 +290,16 @@ class ResponseRule(models.Model):
 
 
 class ProviderScoped(TimeStampedModel):
-    """Rows bound to an elder's area and handled by a provider (shared by orders, visits …)."""
+    """Rows bound to an elder's area and handled by a provider (shared by orders, visits …).
+
+    Visible along both axes: in the elder's area, and to the members of the provider (服务商人员).
+    """
 
     area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
 
     objects = ScopedManager()
     scope_path = "area_path"
+    scope_organisation = "provider_id"
 
     class Meta:
         abstract = True
@@ -384,8 +366,17 @@ class RecurringPlan(ProviderScoped):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+def open_or_recent() -> Q:
+    """An order a provider still deals with: open, or closed within the last 90 days (return calls,
+    disputes), during which its staff keep seeing the elder."""
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    return Q(status__in=OPEN_STATUSES) | Q(updated_at__gte=since)
+
+
 class WorkOrder(ProviderScoped):
     """服务工单: one service request for one elder and one item, from intake to verification."""
+
+    scope_shares = (Share("elder", active=open_or_recent),)
 
     number = models.CharField(_("工单号"), max_length=24, unique=True)
     elder = models.ForeignKey(

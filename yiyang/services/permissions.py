@@ -36,6 +36,6 @@ grant([Role.DISTRICT_ADMIN], ["services.add_settlement", "services.approve_settl
 grant([Role.DISTRICT_ADMIN, Role.STREET_WORKER], ["services.review_settlement", "services.export_settlement"])
 grant([Role.AUDITOR], ["services.export_settlement"])
 
-# Provider staff read the elders their orders concern: the permission here, the rows through the
-# scope extension in services/scoping.py (they have no area, so nothing else is visible).
+# Provider staff read the elders their orders concern: the permission here, the rows through
+# WorkOrder.scope_shares (they have no area, so nothing else is visible).
 grant([Role.PROVIDER_STAFF], ["people.view_elder"])

@@ -1,4 +1,5 @@
-"""The one door to scoped data: for_user, area_q, _outermost and the scope extensions."""
+"""The one door to scoped data along the area axis: for_user, area_q, outermost (the organisation axis,
+the declarations, scope_sql and require: test_scoping_axes.py)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,17 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
 from django.http import Http404
 
 from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area
-from yiyang.core import scoping
 from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import (
-    _outermost,
     area_q,
     is_in_scope,
+    outermost,
     path_in_scope,
     permission_name,
-    register_scope_extension,
     scope_q,
     user_area_paths,
 )
@@ -41,7 +39,7 @@ from yiyang.core.testing import World, make_user
     ],
 )
 def test_outermost(paths: list[str], expected: list[str]) -> None:
-    assert sorted(_outermost(paths)) == sorted(expected)
+    assert sorted(outermost(paths)) == sorted(expected)
 
 
 def test_permission_name() -> None:
@@ -183,45 +181,6 @@ class TestInScope:
     def test_a_path_that_merely_shares_digits_is_outside(self, world: World) -> None:
         # 32061200 is not inside street 320612001: paths nest by whole levels only.
         assert not path_in_scope(world.bob, "32061200")
-
-
-@pytest.mark.django_db
-class TestScopeExtension:
-    @pytest.fixture(autouse=True)
-    def _isolated_registry(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(scoping, "_extensions", {k: list(v) for k, v in scoping._extensions.items()})
-
-    def test_extension_widens_scope(self, world: World) -> None:
-        street_b = world.areas.street_b
-        register_scope_extension(
-            Area, lambda user: Q(path__startswith=street_b.path) if user.role == Role.PROVIDER_STAFF else None
-        )
-        assert set(Area.objects.for_user(world.frank)) == set(street_b.descendants()) | {street_b}
-        # Other users are untouched: bob still sees only street A.
-        assert street_b not in set(Area.objects.for_user(world.bob))
-
-    def test_extension_is_or_ed_with_the_area_scope(self, world: World) -> None:
-        b1 = world.areas.community_b1
-        register_scope_extension(Area, lambda user: Q(pk=b1.pk))
-        visible = set(Area.objects.for_user(world.bob))
-        assert b1 in visible
-        assert world.areas.community_a1 in visible
-
-    def test_extension_does_not_bypass_the_permission(self, world: World) -> None:
-        register_scope_extension(Area, lambda user: Q())  # "everything"
-        assert not Area.objects.for_user(world.bob, "delete").exists()
-        assert not Area.objects.for_user(AnonymousUser()).exists()
-
-    def test_extension_of_another_model_does_not_apply(self, world: World) -> None:
-        register_scope_extension(AuditEntry, lambda user: Q(pk__gte=0))
-        assert not Area.objects.for_user(world.frank).exists()
-
-    def test_get_for_user_or_404_sees_the_extension(self, world: World) -> None:
-        b1 = world.areas.community_b1
-        register_scope_extension(Area, lambda user: Q(pk=b1.pk) if user.username == "bob" else None)
-        assert Area.objects.get_for_user_or_404(world.bob, pk=b1.pk) == b1
-        with pytest.raises(Http404):
-            Area.objects.get_for_user_or_404(world.carol, pk=world.areas.community_a1.pk)
 
 
 @pytest.mark.django_db

@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from yiyang.areas.models import Area
+from yiyang.core.models import Membership
+from yiyang.core.scoping import grant_membership
 from yiyang.core.testing import next_number
 from yiyang.meals.choices import CanteenKind
-from yiyang.meals.models import Canteen, CanteenMembership, SubsidyRule
+from yiyang.meals.models import Canteen, SubsidyRule
 
 
 def make_canteen(area: Area, **extra: Any) -> Canteen:
@@ -24,8 +26,8 @@ def make_canteen(area: Area, **extra: Any) -> Canteen:
     return Canteen.objects.create(area=area, **defaults)
 
 
-def add_member(canteen: Canteen, user: Any) -> CanteenMembership:
-    return CanteenMembership.objects.create(canteen=canteen, user=user)
+def add_member(canteen: Canteen, user: Any) -> Membership:
+    return grant_membership(user, canteen)[0]
 
 
 STANDARD_RULES = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from yiyang.core.models import AuditEntry
+from yiyang.core.models import AuditEntry, Membership
+from yiyang.core.scoping import memberships
 from yiyang.core.testing import World
-from yiyang.meals.models import CanteenMembership
 from yiyang.meals.tests.factories import make_canteen
 
 
@@ -26,7 +26,7 @@ def test_canteen_members(client: Client, world: World) -> None:
     assert bad.status_code == 200 and "只能添加角色为“服务商人员”的有效账号" in bad.content.decode()
     # Before: frank serves nowhere.
     assert client.post(url, {"user": world.frank.pk}).status_code == 302
-    membership = CanteenMembership.objects.get(canteen=canteen, user=world.frank)
+    membership = memberships(canteen).get(user=world.frank)
     again = client.post(url, {"user": world.frank.pk})
     assert "已是 东市长者食堂 的工作人员" in again.content.decode()
     assert AuditEntry.objects.filter(verb="canteen.member_add", object_id=str(canteen.pk)).exists()
@@ -39,7 +39,7 @@ def test_canteen_members(client: Client, world: World) -> None:
     client.force_login(world.bob)
     remove = reverse("meals:canteen_member_remove", args=[canteen.pk, membership.pk])
     assert client.post(remove).status_code == 302
-    assert not CanteenMembership.objects.filter(pk=membership.pk).exists()
+    assert not Membership.objects.filter(pk=membership.pk).exists()
     assert AuditEntry.objects.filter(verb="canteen.member_remove").exists()
     client.force_login(world.frank)
     assert "您还不是任何助餐点的工作人员" in client.get(reverse("meals:counter")).content.decode()

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from yiyang.accounts.roles import Role
 from yiyang.core import audit
 from yiyang.core.models import AuditEntry
-from yiyang.services.models import ProviderMembership, WorkOrder
+from yiyang.core.scoping import organisation_ids
+from yiyang.services.models import Provider, WorkOrder
 
 WORKFLOW = AuditEntry.Action.WORKFLOW
 
@@ -39,9 +40,7 @@ def _is_provider_staff(actor: Any) -> bool:
 
 
 def _member_of(actor: Any, provider_id: int | None) -> bool:
-    if provider_id is None:
-        return False
-    return ProviderMembership.objects.filter(user_id=actor.pk, provider_id=provider_id).exists()
+    return provider_id is not None and provider_id in organisation_ids(actor, Provider)
 
 
 def _acting_for_provider(actor: Any, order: WorkOrder) -> None:

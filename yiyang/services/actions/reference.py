@@ -15,14 +15,14 @@ from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area
 from yiyang.core import audit
 from yiyang.core.dated import overlaps_q
-from yiyang.core.models import AuditEntry
+from yiyang.core.models import AuditEntry, Membership
+from yiyang.core.scoping import grant_membership, memberships, revoke_membership
 from yiyang.people.models import Elder
 from yiyang.services.actions.common import _is_provider_staff, _member_of, _require
 from yiyang.services.models import (
     AgreementItem,
     Entitlement,
     Provider,
-    ProviderMembership,
     ServiceAgreement,
     ServiceItem,
     Worker,
@@ -167,9 +167,7 @@ def worker_save(
             raise PermissionDenied(_("不是本单位的助老员"))
     if (
         worker.user_id is not None
-        and not ProviderMembership.objects.filter(
-            user_id=worker.user_id, provider_id=worker.provider_id
-        ).exists()
+        and not memberships(worker.provider).filter(user_id=worker.user_id).exists()
     ):
         raise ValidationError({"user": _("登录账号须是该服务商的工作人员（先在服务商页面添加人员）")})
     with transaction.atomic():
@@ -200,41 +198,39 @@ def worker_save(
     return worker
 
 
-def provider_member_add(*, provider: Provider, user: Any, actor: Any) -> ProviderMembership:
+def provider_member_add(*, provider: Provider, user: Any, actor: Any) -> Membership:
     """添加服务商人员: the account then sees (only) this organisation's orders and workers."""
     _require(actor, "services.change_provider")
     if getattr(user, "role", "") != Role.PROVIDER_STAFF:
         raise ValidationError({"user": _("只能添加角色为“服务商人员”的账号")})
-    if ProviderMembership.objects.filter(user=user, provider=provider).exists():
+    if memberships(provider).filter(user=user).exists():
         raise ValidationError(
             {"user": _("%(user)s 已是 %(provider)s 的工作人员") % {"user": user, "provider": provider}}
         )
     with transaction.atomic():
-        membership = ProviderMembership.objects.create(user=user, provider=provider)
+        membership, _created = grant_membership(user, provider)
         audit.record_change(
             actor=actor,
             obj=membership,
             action=AuditEntry.Action.CREATE,
-            verb="providermembership.create",
+            verb="membership.create",
             after=audit.snapshot(membership),
             message=f"{user} 加入 {provider}",
         )
     return membership
 
 
-def provider_member_remove(*, membership: ProviderMembership, actor: Any) -> None:
+def provider_member_remove(*, provider: Provider, membership: Membership, actor: Any) -> None:
     _require(actor, "services.change_provider")
     with transaction.atomic():
         # A worker's login must stay a member of the worker's provider (worker_save checks it).
-        Worker.objects.filter(user_id=membership.user_id, provider_id=membership.provider_id).update(
-            user=None
-        )
+        Worker.objects.filter(user_id=membership.user_id, provider=provider).update(user=None)
         audit.record_change(
             actor=actor,
             obj=membership,
             action=AuditEntry.Action.DELETE,
-            verb="providermembership.delete",
+            verb="membership.delete",
             before=audit.snapshot(membership),
-            message=f"{membership.user} 离开 {membership.provider}",
+            message=f"{membership.user} 离开 {provider}",
         )
-        membership.delete()
+        revoke_membership(membership)

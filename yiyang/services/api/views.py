@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from yiyang.core.api import ScopedReadOnlyViewSet, ScopedViewSet
-from yiyang.core.scoping import permission_name
+from yiyang.core.scoping import organisation_ids, permission_name
 from yiyang.people.models import Elder
 from yiyang.services import selectors
 from yiyang.services.actions.visits import (
@@ -52,7 +52,6 @@ from yiyang.services.api.serializers import (
 )
 from yiyang.services.filtersets import ExceptionFilterSet, SettlementFilterSet, WorkOrderFilterSet
 from yiyang.services.models import Provider, ServiceException, ServiceItem, Settlement, Visit, WorkOrder
-from yiyang.services.scoping import provider_ids
 
 _VERBS = {
     "dispatch_order",
@@ -325,5 +324,5 @@ class ProviderViewSet(_ReferenceViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         qs = super().get_queryset()
         if getattr(self.request.user, "role", "") == "provider_staff":
-            qs = qs.filter(pk__in=provider_ids(self.request.user))
+            qs = qs.filter(pk__in=organisation_ids(self.request.user, Provider))
         return qs

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from yiyang.areas.models import Area
+from yiyang.core.scoping import grant_membership
 from yiyang.core.testing import build_areas, make_user, next_number
 from yiyang.people.models import Elder
 from yiyang.people.tests.factories import ElderFactory
@@ -18,7 +19,6 @@ from yiyang.services.actions.work_orders import work_order_assign, work_order_cr
 from yiyang.services.models import (
     AgreementItem,
     Provider,
-    ProviderMembership,
     ServiceAgreement,
     ServiceItem,
     Worker,
@@ -87,7 +87,7 @@ def worker(
 
 def staff(p: Provider, username: str = "") -> Any:
     user = make_user(username or f"staff{next_number()}", "provider_staff")
-    ProviderMembership.objects.create(user=user, provider=p)
+    grant_membership(user, p)
     return user
 
 

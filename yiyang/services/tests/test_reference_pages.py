@@ -14,11 +14,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from yiyang.core.models import AuditEntry
+from yiyang.core.models import AuditEntry, Membership
+from yiyang.core.scoping import memberships
 from yiyang.core.testing import AccessMatrix, World, next_number
 from yiyang.services.models import (
     Entitlement,
-    ProviderMembership,
     ServiceAgreement,
     ServicePoint,
     Worker,
@@ -264,9 +264,9 @@ def test_provider_members(client: Client, world: World) -> None:
     client.force_login(world.alice)
     assert "只能添加角色为“服务商人员”的有效账号" in _errors(client.post(url, {"user": world.bob.pk}))
     assert client.post(url, {"user": world.frank.pk}).status_code == 302
-    membership = ProviderMembership.objects.get(provider=p, user=world.frank)
+    membership = memberships(p).get(user=world.frank)
     assert "已是" in _errors(client.post(url, {"user": world.frank.pk}))
-    assert AuditEntry.objects.filter(verb="providermembership.create").exists()
+    assert AuditEntry.objects.filter(verb="membership.create").exists()
 
     # Frank now sees this provider (and only it) and its orders.
     client.force_login(world.frank)
@@ -280,7 +280,7 @@ def test_provider_members(client: Client, world: World) -> None:
     client.force_login(world.alice)
     remove = reverse("services:provider_member_remove", args=[p.pk, membership.pk])
     assert client.post(remove).status_code == 302
-    assert not ProviderMembership.objects.filter(pk=membership.pk).exists()
+    assert not Membership.objects.filter(pk=membership.pk).exists()
     client.force_login(world.frank)
     assert client.get(reverse("services:workorder_detail", args=[order.pk])).status_code == 404
 

@@ -19,7 +19,7 @@ from django.views import View
 
 from yiyang.core import audit
 from yiyang.core.models import AuditEntry
-from yiyang.core.scoping import area_q, user_area_paths
+from yiyang.core.scoping import area_q, memberships, organisation_ids, user_area_paths
 from yiyang.core.views import ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.services.actions.reference import (
     agreement_save,
@@ -48,7 +48,6 @@ from yiyang.services.forms import (
     WorkerForm,
 )
 from yiyang.services.models import Entitlement, Provider, ServiceAgreement, ServiceItem, ServicePoint, Worker
-from yiyang.services.scoping import provider_ids
 from yiyang.services.tables import (
     EntitlementTable,
     ProviderTable,
@@ -76,9 +75,11 @@ class ReferenceMixin(ScopedViewMixin):
         qs = self.model._default_manager.all()
         if _is_provider_staff(self.request.user):
             if self.model is Provider:
-                qs = qs.filter(pk__in=provider_ids(self.request.user))
+                qs = qs.filter(pk__in=organisation_ids(self.request.user, Provider))
             elif self.provider_field:
-                qs = qs.filter(**{f"{self.provider_field}__in": provider_ids(self.request.user)})
+                qs = qs.filter(
+                    **{f"{self.provider_field}__in": organisation_ids(self.request.user, Provider)}
+                )
         return qs
 
     def get_object(self, action: str | None = None) -> Any:
@@ -149,7 +150,7 @@ class ProviderDetailView(ReferenceMixin, View):
                 "agreements": provider.agreements.prefetch_related("items__item", "areas"),
                 "points": provider.points.select_related("area"),
                 "workers": provider.workers.select_related("user").prefetch_related("qualifications"),
-                "members": provider.members.select_related("user").order_by("user__username"),
+                "members": memberships(provider).order_by("user__username"),
                 "member_form": member_form,
                 "today": today,
                 "can_change": user.has_perm("services.change_provider"),
@@ -173,10 +174,10 @@ class ProviderMemberView(ReferenceMixin, View):
         provider = self.get_object()
         anchor = reverse("services:provider_detail", args=[provider.pk]) + "#members"
         if member is not None:
-            membership = provider.members.filter(pk=member).select_related("user").first()
+            membership = memberships(provider).filter(pk=member).first()
             if membership is None:
                 raise Http404
-            provider_member_remove(membership=membership, actor=request.user)
+            provider_member_remove(provider=provider, membership=membership, actor=request.user)
             messages.success(request, _("已移除：%(user)s") % {"user": membership.user})
             return HttpResponseRedirect(anchor)
         form = MemberForm(request.POST)
