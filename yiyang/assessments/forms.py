@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from yiyang.areas.models import Area, AreaLevel
+from yiyang.areas.models import AreaLevel
 from yiyang.assessments import scoring
 from yiyang.assessments.actions import AssessmentData
 from yiyang.assessments.choices import Reason, Scheme
 from yiyang.assessments.models import Assessment, ScoringConfig
+from yiyang.core.forms import ScopedModelForm
 
 RISK_CHOICES = [(0, _("无")), (1, _("1次")), (2, _("2次")), (3, _("3次及以上"))]
 
@@ -131,7 +132,7 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label=_("作废原因"), min_length=2, max_length=200)
 
 
-class ScoringConfigForm(forms.ModelForm):
+class ScoringConfigForm(ScopedModelForm):
     class Meta:
         model = ScoringConfig
         fields = [
@@ -148,14 +149,9 @@ class ScoringConfigForm(forms.ModelForm):
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        area_field = self.fields["area"]
-        assert isinstance(area_field, forms.ModelChoiceField)
-        area_field.queryset = (
-            Area.objects.for_user(user).filter(level__in=[AreaLevel.DISTRICT, AreaLevel.STREET])
-            if user is not None
-            else Area.objects.none()
-        )
+        super().__init__(*args, user=user, **kwargs)
+        area_field: Any = self.fields["area"]
+        area_field.queryset = area_field.queryset.filter(level__in=[AreaLevel.DISTRICT, AreaLevel.STREET])
         self.fields["reassessment_months"].validators.append(_between(1, 60))
         self.fields["risk_threshold"].validators.append(_between(1, 10))
 

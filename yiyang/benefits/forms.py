@@ -10,6 +10,7 @@ from yiyang.areas.models import Area, AreaLevel
 from yiyang.benefits.choices import AdjustmentKind, CheckChannel, LifeEventKind
 from yiyang.benefits.dates import parse_month
 from yiyang.benefits.models import Budget, PaymentRoll, Programme
+from yiyang.core.forms import ScopedModelForm
 
 
 def scoped_roll_areas(user: Any) -> Any:
@@ -71,13 +72,13 @@ class BankAccountForm(forms.Form):
     number = forms.CharField(label=_("账号"), max_length=40, help_text=_("保存后仅显示脱敏账号"))
 
 
-class BudgetForm(forms.ModelForm):
+class BudgetForm(ScopedModelForm):
     class Meta:
         model = Budget
         fields = ["programme", "area", "year", "amount"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["area"].queryset = scoped_roll_areas(user)  # type: ignore[attr-defined]
 
 

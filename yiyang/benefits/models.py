@@ -64,6 +64,9 @@ class Programme(models.Model):
     active = models.BooleanField(_("启用"), default=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = ScopedManager()
+    scope_path = None  # the district's rules: the permission alone decides
+
     class Meta:
         verbose_name = _("补贴项目")
         verbose_name_plural = pgettext_lazy("plural", "补贴项目")
@@ -90,6 +93,9 @@ class RateRule(models.Model):
     valid_from = models.DateField(_("生效日期"))
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     note = models.CharField(_("依据/说明"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_path = None
 
     class Meta:
         verbose_name = _("发放标准")

@@ -278,7 +278,7 @@ def roll_bank_file(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, "benefits.view_programme")
     today = timezone.localdate()
-    programmes = Programme.objects.prefetch_related("rates")
+    programmes = Programme.objects.for_user(request.user).prefetch_related("rates")
     return render(
         request,
         "benefits/programme_list.html",
@@ -295,7 +295,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def rate_change(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, "benefits.change_raterule")
-    rule = get_object_or_404(RateRule.objects.select_related("programme"), pk=pk)
+    rule = RateRule.objects.get_for_user_or_404(request.user, "change", pk=pk)
     form = RateChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.models import User
 from yiyang.accounts.roles import Role
-from yiyang.areas.models import Area, AreaLevel
+from yiyang.areas.models import AreaLevel
+from yiyang.core.forms import ScopedModelForm
 from yiyang.core.scoping import is_member
 from yiyang.meals.models import Canteen, Menu
 
 
-class CanteenForm(forms.ModelForm):
+class CanteenForm(ScopedModelForm):
     class Meta:
         model = Canteen
         fields = [
@@ -30,21 +31,16 @@ class CanteenForm(forms.ModelForm):
         ]
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         area_field: Any = self.fields["area"]
-        area_field.queryset = Area.objects.for_user(user).filter(level=AreaLevel.COMMUNITY)
+        area_field.queryset = area_field.queryset.filter(level=AreaLevel.COMMUNITY)
 
 
-class MenuForm(forms.ModelForm):
+class MenuForm(ScopedModelForm):
     class Meta:
         model = Menu
         fields = ["canteen", "date", "slot", "dishes", "price"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        canteen_field: Any = self.fields["canteen"]
-        canteen_field.queryset = Canteen.objects.for_user(user, "view")
 
 
 class CanteenMemberForm(forms.Form):

@@ -131,6 +131,9 @@ class SubsidyRule(models.Model):
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     note = models.CharField(_("依据"), max_length=200, blank=True)
 
+    objects = ScopedManager()
+    scope_path = None  # the district's rules: the permission alone decides
+
     class Meta:
         verbose_name = _("助餐补贴标准")
         verbose_name_plural = _("助餐补贴标准")

@@ -12,6 +12,6 @@ register_menu(
         MenuItem(_("助餐记录"), "meals:mealrecord_list", "meals.view_mealrecord", "journal-text"),
         MenuItem(_("送餐单"), "meals:deliveryorder_list", "meals.view_deliveryorder", "truck"),
         MenuItem(_("对账"), "meals:reconciliation", "meals.view_mealrecord", "calculator"),
-        MenuItem(_("补贴标准"), "meals:subsidyrule_list", "meals.view_canteen", "cash-coin"),
+        MenuItem(_("补贴标准"), "meals:subsidyrule_list", "meals.view_subsidyrule", "cash-coin"),
     ],
 )

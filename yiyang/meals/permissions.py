@@ -20,7 +20,13 @@ _MANAGERS = [Role.DISTRICT_ADMIN, Role.STREET_WORKER]
 
 grant(
     [*_ALL_READERS, Role.PROVIDER_STAFF],
-    ["meals.view_canteen", "meals.view_menu", "meals.view_mealrecord", "meals.view_deliveryorder"],
+    [
+        "meals.view_canteen",
+        "meals.view_menu",
+        "meals.view_mealrecord",
+        "meals.view_deliveryorder",
+        "meals.view_subsidyrule",
+    ],
 )
 grant(_ALL_READERS, ["meals.view_mealcard"])
 grant(_MANAGERS, ["meals.add_canteen", "meals.change_canteen"])

@@ -342,9 +342,9 @@ class ReconciliationView(LoginRequiredMixin, View):
 
 class SubsidyRuleListView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        require_perm(request, "meals.view_canteen")
+        require_perm(request, "meals.view_subsidyrule")
         today = timezone.localdate()
-        rules = SubsidyRule.objects.all()
+        rules = SubsidyRule.objects.for_user(request.user)
         return render(
             request,
             "meals/subsidy_rules.html",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core.cells import CellError, parse_phone
+from yiyang.core.forms import ScopedModelForm
 from yiyang.core.idnumber import IdNumber, IdNumberError, parse_id_number
 from yiyang.people.actions import ElderData
 from yiyang.people.choices import ETHNICITIES, DisabilityGrade, ElderStatus, LivingSituation, Sex
@@ -163,7 +164,7 @@ class ElderForm(forms.Form):
         )
 
 
-class CertificationForm(forms.ModelForm):
+class CertificationForm(ScopedModelForm):
     class Meta:
         model = Certification
         fields = ["category", "valid_from", "valid_to", "certified_by", "document_no", "note"]
@@ -172,11 +173,8 @@ class CertificationForm(forms.ModelForm):
             "valid_to": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
 
-
-class ContactForm(forms.ModelForm):
+class ContactForm(ScopedModelForm):
     phone = forms.CharField(label=_("电话"), max_length=30, required=False)
 
     class Meta:
@@ -193,7 +191,7 @@ class ContactForm(forms.ModelForm):
         ]
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["phone"] = self.instance.phone
 

@@ -6,13 +6,14 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.forms import ScopedModelForm
 from yiyang.people.models import Elder
 from yiyang.safety.choices import AlarmOutcome, CallOutcome, CheckInMethod, DispatchTarget
 from yiyang.safety.models import Device, RuleConfig
 
 
-class DeviceForm(forms.ModelForm):
-    elder = forms.ModelChoiceField(label=_("安装老人"), queryset=Elder.objects.none())
+class DeviceForm(ScopedModelForm):
+    elder = forms.ModelChoiceField(label=_("安装老人"), queryset=Elder.objects.all())
 
     class Meta:
         model = Device
@@ -33,11 +34,8 @@ class DeviceForm(forms.ModelForm):
         help_texts = {"geofence_latitude": _("留空则以老人住址为围栏中心（WGS-84）")}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        elders = Elder.objects.for_user(user, "view") if user is not None else Elder.objects.none()
+        super().__init__(*args, user=user, **kwargs)
         field = self.fields["elder"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = elders
         initial = self.initial.get("elder") or (self.instance.elder_id if self.instance.pk else None)
         # A district has 300,000 elders: the select offers the chosen one; others are typed by id.
         field.widget = forms.NumberInput(attrs={"placeholder": gettext("老人编号（台账详情页网址中的数字）")})
@@ -76,7 +74,7 @@ class DeviceTestForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class RuleConfigForm(forms.ModelForm):
+class RuleConfigForm(ScopedModelForm):
     class Meta:
         model = RuleConfig
         fields = [
@@ -94,9 +92,6 @@ class RuleConfigForm(forms.ModelForm):
             "valid_to": forms.DateInput(attrs={"type": "date"}),
             "checkin_by": forms.TimeInput(attrs={"type": "time"}),
         }
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
 
 
 class CallForm(forms.Form):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiyang.core.dated import in_force_q
 from yiyang.core.models import TimeStampedModel
-from yiyang.core.scoping import ScopedManager
+from yiyang.core.scoping import ScopedManager, ScopedQuerySet
 from yiyang.people.models import Elder, ElderContact, ElderRecord
 from yiyang.safety.choices import (
     AlarmKind,
@@ -172,16 +172,16 @@ class DeviceEvent(models.Model):
 
 
 class RejectedMessage(models.Model):
-    """拒收报文: a message that could not be stored (malformed, unknown device) with the reason.
-
-    It has no elder, so it is not area-scoped: the role grant decides who reads it.
-    """
+    """拒收报文: a message that could not be stored (malformed, unknown device) with the reason."""
 
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now, db_index=True)
     topic = models.CharField(_("主题/来源"), max_length=200, blank=True)
     serial = models.CharField(_("设备序列号"), max_length=64, blank=True)
     reason = models.CharField(_("原因"), max_length=200)
     raw = models.TextField(_("原始报文"))
+
+    objects = ScopedManager()
+    scope_path = None  # it has no elder, so no area: the permission alone decides
 
     class Meta:
         verbose_name = _("拒收报文")
@@ -192,7 +192,7 @@ class RejectedMessage(models.Model):
         return f"{self.received_at:%Y-%m-%d %H:%M:%S} {self.reason}"
 
 
-class RuleConfigQuerySet(models.QuerySet["RuleConfig"]):
+class RuleConfigQuerySet(ScopedQuerySet["RuleConfig"]):
     def current(self, on: datetime.date | None = None) -> RuleConfigQuerySet:
         day = on or timezone.localdate()
         return self.filter(in_force_q(day))
@@ -214,7 +214,8 @@ class RuleConfig(TimeStampedModel):
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     note = models.CharField(_("依据/说明"), max_length=200, blank=True)
 
-    objects = RuleConfigQuerySet.as_manager()
+    objects = ScopedManager.from_queryset(RuleConfigQuerySet)()
+    scope_path = None  # the bureau's rules: the permission alone decides
 
     class Meta:
         verbose_name = _("监护规则")

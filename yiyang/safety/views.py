@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -38,7 +38,7 @@ from yiyang.core.exporting import (
 )
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog, AuditEntry
-from yiyang.core.scoping import permission_name, user_area_paths
+from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.exports import CLEAR_EXPORT, id_number_column
 from yiyang.people.models import Elder, ElderContact
@@ -207,16 +207,7 @@ class MaintenanceTaskCloseView(ScopedViewMixin, View):
 # -- unscoped reference lists ------------------------------------------------------------------------
 
 
-class UnscopedListView(ObjectListView):
-    """Rejected messages and rule tables have no area: the role grant alone decides."""
-
-    def get_queryset(self, action: str | None = None) -> models.QuerySet[Any]:
-        if not self.request.user.has_perm(permission_name(self.model, action or self.action)):
-            return self.model._default_manager.none()
-        return self.model._default_manager.all()
-
-
-class RejectedMessageListView(UnscopedListView):
+class RejectedMessageListView(ObjectListView):
     model = RejectedMessage
     filterset = RejectedMessageFilterSet
     table = RejectedMessageTable
@@ -225,7 +216,7 @@ class RejectedMessageListView(UnscopedListView):
         return reverse("safety:rejected_list")
 
 
-class RuleConfigListView(UnscopedListView):
+class RuleConfigListView(ObjectListView):
     model = RuleConfig
     filterset = RejectedMessageFilterSet  # replaced below: rules need no search
     table = RuleConfigTable
@@ -243,26 +234,6 @@ class RuleConfigListView(UnscopedListView):
 class RuleConfigEditView(ObjectEditView):
     model = RuleConfig
     form = RuleConfigForm
-
-    def get_object(self, action: str | None = None) -> Any:
-        try:
-            return RuleConfig.objects.get(pk=self.kwargs["pk"])
-        except RuleConfig.DoesNotExist as exc:
-            raise Http404 from exc
-
-    def save_object(self, form: BaseForm) -> Any:
-        with transaction.atomic():
-            before = None if self.creating else audit.snapshot(self.get_object())
-            obj = form.save()  # type: ignore[attr-defined]
-            audit.record_change(
-                actor=self.request.user,
-                obj=obj,
-                action=AuditEntry.Action.CREATE if self.creating else AuditEntry.Action.UPDATE,
-                verb=f"ruleconfig.{'create' if self.creating else 'update'}",
-                before=before,
-                after=audit.snapshot(obj),
-            )
-        return obj
 
 
 # -- alarms ------------------------------------------------------------------------------------------

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from yiyang.accounts.models import User
 from yiyang.accounts.roles import Role
-from yiyang.areas.models import Area, AreaLevel
+from yiyang.areas.models import AreaLevel
 from yiyang.core.cells import CellError, parse_phone
+from yiyang.core.forms import ScopedModelForm
 from yiyang.core.models import Membership
-from yiyang.core.scoping import is_member, organisation_ids, organisation_type
+from yiyang.core.scoping import is_member, organisation_type
 from yiyang.services.choices import (
     ExceptionStatus,
     RequestSource,
@@ -40,13 +41,7 @@ def _account_label(user: Any) -> str:
     return _("%(username)s（%(name)s）") % {"username": user.username, "name": user}
 
 
-class _UserForm(forms.ModelForm):
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-
-class ServiceItemForm(_UserForm):
+class ServiceItemForm(ScopedModelForm):
     class Meta:
         model = ServiceItem
         fields = [
@@ -68,7 +63,7 @@ class ServiceItemForm(_UserForm):
         }
 
 
-class ProviderForm(_UserForm):
+class ProviderForm(ScopedModelForm):
     class Meta:
         model = Provider
         fields = ["name", "kind", "credit_code", "contact_name", "contact_phone", "address", "is_active"]
@@ -147,7 +142,7 @@ class SignoffForm(forms.Form):
     code = forms.CharField(max_length=8, required=False)
 
 
-class RecurringPlanForm(_UserForm):
+class RecurringPlanForm(ScopedModelForm):
     weekday_set = forms.MultipleChoiceField(
         label=gettext_lazy("服务日"), choices=Weekday.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -219,15 +214,7 @@ def check_dates(form: forms.BaseForm, start: str = "valid_from", end: str = "val
         form.add_error(end, _("结束日期不能早于开始日期"))
 
 
-def _own_providers(user: Any) -> Any:
-    """Provider staff choose only their own organisation; office staff any active provider."""
-    qs = Provider.objects.all()
-    if getattr(user, "role", "") == Role.PROVIDER_STAFF:
-        qs = qs.filter(pk__in=organisation_ids(user, Provider))
-    return qs
-
-
-class ServiceAgreementForm(_UserForm):
+class ServiceAgreementForm(ScopedModelForm):
     class Meta:
         model = ServiceAgreement
         fields = ["provider", "number", "areas", "valid_from", "valid_to", "note"]
@@ -237,12 +224,10 @@ class ServiceAgreementForm(_UserForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         areas: Any = self.fields["areas"]
-        areas.queryset = Area.objects.for_user(self.user).filter(
+        areas.queryset = areas.queryset.filter(
             level__in=[AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
         )
         areas.label_from_instance = lambda a: f"{'　' * (a.level - AreaLevel.DISTRICT)}{a.name}"
-        provider: Any = self.fields["provider"]
-        provider.queryset = _own_providers(self.user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -307,7 +292,7 @@ AgreementItemFormSet = forms.formset_factory(
 )
 
 
-class ServicePointForm(_UserForm):
+class ServicePointForm(ScopedModelForm):
     class Meta:
         model = ServicePoint
         fields = ["name", "kind", "provider", "area", "address", "latitude", "longitude", "is_active"]
@@ -319,9 +304,8 @@ class ServicePointForm(_UserForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area: Any = self.fields["area"]
-        area.queryset = Area.objects.for_user(self.user).filter(level=AreaLevel.COMMUNITY)
+        area.queryset = area.queryset.filter(level=AreaLevel.COMMUNITY)
         provider: Any = self.fields["provider"]
-        provider.queryset = _own_providers(self.user)
         provider.empty_label = _("（社区自办，无服务商）")
 
     def clean(self) -> dict[str, Any]:
@@ -330,7 +314,7 @@ class ServicePointForm(_UserForm):
         return data
 
 
-class WorkerForm(_UserForm):
+class WorkerForm(ScopedModelForm):
     phone = forms.CharField(label=gettext_lazy("手机号"), max_length=20, required=False)
 
     class Meta:
@@ -352,7 +336,6 @@ class WorkerForm(_UserForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         provider: Any = self.fields["provider"]
-        provider.queryset = _own_providers(self.user)
         user: Any = self.fields["user"]
         members = Membership.objects.filter(
             organisation_type=organisation_type(Provider), organisation_id__in=provider.queryset.values("pk")
@@ -414,7 +397,7 @@ QualificationFormSet = forms.formset_factory(
 )
 
 
-class EntitlementForm(_UserForm):
+class EntitlementForm(ScopedModelForm):
     class Meta:
         model = Entitlement
         fields = ["programme", "unit", "monthly_quota", "copay_rate", "valid_from", "valid_to"]

@@ -75,6 +75,9 @@ class ServiceItem(TimeStampedModel):
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = ScopedManager()
+    scope_path = None  # the catalogue is the district's: the permission alone decides
+
     class Meta:
         verbose_name = _("服务项目")
         verbose_name_plural = pgettext_lazy("plural", "服务项目")
@@ -119,6 +122,11 @@ class Provider(TimeStampedModel):
     )
     is_active = models.BooleanField(_("有效"), default=True)
 
+    objects = ScopedManager()
+    # Office staff see every provider; a provider's own staff see their organisation only.
+    scope_path = None
+    scope_organisation = "pk"
+
     class Meta:
         verbose_name = _("服务商")
         verbose_name_plural = pgettext_lazy("plural", "服务商")
@@ -142,6 +150,10 @@ class ServiceAgreement(TimeStampedModel):
     valid_from = models.DateField(_("生效日期"))
     valid_to = models.DateField(_("到期日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_path = None
+    scope_organisation = "provider_id"
 
     class Meta:
         verbose_name = _("服务协议")
@@ -195,6 +207,10 @@ class ServicePoint(TimeStampedModel):
     area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
     is_active = models.BooleanField(_("有效"), default=True)
 
+    objects = ScopedManager()
+    scope_path = "area_path"
+    scope_organisation = "provider_id"
+
     class Meta:
         verbose_name = _("服务网点")
         verbose_name_plural = pgettext_lazy("plural", "服务网点")
@@ -235,6 +251,10 @@ class Worker(TimeStampedModel):
 
     audit_masked_fields = {"phone_enc": "phone_masked"}
     audit_exclude = ("phone_masked",)
+
+    objects = ScopedManager()
+    scope_path = None
+    scope_organisation = "provider_id"
 
     class Meta:
         verbose_name = _("助老员")

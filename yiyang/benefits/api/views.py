@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -49,14 +49,14 @@ class _ReadOnlyScoped(ScopedReadOnlyViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(ScopedReadOnlyViewSet):
     """补贴项目 (district rules, not area-bound)."""
 
     queryset = Programme.objects.all()
     serializer_class = s.ProgrammeSerializer
 
 
-class RateRuleViewSet(viewsets.ReadOnlyModelViewSet):
+class RateRuleViewSet(ScopedReadOnlyViewSet):
     """发放标准 with effective dates. ``POST …/{id}/change/`` closes a rule and opens a new one."""
 
     queryset = RateRule.objects.select_related("programme")

@@ -6,17 +6,15 @@ import base64
 import binascii
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from yiyang.core.api import ScopedReadOnlyViewSet, ScopedViewSet
-from yiyang.core.scoping import organisation_ids, permission_name
 from yiyang.people.models import Elder
 from yiyang.services import selectors
 from yiyang.services.actions.visits import (
@@ -300,29 +298,15 @@ class SettlementViewSet(ScopedViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class _ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
-    reference_model: Any = None
+class ServiceItemViewSet(ScopedReadOnlyViewSet):
+    """服务项目: the catalogue."""
 
-    def get_queryset(self) -> QuerySet[Any]:
-        model: Any = self.reference_model
-        if not self.request.user.has_perm(permission_name(model, "view")):
-            return model.objects.none()
-        return model.objects.all()
-
-
-class ServiceItemViewSet(_ReferenceViewSet):
     queryset = ServiceItem.objects.all()
-    reference_model = ServiceItem
     serializer_class = ServiceItemSerializer
 
 
-class ProviderViewSet(_ReferenceViewSet):
-    queryset = Provider.objects.all()
-    reference_model = Provider
-    serializer_class = ProviderSerializer
+class ProviderViewSet(ScopedReadOnlyViewSet):
+    """服务商: every provider for the office, their own for a provider's staff."""
 
-    def get_queryset(self) -> QuerySet[Any]:
-        qs = super().get_queryset()
-        if getattr(self.request.user, "role", "") == "provider_staff":
-            qs = qs.filter(pk__in=organisation_ids(self.request.user, Provider))
-        return qs
+    queryset = Provider.objects.all()
+    serializer_class = ProviderSerializer

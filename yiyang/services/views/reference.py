@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
 from django.forms import BaseForm, BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,9 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from yiyang.core import audit
-from yiyang.core.models import AuditEntry
-from yiyang.core.scoping import area_q, memberships, organisation_ids, user_area_paths
+from yiyang.core.scoping import memberships
 from yiyang.core.views import ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.services.actions.reference import (
     agreement_save,
@@ -56,85 +53,43 @@ from yiyang.services.tables import (
     ServicePointTable,
     WorkerTable,
 )
-from yiyang.services.views.common import _is_provider_staff, elder_from_query
+from yiyang.services.views.common import elder_from_query
 
-# -- reference data (catalogue, providers): not area-bound ------------------------------------------
-
-
-class ReferenceMixin(ScopedViewMixin):
-    """The catalogue and the providers are district-wide: permission decides, provider staff see their own.
-
-    ``provider_field`` names the path to the provider for models that belong to one (agreements,
-    points, workers): provider staff see and edit their organisation's rows only, others are a 404.
-    """
-
-    provider_field: str | None = None
-
-    def get_queryset(self, action: str | None = None) -> models.QuerySet[Any]:
-        self.check_permission(action)
-        qs = self.model._default_manager.all()
-        if _is_provider_staff(self.request.user):
-            if self.model is Provider:
-                qs = qs.filter(pk__in=organisation_ids(self.request.user, Provider))
-            elif self.provider_field:
-                qs = qs.filter(
-                    **{f"{self.provider_field}__in": organisation_ids(self.request.user, Provider)}
-                )
-        return qs
-
-    def get_object(self, action: str | None = None) -> Any:
-        try:
-            return self.get_queryset(action).get(pk=self.kwargs["pk"])
-        except self.model.DoesNotExist as exc:  # type: ignore[attr-defined]
-            raise Http404 from exc
+# -- reference data: the catalogue for everyone permitted; providers and what belongs to them for the
+# office and for the provider's own staff (their scope declarations) ------------------------------
 
 
-class ReferenceEditView(ReferenceMixin, ObjectEditView):
-    def save_object(self, form: BaseForm) -> Any:
-        with transaction.atomic():
-            before = None if self.creating else audit.snapshot(self.get_object())
-            obj = form.save()  # type: ignore[attr-defined]
-            audit.record_change(
-                actor=self.request.user,
-                obj=obj,
-                action=AuditEntry.Action.CREATE if self.creating else AuditEntry.Action.UPDATE,
-                verb=f"{self.model._meta.model_name}.{'create' if self.creating else 'update'}",
-                before=before,
-                after=audit.snapshot(obj),
-            )
-        return obj
-
-
-class ServiceItemListView(ReferenceMixin, ObjectListView):
+class ServiceItemListView(ObjectListView):
     model = ServiceItem
     table = ServiceItemTable
 
     filterset = ServiceItemFilterSet
 
 
-class ServiceItemEditView(ReferenceEditView):
+class ServiceItemEditView(ObjectEditView):
     model = ServiceItem
     form = ServiceItemForm
 
 
-class ProviderListView(ReferenceMixin, ObjectListView):
+class ProviderListView(ObjectListView):
     model = Provider
     table = ProviderTable
 
     filterset = ProviderFilterSet
 
 
-class ProviderEditView(ReferenceEditView):
+class ProviderEditView(ObjectEditView):
     model = Provider
     form = ProviderForm
 
 
-class ProviderDetailView(ReferenceMixin, View):
+class ProviderDetailView(ScopedViewMixin, View):
     """The provider with its agreements, points, workers and staff accounts, each editable from here."""
 
     model = Provider
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.check_permission()
         return self.render(request, self.get_object(), MemberForm())
 
     def render(self, request: HttpRequest, provider: Provider, member_form: MemberForm) -> HttpResponse:
@@ -164,13 +119,14 @@ class ProviderDetailView(ReferenceMixin, View):
         )
 
 
-class ProviderMemberView(ReferenceMixin, View):
+class ProviderMemberView(ScopedViewMixin, View):
     """服务商人员: add an account to the provider's staff (POST), or remove one (POST …/remove/)."""
 
     model = Provider
     action = "change"
 
     def post(self, request: HttpRequest, pk: int, member: int | None = None) -> HttpResponse:
+        self.check_permission()
         provider = self.get_object()
         anchor = reverse("services:provider_detail", args=[provider.pk]) + "#members"
         if member is not None:
@@ -205,7 +161,7 @@ def _provider_back(obj: Any) -> str:
     return reverse("services:provider_detail", args=[obj.provider_id])
 
 
-class LinesEditView(ReferenceEditView):
+class LinesEditView(ObjectEditView):
     """A header form above a table of lines (an agreement's items, a worker's qualifications).
 
     Both are validated together so every error shows at once; the save is one action call.
@@ -280,11 +236,10 @@ class LinesEditView(ReferenceEditView):
         )
 
 
-class ServiceAgreementListView(ReferenceMixin, ObjectListView):
+class ServiceAgreementListView(ObjectListView):
     model = ServiceAgreement
     table = ServiceAgreementTable
     filterset = ServiceAgreementFilterSet
-    provider_field = "provider_id"
 
     def get_queryset(self, action: str | None = None) -> Any:
         return (
@@ -297,7 +252,6 @@ class ServiceAgreementEditView(LinesEditView):
     form = ServiceAgreementForm
     lines = AgreementItemFormSet
     lines_title = gettext_lazy("服务项目与协议价")
-    provider_field = "provider_id"
 
     def initial_lines(self, obj: ServiceAgreement) -> list[dict[str, Any]]:
         return [{"item": line.item_id, "price": line.price} for line in obj.items.order_by("id")]
@@ -312,19 +266,7 @@ class ServiceAgreementEditView(LinesEditView):
         )
 
 
-class ServicePointMixin(ReferenceMixin):
-    """Service points are places: office staff see those in their areas, provider staff their own."""
-
-    provider_field = "provider_id"
-
-    def get_queryset(self, action: str | None = None) -> models.QuerySet[Any]:
-        qs = super().get_queryset(action)
-        if not _is_provider_staff(self.request.user):
-            qs = qs.filter(area_q("area_path", user_area_paths(self.request.user)))
-        return qs
-
-
-class ServicePointListView(ServicePointMixin, ObjectListView):
+class ServicePointListView(ObjectListView):
     model = ServicePoint
     table = ServicePointTable
     filterset = ServicePointFilterSet
@@ -333,7 +275,7 @@ class ServicePointListView(ServicePointMixin, ObjectListView):
         return super().get_queryset(action).select_related("provider", "area")
 
 
-class ServicePointEditView(ServicePointMixin, ReferenceEditView):
+class ServicePointEditView(ObjectEditView):
     model = ServicePoint
     form = ServicePointForm
 
@@ -348,11 +290,10 @@ class ServicePointEditView(ServicePointMixin, ReferenceEditView):
         return _provider_back(obj) if obj.provider_id else reverse("services:servicepoint_list")
 
 
-class WorkerListView(ReferenceMixin, ObjectListView):
+class WorkerListView(ObjectListView):
     model = Worker
     table = WorkerTable
     filterset = WorkerFilterSet
-    provider_field = "provider_id"
 
     def get_queryset(self, action: str | None = None) -> Any:
         return (
@@ -365,7 +306,6 @@ class WorkerEditView(LinesEditView):
     form = WorkerForm
     lines = QualificationFormSet
     lines_title = gettext_lazy("从业资质")
-    provider_field = "provider_id"
 
     def initial_lines(self, obj: Worker) -> list[dict[str, Any]]:
         return [
