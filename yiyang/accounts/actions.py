@@ -24,7 +24,7 @@ from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area
 from yiyang.core import audit
 from yiyang.core.models import AuditEntry
-from yiyang.core.scoping import path_in_scope, permission_name, user_area_paths
+from yiyang.core.scoping import home_path, permission_name
 
 #: Roles that work without an area assignment (a provider's staff see what is dispatched to them).
 UNSCOPED_ROLES = frozenset({Role.PROVIDER_STAFF})
@@ -99,7 +99,10 @@ def _check_role_and_areas(actor: Any, data: UserData) -> None:
         raise ValidationError(
             {"areas": _("角色“%(role)s”须至少分配一个辖区") % {"role": Role(data.role).label}}
         )
-    outside = [a.name for a in data.areas if not path_in_scope(actor, a.path)]
+    mine = set(
+        Area.objects.for_user(actor).filter(pk__in=[a.pk for a in data.areas]).values_list("pk", flat=True)
+    )
+    outside = [a.name for a in data.areas if a.pk not in mine]
     if outside:
         raise ValidationError(
             {"areas": _("不能分配您管辖范围以外的区域：%(areas)s") % {"areas": "、".join(outside)}}
@@ -151,7 +154,7 @@ def _audit(
     if entry is not None and not entry.area_path:
         # An account without areas (provider staff) is filed under the manager's outermost area,
         # so that the district's auditors see it.
-        entry.area_path = min(user_area_paths(actor), key=len, default="")
+        entry.area_path = home_path(actor)
         entry.save(update_fields=["area_path"])
     return entry
 

@@ -38,6 +38,11 @@ def permissions_for(role: str) -> frozenset[str]:
     return frozenset(_grants.get(role, ()))
 
 
+def roles_with(permission: str) -> list[str]:
+    """The roles that grant ``permission``, e.g. the accounts that may join a provider's staff."""
+    return sorted(role for role, granted in _grants.items() if permission in granted)
+
+
 ALL_ROLES = tuple(Role)
 STAFF_ROLES = (Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER)
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ from yiyang.assessments.selectors import latest_confirmed, rules_in_force
 from yiyang.core import audit
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AuditEntry
-from yiyang.core.scoping import path_in_scope, permission_name
+from yiyang.core.scoping import require
+from yiyang.core.workflow import locked
 from yiyang.people.actions import elder_set_capability_level
 from yiyang.people.models import Elder
 
@@ -47,20 +48,10 @@ class AssessmentData:
     notes: str = ""
 
 
-def _require(actor: Any, action: str) -> None:
-    if not actor.has_perm(permission_name(Assessment, action)):
-        raise PermissionDenied
-
-
 def _actor_name(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "系统"
     return str(actor.get_full_name() or actor.get_username())
-
-
-def _check_scope(actor: Any, elder: Elder) -> None:
-    if not path_in_scope(actor, elder.area_path):
-        raise PermissionDenied
 
 
 def _validate(elder: Elder, data: AssessmentData) -> dict[str, int]:
@@ -136,9 +127,11 @@ def assessment_save_draft(
 ) -> Assessment:
     """Create or update a draft. Partial answers are kept; a complete draft shows its provisional result."""
     creating = assessment is None
-    _require(actor, "add" if creating else "change")
-    _check_scope(actor, elder)
-    if assessment is not None:
+    if assessment is None:
+        require(actor, "add", Assessment(elder=elder))
+    else:
+        require(actor, "change", assessment)
+        locked(assessment, "status")
         if assessment.status != Status.DRAFT:
             raise ValidationError(_("只有草稿可以修改；已确认的评估请作废后重新评估"))
         if assessment.elder_id != elder.pk:
@@ -165,10 +158,9 @@ def assessment_save_draft(
 def assessment_confirm(*, assessment: Assessment, actor: Any) -> Assessment:
     """Score with the rules in force on the assessment date, fix the validity, and let the elder's
     能力等级 follow. Refuses incomplete or impossible answers."""
-    _require(actor, "confirm")
-    assessment = Assessment.objects.select_for_update().select_related("elder").get(pk=assessment.pk)
+    require(actor, "confirm", assessment)
+    locked(assessment)
     elder = assessment.elder
-    _check_scope(actor, elder)
     if assessment.status != Status.DRAFT:
         raise ValidationError(_("该评估不是草稿，不能确认"))
     before = audit.snapshot(assessment)
@@ -207,10 +199,9 @@ def assessment_confirm(*, assessment: Assessment, actor: Any) -> Assessment:
 @transaction.atomic
 def assessment_void(*, assessment: Assessment, reason: str, actor: Any) -> Assessment:
     """作废 a draft or a confirmed assessment; the elder's 能力等级 falls back to the latest remaining one."""
-    _require(actor, "void")
-    assessment = Assessment.objects.select_for_update().select_related("elder").get(pk=assessment.pk)
+    require(actor, "void", assessment)
+    locked(assessment)
     elder = assessment.elder
-    _check_scope(actor, elder)
     reason = reason.strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("请填写作废原因")})

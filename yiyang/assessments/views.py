@@ -23,7 +23,7 @@ from yiyang.core.errors import error_text
 from yiyang.core.exporting import Column, date, integer, text
 from yiyang.core.models import AccessLog
 from yiyang.core.pdf import pdf_response
-from yiyang.core.scoping import user_area_paths
+from yiyang.core.scoping import home_path
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.exports import CLEAR_EXPORT, id_number_column
 from yiyang.people.models import Elder
@@ -76,8 +76,7 @@ class AssessmentDueView(AssessmentListView):
         if "due" not in request.GET:
             query = request.GET.copy()
             query["due"] = "due"
-            paths = user_area_paths(request.user)
-            days = rules_in_force(paths[0] if paths else "", timezone.localdate()).reminder_days
+            days = rules_in_force(home_path(request.user), timezone.localdate()).reminder_days
             query.setdefault("days", str(days))
             request.GET = query  # type: ignore[assignment]
         return super().get(request, **kwargs)

@@ -43,25 +43,12 @@ from yiyang.benefits.models import (
 from yiyang.core import audit
 from yiyang.core.i18n import records_language, stored
 from yiyang.core.models import AuditEntry
-from yiyang.core.scoping import path_in_scope, permission_name, user_area_paths
+from yiyang.core.scoping import allowed, require
+from yiyang.core.workflow import locked
 from yiyang.people import actions as people_actions
 from yiyang.people.models import Elder
 
 QUALIFICATION_MONTHS = 12
-
-
-def _require(actor: Any, perm: str) -> None:
-    if not actor.has_perm(perm):
-        raise PermissionDenied
-
-
-def _require_model(actor: Any, model: type, action: str) -> None:
-    _require(actor, permission_name(model, action))
-
-
-def _in_scope(actor: Any, path: str) -> None:
-    if not path_in_scope(actor, path):
-        raise PermissionDenied
 
 
 # -- rates ---------------------------------------------------------------------------------------------
@@ -76,7 +63,7 @@ def rate_change(
     Months already computed keep their amounts: the new rule may not start in or before a month
     whose roll is approved, and it always starts on the first of a month.
     """
-    _require_model(actor, RateRule, "change")
+    require(actor, "change", rule)
     if valid_from.day != 1:
         raise ValidationError({"valid_from": _("新标准须自某月1日起生效")})
     if valid_from <= rule.valid_from:
@@ -138,8 +125,7 @@ def payment_roll_generate(
     *, programme: Programme, area: Area, month: datetime.date, actor: Any
 ) -> PaymentRoll:
     """生成花名册 for a street or the district; a draft roll is regenerated from scratch."""
-    _require_model(actor, PaymentRoll, "add")
-    _in_scope(actor, area.path)
+    require(actor, "add", PaymentRoll(programme=programme, area=area, area_path=area.path, month=month))
     if area.level not in (AreaLevel.DISTRICT, AreaLevel.STREET):
         raise ValidationError({"area": _("花名册按街道或区县生成")})
     if month.day != 1:
@@ -229,9 +215,7 @@ def _editable(roll: PaymentRoll) -> None:
 @transaction.atomic
 def payment_roll_recheck(*, roll: PaymentRoll, actor: Any) -> PaymentRoll:
     """审批前复核: re-run eligibility against today's registry and flag lines it no longer supports."""
-    if not (actor.has_perm("benefits.review_paymentroll") or actor.has_perm("benefits.approve_paymentroll")):
-        raise PermissionDenied
-    if not any(roll.area_path.startswith(p) or p.startswith(roll.area_path) for p in user_area_paths(actor)):
+    if actor is not None and not (allowed(actor, "review", roll) or allowed(actor, "approve", roll)):
         raise PermissionDenied
     _editable(roll)
     flagged, missing = rolls.recheck_lines(roll)
@@ -254,9 +238,10 @@ def payment_roll_recheck(*, roll: PaymentRoll, actor: Any) -> PaymentRoll:
 @transaction.atomic
 def roll_line_exclude(*, line: RollLine, reason: str, actor: Any) -> RollLine:
     """复核剔除: take one line out of a roll under review (its amount becomes 0)."""
-    _require(actor, "benefits.review_paymentroll")
-    _in_scope(actor, line.area_path)
-    roll = PaymentRoll.objects.select_for_update().get(pk=line.roll_id)
+    roll = line.roll
+    require(actor, "review", roll)
+    require(actor, "view", line)  # a street takes out only its own lines
+    locked(roll)
     _editable(roll)
     if not reason.strip():
         raise ValidationError(_("请填写剔除原因"))
@@ -323,9 +308,9 @@ def roll_adjustment_add(
     the same person (a bank cannot debit an account: more than that is a recovery), and 补发 is for
     a month nobody paid.
     """
-    _require_model(actor, PaymentRoll, "change")
-    _in_scope(actor, elder.area_path)
-    roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+    require(actor, "change", roll)
+    require(actor, "view", elder)
+    locked(roll)
     _editable(roll)
     if roll.status != RollStatus.DRAFT:
         raise ValidationError(_("只能在草稿花名册中增加调整"))
@@ -409,9 +394,10 @@ def roll_adjustment_add(
 @transaction.atomic
 def roll_adjustment_delete(*, line: RollLine, actor: Any) -> None:
     """撤销调整: only while its roll is a draft (afterwards it is paid and needs its own correction)."""
-    _require_model(actor, PaymentRoll, "change")
-    _in_scope(actor, line.area_path)
-    roll = PaymentRoll.objects.select_for_update().get(pk=line.roll_id)
+    roll = line.roll
+    require(actor, "change", roll)
+    require(actor, "view", line)
+    locked(roll)
     _editable(roll)
     if line.change_type != ChangeType.ADJUSTMENT:
         raise ValidationError(_("只能撤销人工调整"))
@@ -431,9 +417,9 @@ def roll_adjustment_delete(*, line: RollLine, actor: Any) -> None:
 @transaction.atomic
 def payment_roll_review(*, roll: PaymentRoll, street: Area, actor: Any, note: str = "") -> PaymentRoll:
     """街道审核: the street signs off its part; when every street has, the roll is street-reviewed."""
-    _require(actor, "benefits.review_paymentroll")
-    _in_scope(actor, street.path)
-    roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+    require(actor, "review", roll)
+    require(actor, "view", street)  # a street reviews its own part
+    locked(roll)
     if roll.status != RollStatus.DRAFT:
         raise ValidationError(_("只有草稿花名册需要街道审核"))
     streets = _roll_streets(roll)
@@ -498,9 +484,8 @@ class BudgetExceeded(ValidationError):
 def payment_roll_approve(*, roll: PaymentRoll, actor: Any, confirm_over_budget: bool = False) -> PaymentRoll:
     """区级审批. Needs every street's review, a re-check after generation with no open flags, and —
     if the roll would take a street past its budget — an explicit confirmation."""
-    _require(actor, "benefits.approve_paymentroll")
-    _in_scope(actor, roll.area_path)
-    roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+    require(actor, "approve", roll)
+    locked(roll)
     if roll.is_locked:
         raise ValidationError(_("花名册已审批，不能重复审批"))
     if roll.status != RollStatus.STREET_REVIEWED and _roll_streets(roll):  # an empty roll has no street
@@ -533,9 +518,8 @@ def payment_roll_approve(*, roll: PaymentRoll, actor: Any, confirm_over_budget: 
 
 @transaction.atomic
 def payment_roll_publish(*, roll: PaymentRoll, actor: Any) -> PaymentRoll:
-    _require(actor, "benefits.publish_paymentroll")
-    _in_scope(actor, roll.area_path)
-    roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+    require(actor, "publish", roll)
+    locked(roll)
     if roll.status != RollStatus.APPROVED:
         raise ValidationError(_("只有已审批的花名册可以公示"))
     roll.status, roll.published_at = RollStatus.PUBLISHED, timezone.now()
@@ -558,8 +542,7 @@ def bank_account_save(
     *, elder: Elder, bank_name: str, holder_name: str, number: str, actor: Any
 ) -> ElderBankAccount:
     account = ElderBankAccount.objects.filter(elder=elder).first()
-    _require_model(actor, ElderBankAccount, "change" if account else "add")
-    _in_scope(actor, elder.area_path)
+    require(actor, "change" if account else "add", account or ElderBankAccount(elder=elder))
     number = number.replace(" ", "")
     if not number.isdigit() or not 12 <= len(number) <= 30:
         raise ValidationError({"number": _("账号应为 12–30 位数字")})
@@ -596,8 +579,7 @@ def qualification_certify(
 ) -> QualificationCheck:
     """资格认证: valid for a year; lifts a suspension for a lapsed check from the current month
     (the next roll pays the suspended months back)."""
-    _require_model(actor, QualificationCheck, "add")
-    _in_scope(actor, elder.area_path)
+    require(actor, "add", QualificationCheck(elder=elder))
     if certified_on > timezone.localdate():
         raise ValidationError({"certified_on": _("认证日期不能晚于今天")})
     if elder.status != "living":
@@ -715,8 +697,7 @@ def suspension_create(
     ``notice`` is the reason, printed on the notice to the elder. A month already paid by an
     approved roll cannot be suspended after the fact: its money is recovered by a deduction.
     """
-    _require_model(actor, Suspension, "add")
-    _in_scope(actor, elder.area_path)
+    require(actor, "add", Suspension(elder=elder))
     notice = notice.strip()
     if not notice:
         raise ValidationError({"notice": _("请填写暂停原因")})
@@ -763,9 +744,8 @@ def suspension_resume(
     *, suspension: Suspension, month: datetime.date, actor: Any, note: str = ""
 ) -> Suspension:
     """恢复发放 from ``month`` (a manual suspension; a lapsed check is lifted by certifying)."""
-    _require_model(actor, Suspension, "change")
-    _in_scope(actor, suspension.elder.area_path)
-    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    require(actor, "change", suspension)
+    locked(suspension)
     if suspension.resumed_month is not None:
         raise ValidationError(_("该暂停已恢复"))
     if suspension.reason != SuspensionReason.MANUAL:
@@ -796,8 +776,8 @@ def life_event_row_decide(
     *, row: LifeEventRow, confirm: bool, actor: Any, elder: Elder | None = None
 ) -> LifeEventRow:
     """确认 / 否决 a proposed match (name + birth date); a confirmed row is applied with the others."""
-    _require_model(actor, LifeEventBatch, "change")
-    _in_scope(actor, row.batch.area_path)
+    require(actor, "change", row.batch)
+    locked(row)
     if row.status not in (MatchStatus.PROPOSED, MatchStatus.UNMATCHED, MatchStatus.MATCHED):
         raise ValidationError(_("该行已处理"))
     before = audit.snapshot(row)
@@ -805,7 +785,7 @@ def life_event_row_decide(
         target = elder or row.elder
         if target is None:
             raise ValidationError(_("请选择对应的老人"))
-        _in_scope(actor, target.area_path)
+        require(actor, "view", target)
         row.elder, row.status = target, MatchStatus.CONFIRMED
     else:
         row.status = MatchStatus.REJECTED
@@ -826,16 +806,25 @@ def life_event_row_decide(
 def life_event_batch_apply(*, batch: LifeEventBatch, actor: Any) -> dict[str, int]:
     """Register the deaths / move-outs of matched (by ID) and confirmed rows, and fill the recovery
     ledger with what was paid for months after the stop month. Proposed rows wait for a person."""
-    _require_model(actor, LifeEventBatch, "change")
-    _in_scope(actor, batch.area_path)
+    require(actor, "change", batch)
+    locked(batch)  # a second apply waits here, then finds the rows already applied
     applied = recoveries = skipped = 0
-    rows = batch.rows.filter(status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED]).select_related("elder")
+    rows = list(
+        batch.rows.filter(status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED]).select_related("elder")
+    )
+    mine = set(
+        Elder.objects.for_user(actor, "change")
+        .filter(pk__in={r.elder_id for r in rows})
+        .values_list("pk", flat=True)
+        if actor is not None
+        else {r.elder_id for r in rows}
+    )
     for row in rows:
         elder = row.elder
         if elder is None or row.event_date is None:
             skipped += 1
             continue
-        if not path_in_scope(actor, elder.area_path):
+        if elder.pk not in mine:
             skipped += 1
             continue
         if elder.status != batch.kind or elder.status_date != row.event_date:
@@ -919,9 +908,8 @@ def _settle(recovery: Recovery) -> None:
 
 @transaction.atomic
 def recovery_repay(*, recovery: Recovery, amount: Decimal, actor: Any, note: str = "") -> Recovery:
-    _require_model(actor, Recovery, "change")
-    _in_scope(actor, recovery.area_path)
-    recovery = Recovery.objects.select_for_update().get(pk=recovery.pk)
+    require(actor, "change", recovery)
+    locked(recovery)
     if amount <= 0 or amount > recovery.outstanding:
         raise ValidationError(
             {"amount": _("金额应大于0且不超过未追回金额 %(amount)s 元") % {"amount": recovery.outstanding}}
@@ -944,8 +932,8 @@ def recovery_repay(*, recovery: Recovery, amount: Decimal, actor: Any, note: str
 
 @transaction.atomic
 def recovery_request_waiver(*, recovery: Recovery, reason: str, actor: Any) -> Recovery:
-    _require_model(actor, Recovery, "change")
-    _in_scope(actor, recovery.area_path)
+    require(actor, "change", recovery)
+    locked(recovery)
     if recovery.status != RecoveryStatus.OPEN:
         raise ValidationError(_("只有待追回的记录可以申请核销"))
     if len(reason.strip()) < 2:
@@ -972,9 +960,8 @@ def recovery_request_waiver(*, recovery: Recovery, reason: str, actor: Any) -> R
 @transaction.atomic
 def recovery_decide_waiver(*, recovery: Recovery, approve: bool, actor: Any) -> Recovery:
     """核销审批 (district administrator): waive what is still outstanding, or send it back."""
-    _require(actor, "benefits.waive_recovery")
-    _in_scope(actor, recovery.area_path)
-    recovery = Recovery.objects.select_for_update().get(pk=recovery.pk)
+    require(actor, "waive", recovery)
+    locked(recovery)
     if recovery.status != RecoveryStatus.WAIVER_REQUESTED:
         raise ValidationError(_("没有待审批的核销申请"))
     if approve and recovery.waiver_requested_by_id == actor.pk:

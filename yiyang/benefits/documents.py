@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from yiyang.core import audit, crypto, pdf
 from yiyang.core.exporting import XLSX_TYPE, Sheet, csv_bytes, integer, money, month, text, xlsx_bytes
 from yiyang.core.models import AccessLog
 from yiyang.core.names import COMPOUND_SURNAMES
-from yiyang.core.scoping import path_in_scope
+from yiyang.core.scoping import require
 
 PUBLIC_LIST_MAX = 20000
 
@@ -39,14 +39,11 @@ def mask_name(name: str) -> str:
     return surname + "*" * (len(rest) - 1) + rest[-1]
 
 
-def _scope_check(user: Any, roll: PaymentRoll) -> None:
-    if not path_in_scope(user, roll.area_path):
-        raise PermissionDenied
-
-
-def public_list_lines(roll: PaymentRoll, street: str = "") -> Any:
+def public_list_lines(roll: PaymentRoll, street: str = "", user: Any = None) -> Any:
+    """The lines to publish; for a ``user``, only those they may see (a street prints its own part)."""
     lines = (
-        RollLine.objects.filter(roll=roll, amount__gt=0, excluded=False)
+        (RollLine.objects.for_user(user) if user is not None else RollLine.objects.all())
+        .filter(roll=roll, amount__gt=0, excluded=False)
         .select_related("elder", "elder__area")
         .order_by("area_path", "elder__name_pinyin")
     )
@@ -55,8 +52,8 @@ def public_list_lines(roll: PaymentRoll, street: str = "") -> Any:
     return lines
 
 
-def public_list_html(roll: PaymentRoll, *, street: str = "", for_pdf: bool = False) -> str:
-    lines = list(public_list_lines(roll, street)[:PUBLIC_LIST_MAX])
+def public_list_html(roll: PaymentRoll, *, street: str = "", for_pdf: bool = False, user: Any = None) -> str:
+    lines = list(public_list_lines(roll, street, user)[:PUBLIC_LIST_MAX])
     rows = [
         {
             "n": i,
@@ -86,12 +83,10 @@ def public_list_html(roll: PaymentRoll, *, street: str = "", for_pdf: bool = Fal
 
 def public_list_pdf(*, roll: PaymentRoll, actor: Any, street: str = "") -> bytes:
     """The 公示 list as a PDF; logged as a print."""
-    if not actor.has_perm("benefits.view_paymentroll"):
-        raise PermissionDenied
-    _scope_check(actor, roll)
+    require(actor, "view", roll)
     if not roll.is_locked:
         raise ValidationError("花名册审批后才能公示")
-    html = public_list_html(roll, street=street, for_pdf=True)
+    html = public_list_html(roll, street=street, for_pdf=True, user=actor)
     audit.record_access(
         actor=actor,
         kind=AccessLog.Kind.PRINT,
@@ -172,9 +167,7 @@ def _bank_rows(roll: PaymentRoll) -> Iterator[list[Any]]:
 
 def bank_file(*, roll: PaymentRoll, actor: Any, fmt: str = "xlsx") -> tuple[bytes, str, str]:
     """(content, content type, filename) of the payment file for an approved roll; logged."""
-    if not actor.has_perm("benefits.export_paymentroll"):
-        raise PermissionDenied
-    _scope_check(actor, roll)
+    require(actor, "export", roll)
     if not roll.is_locked:
         raise ValidationError("花名册审批后才能导出代发文件")
     stem = f"代发-{roll.programme.name}-{roll.month:%Y%m}-{roll.area.name}"

@@ -23,7 +23,6 @@ from yiyang.core.importing.engine import Counts, Importer, RowRejected
 from yiyang.core.importing.reader import RawRow
 from yiyang.core.importing.registry import register_importer
 from yiyang.core.models import ImportBatch
-from yiyang.core.scoping import user_area_paths
 from yiyang.people import actions as people_actions
 from yiyang.people.choices import EconomicCategory
 from yiyang.people.models import Certification, Elder
@@ -150,9 +149,8 @@ class CertificationImporter(Importer):
 
     def conflicts(self) -> list[tuple[int, str, str]]:
         hashes = {s.id_hash for s in self.staged}
-        scope = user_area_paths(self.actor)
-        found = Elder.objects.filter(id_number_hash__in=hashes)
-        self.elders = {e.id_number_hash: e for e in found if any(e.area_path.startswith(p) for p in scope)}
+        found = Elder.objects.for_user(self.actor).filter(id_number_hash__in=hashes)
+        self.elders = {e.id_number_hash: e for e in found}
         out = []
         for s in self.staged:
             elder = self.elders.get(s.id_hash)

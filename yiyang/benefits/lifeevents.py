@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 
 from yiyang.benefits.choices import LifeEventKind
 from yiyang.benefits.models import LifeEventBatch, LifeEventRow
-from yiyang.core import audit, crypto, sql
+from yiyang.core import audit, crypto, scoping, sql
 from yiyang.core.cells import CellError, clean_text, parse_date
 from yiyang.core.i18n import records_language, stored
 from yiyang.core.idnumber import IdNumberError, mask_id_number, normalize_id_text, parse_id_number
 from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.reader import ImportFileError, open_table
 from yiyang.core.models import AccessLog, AuditEntry
-from yiyang.core.scoping import user_area_paths
 from yiyang.people.models import Elder
 
 COLUMNS: tuple[ColumnSpec, ...] = (
@@ -106,17 +105,12 @@ def _stage(rows: list[tuple[Any, ...]]) -> None:
     sql.analyze(STAGE)  # autovacuum never looks at temporary tables
 
 
-def _scope_sql(paths: list[str], alias: str = "e") -> tuple[str, list[str]]:
-    if not paths:
-        return "1 = 0", []
-    return "(" + " OR ".join([f"{alias}.area_path LIKE %s"] * len(paths)) + ")", [p + "%" for p in paths]
-
-
-def match_batch(batch: LifeEventBatch, scope: list[str]) -> dict[str, int]:
+def match_batch(batch: LifeEventBatch, actor: Any) -> dict[str, int]:
     """Match the staged rows and write them to the batch in one ``INSERT … SELECT``; returns
     counts by status.
 
-    1. Exact: the keyed hash of the ID number, within the importer's areas — one unique-index probe
+    1. Exact: the keyed hash of the ID number, among the elders the importer may change (the one
+       door, as SQL) — one unique-index probe
        per row (a hash join would read the whole registry for a list of a few thousand).
     2. Rows without such a match: name + birth date among living elders; one candidate is
        proposed, several are reported. Only these rows (a few per cent) pay for the look-up.
@@ -124,7 +118,7 @@ def match_batch(batch: LifeEventBatch, scope: list[str]) -> dict[str, int]:
     Each row is written once, already decided; no pass over the batch rewrites it.
     """
     rows, elder = LifeEventRow._meta.db_table, Elder._meta.db_table
-    scope_sql, scope_params = _scope_sql(scope)
+    scope_sql, scope_params = scoping.scope_sql(actor, Elder, "e", "change")
 
     def cand(alias: str) -> str:
         return (
@@ -168,8 +162,8 @@ def life_event_import(*, kind: str, source: str, data: bytes, filename: str, act
         raise PermissionDenied
     if kind not in LifeEventKind.values:
         raise ValidationError({"kind": _("名单类型无效")})
-    scope = list(user_area_paths(actor))
-    if not scope:
+    area_path = scoping.home_path(actor)
+    if not area_path:
         raise PermissionDenied
     started = time.perf_counter()
     try:
@@ -183,12 +177,12 @@ def life_event_import(*, kind: str, source: str, data: bytes, filename: str, act
             kind=kind,
             source=source[:50] or "未注明",
             filename=filename[:200],
-            area_path=min(scope, key=len),
+            area_path=area_path,
             uploaded_by=actor,
             total_rows=len(cleaned),
         )
         _stage(cleaned)
-        counts = match_batch(batch, scope)
+        counts = match_batch(batch, actor)
         batch.counts = counts
         batch.seconds = time.perf_counter() - started
         batch.save(update_fields=["counts", "seconds"])

@@ -323,8 +323,8 @@ class PaymentRoll(TimeStampedModel):
 
     objects = ScopedManager()
     scope_path = "area_path"
-    # A street reviews its part of the district's roll (the lines it sees stay its own: RollLine).
-    scope_above = ("view", "review", "export")
+    # A street reviews and adjusts its part of the district's roll (the lines it sees stay its own).
+    scope_above = ("view", "change", "review", "export")
 
     class Meta:
         verbose_name = _("发放花名册")

@@ -60,7 +60,6 @@ from yiyang.benefits.tables import (
 from yiyang.core.errors import error_text
 from yiyang.core.i18n import records_language
 from yiyang.core.pdf import pdf_response
-from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
 from yiyang.people.models import Elder
 
@@ -138,8 +137,10 @@ class PaymentRollDetailView(ObjectDetailView):
     def get_context(self, obj: PaymentRoll) -> dict[str, Any]:
         context = super().get_context(obj)
         request, user = self.request, self.request.user
+        # A street worker sees the lines of their own streets only.
         lines = (
-            RollLine.objects.filter(roll=obj)
+            RollLine.objects.for_user(user)
+            .filter(roll=obj)
             .select_related("elder", "elder__area")
             .order_by("area_path", "id")
         )
@@ -148,19 +149,11 @@ class PaymentRollDetailView(ObjectDetailView):
             lines = lines.filter(change_type=change)
         if request.GET.get("flagged"):
             lines = lines.filter(flagged=True)
-        # A street worker sees the lines of their own streets only.
-        paths = user_area_paths(user)
-        if not any(obj.area_path.startswith(p) for p in paths):
-            from django.db.models import Q
-
-            q = Q(pk__in=[])
-            for p in paths:
-                q |= Q(area_path__startswith=p)
-            lines = lines.filter(q)
         page = Paginator(lines, 100).get_page(request.GET.get("page"))
         streets = {a.path: a for a in Area.objects.filter(path__in=obj.counts.get("streets", []))}
         reviewed = {r.street.path: r for r in obj.reviews.select_related("street", "reviewed_by")}
-        my_streets = [s for p, s in streets.items() if any(p.startswith(u) for u in paths)]
+        mine = set(Area.objects.for_user(user).filter(path__in=list(streets)).values_list("path", flat=True))
+        my_streets = [s for p, s in streets.items() if p in mine]
         context.update(
             page=page,
             change_types=ChangeType.choices,
@@ -199,7 +192,7 @@ def roll_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     if verb == "recheck":
         _run(request, lambda: actions.payment_roll_recheck(roll=roll, actor=user), _("复核完成"))
     elif verb == "review":
-        street = get_object_or_404(Area, path=request.POST.get("street", ""))
+        street = Area.objects.get_for_user_or_404(user, "view", path=request.POST.get("street", ""))
         _run(
             request,
             lambda: actions.payment_roll_review(
@@ -225,7 +218,7 @@ def roll_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             _("已重新生成"),
         )
     elif verb == "exclude":
-        line = get_object_or_404(RollLine, pk=request.POST.get("line"), roll=roll)
+        line = RollLine.objects.get_for_user_or_404(user, "view", pk=request.POST.get("line"), roll=roll)
         _run(
             request,
             lambda: actions.roll_line_exclude(line=line, reason=request.POST.get("reason", ""), actor=user),

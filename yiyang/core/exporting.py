@@ -37,7 +37,7 @@ from yiyang.core import audit
 from yiyang.core.i18n import records_language
 from yiyang.core.importing.writer import excel_value, header_row, set_widths, sheet_title
 from yiyang.core.models import AccessLog
-from yiyang.core.scoping import user_area_paths
+from yiyang.core.scoping import home_path
 
 #: An attribute path ("elder__area__name"), a function of the row, or None: the row is a sequence
 #: and the column's position picks its value.
@@ -331,7 +331,7 @@ def export_response(
         actor=user,
         kind=AccessLog.Kind.EXPORT,
         object_type=object_type,
-        area_path=min(user_area_paths(user), key=len, default=""),
+        area_path=home_path(user),
         fields=clear_fields(columns) if clear else (),
         reason=clear_reason or "",
         row_count=count,

@@ -34,6 +34,7 @@ Reads use ``Model.objects.for_user(user, action)``; raw SQL uses :func:`scope_sq
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -43,6 +44,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from yiyang.core.models import Membership
@@ -64,11 +66,13 @@ class Share:
     """Declared in ``scope_shares`` of an organisation-bound model (see the module docstring).
 
     ``field`` names the foreign key to the shared row; ``active``, if given, returns the condition
-    (on the declaring model) under which the row still shares it, e.g. "open or closed recently".
+    (on the declaring model) under which the row still shares it, e.g. "open or closed recently";
+    ``actions`` are what the members may do with the shared row (their role's permission still applies).
     """
 
     field: str
     active: Callable[[], Q] | None = None
+    actions: tuple[str, ...] = ("view",)
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,12 @@ def user_area_paths(user: Any) -> Sequence[str]:
         cached = tuple(user.area_paths())
         user._yiyang_area_paths = cached
     return cached
+
+
+def home_path(user: Any) -> str:
+    """The outermost of the user's areas ("" without one): where a log row of their action is filed,
+    so that the auditors of that area see it."""
+    return min(user_area_paths(user), key=len, default="")
 
 
 def user_organisations(user: Any) -> Mapping[str, tuple[int, ...]]:
@@ -284,6 +294,8 @@ def scope_terms(user: Any, model: type[models.Model], action: str = "view") -> l
         if keys:
             terms.append(Term(d.organisation, "in", list(keys)))
     for source, share in _shares_into(model):
+        if action not in share.actions:
+            continue
         assert source.organisation is not None and source.organisation_model is not None
         keys = organisation_ids(user, source.organisation_model)
         if keys:
@@ -368,10 +380,6 @@ def is_in_scope(user: Any, obj: models.Model, action: str = "change") -> bool:
     return manager.for_user(user, action).filter(pk=obj.pk).exists()
 
 
-def path_in_scope(user: Any, path: str) -> bool:
-    return any(path.startswith(p) for p in user_area_paths(user))
-
-
 def scope_sql(
     user: Any, model: type[models.Model], alias: str, action: str = "view"
 ) -> tuple[str, list[Any]]:
@@ -393,6 +401,16 @@ def scope_sql(
         parts.append(sql)
         params += term_params
     return "(" + " OR ".join(parts) + ")", params
+
+
+def scope_sql_named(
+    user: Any, model: type[models.Model], alias: str, action: str = "view", *, prefix: str = "scope"
+) -> tuple[str, dict[str, Any]]:
+    """:func:`scope_sql` for statements written with named parameters (``%(name)s``)."""
+    sql, params = scope_sql(user, model, alias, action)
+    names = iter(range(len(params)))
+    named = re.sub(r"(?<!%)%s", lambda _m: f"%({prefix}{next(names)})s", sql)
+    return named, {f"{prefix}{i}": value for i, value in enumerate(params)}
 
 
 def _term_sql(model: type[models.Model], alias: str, term: Term) -> tuple[str, list[Any]]:
@@ -425,8 +443,11 @@ def require(actor: Any, action: str, obj: models.Model | type[models.Model]) -> 
     """
     if actor is None:
         return
+    model = obj if isinstance(obj, type) else type(obj)
+    if not permitted(actor, model, action):
+        raise PermissionDenied(_("您没有此操作的权限"))
     if not allowed(actor, action, obj):
-        raise PermissionDenied
+        raise PermissionDenied(_("不在您的管辖范围内"))
 
 
 def allowed(user: Any, action: str, obj: models.Model | type[models.Model]) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from yiyang.areas.models import Area, AreaLevel
 from yiyang.core import audit, sql
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AuditEntry
-from yiyang.core.scoping import path_in_scope
+from yiyang.core.scoping import require
 from yiyang.coverage import compute, selectors
 from yiyang.coverage.compute import CircleRule, FloatArray, IntArray
 from yiyang.coverage.models import CoverageResult, CoverageRun, SiteProposal
@@ -248,10 +248,7 @@ def site_proposal_create(
     candidate_mode: str = "both",
 ) -> SiteProposal:
     """Propose the next ``k`` sites of ``kind`` inside ``area`` (养老服务设施专项布局规划)."""
-    if actor is not None and not (
-        actor.has_perm("coverage.add_siteproposal") and path_in_scope(actor, area.path)
-    ):
-        raise PermissionDenied
+    require(actor, "add", SiteProposal(area=area, area_path=area.path))
     if not 1 <= k <= 100:
         raise ValidationError(_("建议个数应在 1–100 之间"))
     labels = selectors.kind_labels()

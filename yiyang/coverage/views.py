@@ -20,7 +20,6 @@ from yiyang.core import audit
 from yiyang.core.errors import error_text
 from yiyang.core.exporting import download
 from yiyang.core.models import AccessLog
-from yiyang.core.scoping import user_area_paths
 from yiyang.core.views import require_perm
 from yiyang.coverage import selectors
 from yiyang.coverage.actions import site_proposal_create
@@ -118,9 +117,9 @@ class CoverageMapView(LoginRequiredMixin, View):
 
 
 def _plannable_areas(user: Any) -> list[Area]:
-    paths = user_area_paths(user)
-    qs = Area.objects.filter(level__in=[AreaLevel.DISTRICT, AreaLevel.STREET]).order_by("path")
-    return [a for a in qs if any(a.path.startswith(p) for p in paths)]
+    return list(
+        Area.objects.for_user(user).filter(level__in=[AreaLevel.DISTRICT, AreaLevel.STREET]).order_by("path")
+    )
 
 
 class SiteProposalListView(LoginRequiredMixin, View):

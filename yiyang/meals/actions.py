@@ -383,6 +383,8 @@ def delivery_order_deliver(*, order: DeliveryOrder, deliverer: str, actor: Any) 
 
 def canteen_membership_add(*, canteen: Canteen, user: Any, actor: Any) -> Membership:
     require(actor, "change", canteen)
+    if not user.has_perm("meals.join_canteen"):
+        raise ValidationError({"user": _("只能添加角色为“服务商人员”的有效账号")})
     with transaction.atomic():
         membership, created = scoping.grant_membership(user, canteen)
         if created:

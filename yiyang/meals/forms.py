@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.models import User
-from yiyang.accounts.roles import Role
+from yiyang.accounts.roles import roles_with
 from yiyang.areas.models import AreaLevel
 from yiyang.core.forms import ScopedModelForm
 from yiyang.core.scoping import is_member
@@ -52,7 +52,9 @@ class CanteenMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.canteen = canteen
         user: Any = self.fields["user"]
-        user.queryset = User.objects.filter(role=Role.PROVIDER_STAFF, is_active=True).order_by("username")
+        user.queryset = User.objects.filter(
+            role__in=roles_with("meals.join_canteen"), is_active=True
+        ).order_by("username")
         user.label_from_instance = lambda u: f"{u.username}（{u}）" if str(u) != u.username else u.username
         user.error_messages["invalid_choice"] = gettext("只能添加角色为“服务商人员”的有效账号")
 

@@ -32,6 +32,8 @@ grant(_ALL_READERS, ["meals.view_mealcard"])
 grant(_MANAGERS, ["meals.add_canteen", "meals.change_canteen"])
 grant([*_MANAGERS, Role.COMMUNITY_WORKER], ["meals.add_mealcard", "meals.change_mealcard"])
 grant([*_MANAGERS, Role.COMMUNITY_WORKER, Role.PROVIDER_STAFF], ["meals.add_menu", "meals.change_menu"])
+# A canteen takes provider staff accounts onto its counter.
+grant([Role.PROVIDER_STAFF], ["meals.join_canteen"])
 # Serving at the counter: the canteen's own staff, and community workers where the community runs it.
 grant([Role.PROVIDER_STAFF, Role.COMMUNITY_WORKER], ["meals.serve_canteen", "meals.add_mealrecord",
                                                      "meals.add_deliveryorder", "meals.change_deliveryorder"])  # fmt: skip

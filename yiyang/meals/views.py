@@ -22,7 +22,7 @@ from yiyang.core import audit
 from yiyang.core.errors import error_text
 from yiyang.core.exporting import Sheet, date, download, integer, money, number, text, xlsx_bytes
 from yiyang.core.models import AccessLog
-from yiyang.core.scoping import memberships, user_area_paths
+from yiyang.core.scoping import home_path, memberships
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
 from yiyang.meals import actions, selectors
 from yiyang.meals.choices import MealSlot
@@ -316,7 +316,7 @@ class ReconciliationView(LoginRequiredMixin, View):
             content, count = xlsx_bytes([sheet])
             audit.record_access(
                 actor=request.user, kind=AccessLog.Kind.EXPORT, object_type="meals.mealrecord",
-                area_path=min(user_area_paths(request.user), key=len, default=""), row_count=count,
+                area_path=home_path(request.user), row_count=count,
                 query=request.GET.urlencode(),
             )  # fmt: skip
             return download(content, f"助餐对账-{label}.xlsx")

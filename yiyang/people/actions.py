@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from yiyang.areas.models import Area
 from yiyang.core import audit
 from yiyang.core.idnumber import IdNumber
 from yiyang.core.models import AccessLog, AuditEntry
-from yiyang.core.scoping import is_in_scope, path_in_scope, permission_name
+from yiyang.core.scoping import allowed, is_in_scope, require
 from yiyang.people import stats
 from yiyang.people.certifications import categories_on
 from yiyang.people.models import Certification, Elder, ElderContact
@@ -50,18 +50,6 @@ class ElderData:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _require(actor: Any, model: type, action: str) -> None:
-    if not actor.has_perm(permission_name(model, action)):
-        raise PermissionDenied
-
-
-def _require_elder(actor: Any, elder: Elder, action: str) -> None:
-    """The last line of defence for callers other than pages (jobs, imports, other modules): the
-    elder must be one the actor may ``action`` through the one choke point, extensions included."""
-    if not is_in_scope(actor, elder, action):
-        raise PermissionDenied(_("不在您的管辖范围内"))
-
-
 def _fill(elder: Elder, data: ElderData) -> None:
     elder.set_id_number(data.id_number)
     elder.name = data.name
@@ -84,15 +72,16 @@ def _fill(elder: Elder, data: ElderData) -> None:
     elder.status_note = data.status_note
 
 
-def _check_area(actor: Any, area: Area) -> None:
-    if not path_in_scope(actor, area.path):
+def _check_area(actor: Any, area: Area, action: str) -> None:
+    """The elder's new area must be one where the actor may ``action`` an elder (asked at the door)."""
+    if actor is not None and not allowed(actor, action, Elder(area=area, area_path=area.path)):
         raise ValidationError({"area": _("只能登记到您管辖的社区或网格")})
 
 
 @transaction.atomic
 def elder_create(*, data: ElderData, actor: Any) -> Elder:
-    _require(actor, Elder, "add")
-    _check_area(actor, data.area)
+    require(actor, "add", Elder)
+    _check_area(actor, data.area, "add")
     elder = Elder()
     _fill(elder, data)
     if Elder.objects.filter(id_number_hash=elder.id_number_hash).exists():
@@ -111,9 +100,8 @@ def elder_create(*, data: ElderData, actor: Any) -> Elder:
 
 @transaction.atomic
 def elder_update(*, elder: Elder, data: ElderData, actor: Any) -> Elder:
-    _require(actor, Elder, "change")
-    _require_elder(actor, elder, "change")
-    _check_area(actor, data.area)
+    require(actor, "change", elder)
+    _check_area(actor, data.area, "change")
     today = timezone.localdate()
     before, before_key = audit.snapshot(elder), stats.elder_stat_key(elder, today)
     _fill(elder, data)
@@ -140,8 +128,7 @@ def elder_set_status(
     *, elder: Elder, status: str, date: datetime.date | None, note: str, actor: Any
 ) -> Elder:
     """登记死亡 / 迁出 / 恢复在册. Later modules stop payments and services from this fact."""
-    _require(actor, Elder, "change")
-    _require_elder(actor, elder, "change")
+    require(actor, "change", elder)
     if status != "living" and date is None:
         raise ValidationError({"status_date": _("请填写死亡或迁出日期")})
     if date and date > timezone.localdate():
@@ -166,7 +153,7 @@ def elder_set_status(
 @transaction.atomic
 def elder_set_capability_level(*, elder: Elder, level: int | None, actor: Any, reason: str) -> Elder:
     """能力等级 from a confirmed assessment (GB/T 42195 final level 0–4); other modules call this."""
-    _require_elder(actor, elder, "view")  # the calling module checked its own permission
+    require(actor, "view", elder)  # the calling module checked its own permission
     if level is not None and not 0 <= level <= 4:
         raise ValidationError({"capability_level": _("能力等级应为 0–4")})
     if level == elder.capability_level:
@@ -190,8 +177,7 @@ def elder_set_capability_level(*, elder: Elder, level: int | None, actor: Any, r
 
 def elder_reveal(*, elder: Elder, field_name: str, reason: str, actor: Any) -> str:
     """The clear value of a masked field; the reason is required and the reveal is logged."""
-    _require(actor, Elder, "reveal")
-    _require_elder(actor, elder, "reveal")
+    require(actor, "reveal", elder)
     if field_name not in REVEALABLE:
         raise ValidationError(_("不支持查看该字段"))
     reason = reason.strip()
@@ -225,9 +211,8 @@ def _refresh_elder_categories(elder: Elder, before_key: stats.StatKey | None) ->
 @transaction.atomic
 def certification_save(*, certification: Certification, actor: Any) -> Certification:
     creating = certification.pk is None
-    _require(actor, Certification, "add" if creating else "change")
+    require(actor, "add" if creating else "change", certification)
     elder = certification.elder
-    _require_elder(actor, elder, "view")
     before = None if creating else audit.snapshot(Certification.objects.get(pk=certification.pk))
     before_key = stats.elder_stat_key(elder, timezone.localdate())
     certification.full_clean()
@@ -246,9 +231,8 @@ def certification_save(*, certification: Certification, actor: Any) -> Certifica
 
 @transaction.atomic
 def certification_delete(*, certification: Certification, actor: Any) -> None:
-    _require(actor, Certification, "delete")
+    require(actor, "delete", certification)
     elder = certification.elder
-    _require_elder(actor, elder, "view")
     before_key = stats.elder_stat_key(elder, timezone.localdate())
     audit.record_change(
         actor=actor,
@@ -267,8 +251,7 @@ def certification_delete(*, certification: Certification, actor: Any) -> None:
 @transaction.atomic
 def contact_save(*, contact: ElderContact, phone: str | None, actor: Any) -> ElderContact:
     creating = contact.pk is None
-    _require(actor, ElderContact, "add" if creating else "change")
-    _require_elder(actor, contact.elder, "view")
+    require(actor, "add" if creating else "change", contact)
     before = None if creating else audit.snapshot(ElderContact.objects.get(pk=contact.pk))
     if phone is not None:
         contact.set_phone(phone)
@@ -286,8 +269,7 @@ def contact_save(*, contact: ElderContact, phone: str | None, actor: Any) -> Eld
 
 @transaction.atomic
 def contact_delete(*, contact: ElderContact, actor: Any) -> None:
-    _require(actor, ElderContact, "delete")
-    _require_elder(actor, contact.elder, "view")
+    require(actor, "delete", contact)
     audit.record_change(
         actor=actor,
         obj=contact,

@@ -39,7 +39,7 @@ from yiyang.core.importing.engine import Counts, Importer, RowRejected
 from yiyang.core.importing.reader import ImportFileError, RawRow
 from yiyang.core.importing.registry import register_importer
 from yiyang.core.models import AuditEntry, ImportBatch
-from yiyang.core.scoping import user_area_paths
+from yiyang.core.scoping import scope_sql, user_area_paths
 from yiyang.people import stats
 from yiyang.people.choices import ETHNICITIES, ElderStatus, LivingSituation, Sex
 from yiyang.people.models import Elder
@@ -253,7 +253,6 @@ class ElderImporter(Importer):
     def __init__(self, actor: Any, *, area_path: str = "") -> None:
         super().__init__(actor, area_path=area_path)
         self.today = timezone.localdate()
-        self.scope = tuple(user_area_paths(actor))
         self._memo: dict[tuple[str, Any], tuple[Any, str | None]] = {}
         # Health notes repeat ("高血压") across thousands of rows. Their keyed digest already shows
         # which rows are equal, so one ciphertext per distinct note within an import reveals
@@ -575,15 +574,9 @@ class ElderImporter(Importer):
         sql.drop_stage(TABLE)
 
     # -- checks and merge -----------------------------------------------------------------------
-    def _scope_sql(self) -> tuple[str, list[str]]:
-        if not self.scope:
-            return "1=0", []
-        return "(" + " OR ".join(["e.area_path LIKE %s"] * len(self.scope)) + ")", [
-            p + "%" for p in self.scope
-        ]
-
     def conflicts(self) -> list[tuple[int, str, str]]:
-        scope, params = self._scope_sql()
+        # An ID number registered where the importer may not change it is another area's elder.
+        scope, params = scope_sql(self.actor, Elder, "e", "change")
         with connection.cursor() as cur:
             cur.execute(
                 f"SELECT s.rownum FROM {TABLE} s JOIN {ELDER} e ON e.id_number_hash = s.id_hash WHERE NOT {scope}",

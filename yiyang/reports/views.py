@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core.figures import Figure, Kind, sections_for
-from yiyang.core.scoping import path_in_scope, user_area_paths
+from yiyang.core.scoping import home_path
 from yiyang.core.templatetags.yiyang import wan
 from yiyang.people.choices import Sex
 from yiyang.reports.selectors import (
@@ -26,10 +26,10 @@ from yiyang.reports.selectors import (
 
 
 def home_area(user: Any) -> Area:
-    paths = sorted(user_area_paths(user), key=len)
-    if not paths:
+    path = home_path(user)
+    if not path:
         raise PermissionDenied(_("尚未分配辖区，请联系管理员"))
-    return Area.objects.get(path=paths[0])
+    return Area.objects.get(path=path)
 
 
 def _dashboard_area(request: HttpRequest) -> Area:
@@ -56,7 +56,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "title": _("%(area)s数据看板") % {"area": area.name},
             "breadcrumbs": [
-                (a.name, f"?area={a.path}") for a in area.ancestors() if path_in_scope(request.user, a.path)
+                (a.name, f"?area={a.path}")
+                for a in Area.objects.for_user(request.user).filter(pk__in=[a.pk for a in area.ancestors()])
             ]
             + [(area.name, "")],
             "board": board,

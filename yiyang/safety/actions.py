@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from yiyang.core import audit
 from yiyang.core.i18n import records_language, stored
 from yiyang.core.models import AccessLog, AuditEntry
-from yiyang.core.scoping import path_in_scope, permission_name
+from yiyang.core.scoping import require
+from yiyang.core.workflow import locked
 from yiyang.people.models import Elder, ElderContact
 from yiyang.safety.choices import (
     AlarmOutcome,
@@ -46,13 +47,6 @@ _STEP_FIELDS = (
 )
 
 
-def _require(actor: Any, model: type, action: str, area_path: str) -> None:
-    if not actor.has_perm(permission_name(model, action)):
-        raise PermissionDenied
-    if not path_in_scope(actor, area_path):
-        raise PermissionDenied
-
-
 # -- devices -----------------------------------------------------------------------------------------
 
 
@@ -60,11 +54,13 @@ def _require(actor: Any, model: type, action: str, area_path: str) -> None:
 def device_save(*, device: Device, actor: Any) -> Device:
     """Install (new) or edit a device; a new device counts as active from its installation."""
     creating = device.pk is None
-    _require(actor, Device, "add" if creating else "change", device.elder.area_path)
+    action = "add" if creating else "change"
+    require(actor, action, device)  # as stored (or, new, as given)
     before = None if creating else audit.snapshot(Device.objects.get(pk=device.pk))
     if creating and device.last_activity_at is None:
         device.last_activity_at = timezone.now()
     device.save()
+    require(actor, action, device)  # and as saved: never moved to another area's elder
     audit.record_change(
         actor=actor,
         obj=device,
@@ -81,7 +77,7 @@ def device_save(*, device: Device, actor: Any) -> Device:
 def device_test_record(
     *, device: Device, tested_on: datetime.date, passed: bool, note: str = "", actor: Any
 ) -> DeviceTest:
-    _require(actor, DeviceTest, "add", device.elder.area_path)
+    require(actor, "add", DeviceTest(device=device))
     test = DeviceTest.objects.create(
         device=device, tested_on=tested_on, passed=passed, note=note, tested_by=str(actor)
     )
@@ -95,7 +91,8 @@ def device_test_record(
 
 @transaction.atomic
 def maintenance_task_close(*, task: MaintenanceTask, note: str, actor: Any) -> MaintenanceTask:
-    _require(actor, MaintenanceTask, "change", task.device.elder.area_path)
+    require(actor, "change", task)
+    locked(task)
     if task.status != TaskStatus.OPEN:
         raise ValidationError(_("任务已完成"))
     before = audit.snapshot(task)
@@ -121,7 +118,7 @@ def maintenance_task_close(*, task: MaintenanceTask, note: str, actor: Any) -> M
 
 
 def _locked(alarm: Alarm, actor: Any) -> Alarm:
-    _require(actor, Alarm, "change", alarm.elder.area_path)
+    require(actor, "change", alarm)
     return Alarm.objects.select_for_update().select_related("elder").get(pk=alarm.pk)
 
 
@@ -271,7 +268,7 @@ def alarm_close(
 
 def contact_phone_reveal(*, contact: ElderContact, reason: str, actor: Any) -> str:
     """A contact's number in clear for the operator who must call it; logged like ``elder_reveal``."""
-    _require(actor, Elder, "reveal", contact.elder.area_path)
+    require(actor, "reveal", contact.elder)
     if len(reason.strip()) < 2:
         raise ValidationError(_("请填写查看事由"))
     audit.record_access(
@@ -295,7 +292,7 @@ def checkin_record(
     *, elder: Elder, method: str, actor: Any, note: str = "", now: datetime.datetime | None = None
 ) -> CheckIn:
     """Log that the elder is fine today (a volunteer's or worker's call or visit)."""
-    _require(actor, CheckIn, "add", elder.area_path)
+    require(actor, "add", CheckIn(elder=elder))
     if method not in CheckInMethod.values:
         raise ValidationError(_("请选择签到方式"))
     now = now or timezone.now()

@@ -38,7 +38,7 @@ from yiyang.core.exporting import (
 )
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog, AuditEntry
-from yiyang.core.scoping import user_area_paths
+from yiyang.core.scoping import home_path
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.exports import CLEAR_EXPORT, id_number_column
 from yiyang.people.models import Elder, ElderContact
@@ -641,7 +641,7 @@ def _sla_export(
         actor=request.user,
         kind=AccessLog.Kind.EXPORT,
         object_type="safety.alarm",
-        area_path=min(user_area_paths(request.user), key=len, default=""),
+        area_path=home_path(request.user),
         row_count=len(rows),
         query=request.GET.urlencode(),
     )

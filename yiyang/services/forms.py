@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yiyang.accounts.models import User
-from yiyang.accounts.roles import Role
+from yiyang.accounts.roles import roles_with
 from yiyang.areas.models import AreaLevel
 from yiyang.core.cells import CellError, parse_phone
 from yiyang.core.forms import ScopedModelForm
@@ -431,6 +431,8 @@ class MemberForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user: Any = self.fields["user"]
-        user.queryset = User.objects.filter(role=Role.PROVIDER_STAFF, is_active=True).order_by("username")
+        user.queryset = User.objects.filter(
+            role__in=roles_with("services.join_provider"), is_active=True
+        ).order_by("username")
         user.label_from_instance = _account_label
         user.error_messages["invalid_choice"] = _("只能添加角色为“服务商人员”的有效账号")

@@ -14,11 +14,13 @@ grant([Role.PROVIDER_STAFF], ["services.view_settlement"])
 
 # The catalogue, providers and agreements are the district's business.
 grant([Role.DISTRICT_ADMIN], [f"services.{a}_{m}" for m in _REFERENCE for a in ("add", "change", "delete")])
-# Providers keep their own workers.
-grant([Role.PROVIDER_STAFF], ["services.add_worker", "services.change_worker"])
+# Providers keep their own workers. Their staff accounts are the ones a provider may take on.
+grant([Role.PROVIDER_STAFF], ["services.add_worker", "services.change_worker", "services.join_provider"])
 
 # Intake and dispatch: the hotline and the community desk.
 grant(_OFFICE, ["services.add_workorder", "services.change_workorder", "services.export_workorder"])
+# Dispatching and cancelling are the dispatcher's decisions; a provider accepts or rejects instead.
+grant(_OFFICE, ["services.dispatch_workorder"])
 grant(_OFFICE, ["services.add_recurringplan", "services.change_recurringplan"])
 grant(_OFFICE, ["services.change_serviceexception", "services.add_returncall", "services.change_returncall"])
 grant(

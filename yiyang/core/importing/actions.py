@@ -12,7 +12,7 @@ from yiyang.core.context import current_request_id
 from yiyang.core.importing.engine import ImportResult, run_import
 from yiyang.core.importing.registry import importer_for, importer_for_batch
 from yiyang.core.models import ImportBatch
-from yiyang.core.scoping import user_area_paths
+from yiyang.core.scoping import home_path
 
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".ods")
 
@@ -29,7 +29,6 @@ def import_batch_create(
 ) -> ImportBatch:
     """``area_path``: the community or street the uploader chose (checked against their scope when the
     batch runs); without one, the importer's default for this user (their only community)."""
-    paths = sorted(user_area_paths(actor), key=len)
     batch = ImportBatch(
         target_path=area_path or importer_for(kind).default_area(actor),
         kind=kind,
@@ -38,7 +37,7 @@ def import_batch_create(
         skip_invalid=skip_invalid,
         actor=actor,
         actor_name=actor.get_full_name() or actor.get_username(),
-        area_path=paths[0] if paths else "",
+        area_path=home_path(actor),
         request_id=current_request_id(),
     )
     batch.file.save(filename, upload, save=False)

@@ -16,7 +16,6 @@ from yiyang.core.scoping import (
     area_q,
     is_in_scope,
     outermost,
-    path_in_scope,
     permission_name,
     scope_q,
     user_area_paths,
@@ -160,27 +159,6 @@ class TestInScope:
     def test_is_in_scope(self, world: World) -> None:
         assert is_in_scope(world.bob, world.areas.community_a1, "view")
         assert not is_in_scope(world.bob, world.areas.community_b1, "view")
-
-    @pytest.mark.parametrize(
-        ("who", "area", "expected"),
-        [
-            ("bob", "street_a", True),
-            ("bob", "grid_a1", True),
-            ("bob", "street_b", False),
-            ("bob", "district", False),
-            ("dave", "community_a1", True),
-            ("dave", "community_a2", False),
-            ("alice", "community_b2", True),
-            ("alice", "other_district", False),
-            ("frank", "community_a1", False),
-        ],
-    )
-    def test_path_in_scope(self, world: World, who: str, area: str, expected: bool) -> None:
-        assert path_in_scope(world.users[who], world.areas[area].path) is expected
-
-    def test_a_path_that_merely_shares_digits_is_outside(self, world: World) -> None:
-        # 32061200 is not inside street 320612001: paths nest by whole levels only.
-        assert not path_in_scope(world.bob, "32061200")
 
 
 @pytest.mark.django_db

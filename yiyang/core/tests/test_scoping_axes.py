@@ -138,17 +138,17 @@ class TestShares:
 class TestAbove:
     def test_rules_above_are_read_not_changed(self, world: World) -> None:
         district_rule = ScoringConfig.objects.create(
-            area=world.areas.district, effective_from=datetime.date(2024, 1, 1)
+            area=world.areas.district, valid_from=datetime.date(2024, 1, 1)
         )
         other_rule = ScoringConfig.objects.create(
-            area=world.areas.other_district, effective_from=datetime.date(2024, 1, 1)
+            area=world.areas.other_district, valid_from=datetime.date(2024, 1, 1)
         )
         assert set(ScoringConfig.objects.for_user(world.dave)) == {district_rule}
         assert set(ScoringConfig.objects.for_user(world.bob)) == {district_rule}
         assert other_rule not in set(ScoringConfig.objects.for_user(world.alice))
         assert set(ScoringConfig.objects.for_user(world.alice, "change")) == {district_rule}
         street_rule = ScoringConfig.objects.create(
-            area=world.areas.street_b, effective_from=datetime.date(2024, 1, 1)
+            area=world.areas.street_b, valid_from=datetime.date(2024, 1, 1)
         )
         # Sideways is not above: street B's rule is not street A's.
         assert street_rule not in set(ScoringConfig.objects.for_user(world.bob))
@@ -180,8 +180,8 @@ class TestOneAnswer:
         grant_membership(world.frank, canteens[2])
         for c in canteens:
             _menu(c)
-        ScoringConfig.objects.create(area=world.areas.district, effective_from=datetime.date(2024, 1, 1))
-        ScoringConfig.objects.create(area=world.areas.street_a, effective_from=datetime.date(2024, 1, 1))
+        ScoringConfig.objects.create(area=world.areas.district, valid_from=datetime.date(2024, 1, 1))
+        ScoringConfig.objects.create(area=world.areas.street_a, valid_from=datetime.date(2024, 1, 1))
         return {"staff": staff, "provider": mine}
 
     @pytest.mark.parametrize("model", [Elder, WorkOrder, Canteen, Menu, ScoringConfig])
@@ -226,3 +226,30 @@ class TestOneAnswer:
     def test_without_the_permission_sql_selects_nothing(self, world: World, rows: dict[str, Any]) -> None:
         assert scope_sql(world.erin, ScoringConfig, "t") == ("1 = 0", [])
         assert _sql_ids(world.frank, Elder) == set()
+
+
+@pytest.mark.parametrize(
+    ("who", "area", "expected"),
+    [
+        ("bob", "street_a", True),
+        ("bob", "grid_a1", True),
+        ("bob", "street_b", False),
+        ("bob", "district", False),
+        ("dave", "community_a1", True),
+        ("dave", "community_a2", False),
+        ("alice", "community_b2", True),
+        ("alice", "other_district", False),
+        ("frank", "community_a1", False),
+    ],
+)
+def test_a_new_row_is_placed_only_where_the_user_may_add_it(
+    world: World, who: str, area: str, expected: bool
+) -> None:
+    place = world.areas[area]
+    elder = Elder(area=place, area_path=place.path)
+    assert allowed(world.users[who], "add", elder) is expected
+
+
+def test_a_path_that_merely_shares_digits_is_outside(world: World) -> None:
+    # 32061200 is not inside street 320612001: paths nest by whole levels only.
+    assert not allowed(world.bob, "add", Elder(area_path="32061200"))

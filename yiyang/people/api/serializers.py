@@ -9,7 +9,7 @@ from rest_framework import serializers
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core.cells import CellError, parse_phone
 from yiyang.core.idnumber import IdNumberError, parse_id_number
-from yiyang.core.scoping import path_in_scope
+from yiyang.core.scoping import allowed
 from yiyang.people.actions import ElderData
 from yiyang.people.choices import DisabilityGrade, ElderStatus, LivingSituation
 from yiyang.people.models import Certification, Elder, ElderContact
@@ -82,7 +82,7 @@ class ElderWriteSerializer(serializers.Serializer):
     def validate_area(self, value: str) -> Area:
         user = self.context["request"].user
         area = Area.objects.filter(code=value, level__in=[AreaLevel.COMMUNITY, AreaLevel.GRID]).first()
-        if area is None or not path_in_scope(user, area.path):
+        if area is None or not allowed(user, "add", Elder(area=area, area_path=area.path)):
             raise serializers.ValidationError(_("不是您管辖范围内的社区或网格"))
         return area
 

@@ -193,7 +193,7 @@ def test_scope_recheck_after_save_rolls_back(counted: World, monkeypatch: pytest
     world = counted
     elder = register_elder(world.bob, world.areas.community_a1, address="原地址")
     cells, entries = maintained_stats(), AuditEntry.objects.count()
-    monkeypatch.setattr(actions, "_check_area", lambda actor, area: None)
+    monkeypatch.setattr(actions, "_check_area", lambda actor, area, action: None)
 
     with pytest.raises(ValidationError) as info:
         actions.elder_update(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from yiyang.core.scoping import path_in_scope
+from yiyang.core.scoping import is_in_scope
 from yiyang.people.models import Elder
 from yiyang.safety.choices import AlarmOutcome, CallOutcome, DispatchTarget, EventType
 from yiyang.safety.forms import fence_centre_errors
@@ -42,7 +42,7 @@ class DeviceSerializer(serializers.ModelSerializer):
 
     def validate_elder(self, elder: Elder) -> Elder:
         # Out of area looks like missing: a 400 that never confirms the elder exists elsewhere.
-        if not path_in_scope(self.context["request"].user, elder.area_path):
+        if not is_in_scope(self.context["request"].user, elder, "view"):
             raise serializers.ValidationError(_("老人不存在"))
         return elder
 

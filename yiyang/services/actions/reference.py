@@ -11,14 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yiyang.accounts.roles import Role
 from yiyang.areas.models import Area
 from yiyang.core import audit
 from yiyang.core.dated import overlaps_q
 from yiyang.core.models import AuditEntry, Membership
-from yiyang.core.scoping import grant_membership, memberships, revoke_membership
+from yiyang.core.scoping import grant_membership, memberships, require, revoke_membership
 from yiyang.people.models import Elder
-from yiyang.services.actions.common import _is_provider_staff, _member_of, _require
+from yiyang.services.actions.common import _require
 from yiyang.services.models import (
     AgreementItem,
     Entitlement,
@@ -157,14 +156,8 @@ def worker_save(
     ``phone`` None leaves the stored number alone ("" clears it); it is stored encrypted and masked.
     """
     creating = worker.pk is None
-    _require(actor, f"services.{'add' if creating else 'change'}_worker")
-    if _is_provider_staff(actor):
-        if not _member_of(actor, worker.provider_id):
-            raise PermissionDenied(_("不是本单位的助老员"))
-        if not creating and not _member_of(
-            actor, Worker.objects.values_list("provider_id", flat=True).get(pk=worker.pk)
-        ):
-            raise PermissionDenied(_("不是本单位的助老员"))
+    action = "add" if creating else "change"
+    require(actor, action, worker)  # as stored: a provider's staff keep their own workers
     if (
         worker.user_id is not None
         and not memberships(worker.provider).filter(user_id=worker.user_id).exists()
@@ -175,6 +168,7 @@ def worker_save(
         if phone is not None:
             worker.set_phone(phone)
         worker.save()
+        require(actor, action, worker)  # and as saved: never handed to another provider
         worker.qualifications.all().delete()
         WorkerQualification.objects.bulk_create(
             [
@@ -201,7 +195,7 @@ def worker_save(
 def provider_member_add(*, provider: Provider, user: Any, actor: Any) -> Membership:
     """添加服务商人员: the account then sees (only) this organisation's orders and workers."""
     _require(actor, "services.change_provider")
-    if getattr(user, "role", "") != Role.PROVIDER_STAFF:
+    if not user.has_perm("services.join_provider"):
         raise ValidationError({"user": _("只能添加角色为“服务商人员”的账号")})
     if memberships(provider).filter(user=user).exists():
         raise ValidationError(

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area
 from yiyang.core import audit
-from yiyang.services.actions.common import WORKFLOW, _in_scope, _record, _require
+from yiyang.core.scoping import require, scope_sql_named
+from yiyang.core.workflow import locked
+from yiyang.services.actions.common import WORKFLOW, _record
 from yiyang.services.choices import SettlementStatus
 from yiyang.services.models import Provider, Settlement, SettlementLine, Visit
 from yiyang.services.selectors import month_bounds
@@ -31,7 +33,7 @@ def settlement_generate(
     exception, not yet settled, go in; a settlement already under review or approved takes no new
     lines. Running it again adds only visits verified since. One audit entry summarises the batch.
     """
-    _require(actor, "services.add_settlement")
+    require(actor, "add", Settlement)
     first, last = month_bounds(month)
     with transaction.atomic():
         prepare("services_settlementline")
@@ -39,6 +41,11 @@ def settlement_generate(
         params: dict[str, Any] = {"true": True, "first": first, "last": last}
         if provider is not None:
             batch_filter, params["provider"] = "AND v.provider_id = %(provider)s", provider.pk
+        if actor is not None:
+            # Only the visits the actor may see: one district's administrator never settles another's.
+            condition, scope_params = scope_sql_named(actor, Visit, "v")
+            batch_filter += f" AND {condition}"
+            params.update(scope_params)
         with connection.cursor() as cursor:
             cursor.execute(PAIRS_SQL.format(batch_filter=batch_filter), params)
             pairs = {(int(p), str(s)) for p, s in cursor.fetchall()}
@@ -101,8 +108,7 @@ def _settlement_totals(*settlements: Settlement) -> None:
 
 def settlement_add_visits(*, settlement: Settlement, visits: Iterable[Visit], actor: Any) -> int:
     """Manual inclusion (a late verification): each visit must be verified, unsettled and belong here."""
-    _require(actor, "services.add_settlement")
-    _in_scope(actor, settlement, "view")
+    require(actor, "add", settlement)
     if settlement.status not in (SettlementStatus.DRAFT, SettlementStatus.RETURNED):
         raise ValidationError(_("结算单已提交审核，不能再加入服务记录"))
     first, last = month_bounds(settlement.month)
@@ -127,7 +133,7 @@ def settlement_add_visits(*, settlement: Settlement, visits: Iterable[Visit], ac
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        Settlement.objects.select_for_update().filter(pk=settlement.pk).exists()
+        locked(settlement, "status")
         extra: dict[str, Any] = {f"v{i}": pk for i, pk in enumerate(ids)}
         extra["settlement"] = settlement.pk
         placeholders = ", ".join(f"%(v{i})s" for i in range(len(ids)))
@@ -143,41 +149,41 @@ def settlement_add_visits(*, settlement: Settlement, visits: Iterable[Visit], ac
     return inserted
 
 
+@transaction.atomic
 def settlement_review(*, settlement: Settlement, approve: bool, note: str = "", actor: Any) -> Settlement:
     """街道审核: pass to the district, or return with a reason."""
-    _require(actor, "services.review_settlement")
-    _in_scope(actor, settlement, "view")
-    if settlement.status not in (SettlementStatus.DRAFT, SettlementStatus.RETURNED):
-        raise ValidationError(_("该结算单不在待审核状态"))
+    require(actor, "review", settlement)
     if not approve and not note.strip():
         raise ValidationError({"note": _("退回需填写原因")})
-    with transaction.atomic():
-        before = audit.snapshot(settlement)
-        settlement.status = SettlementStatus.REVIEWED if approve else SettlementStatus.RETURNED
-        settlement.reviewed_by = actor
-        settlement.reviewed_at = timezone.now()
-        settlement.note = note[:300]
-        settlement.save()
-        _record(actor, settlement, "settlement.review" if approve else "settlement.return", before, note)
+    locked(settlement, "status")
+    if settlement.status not in (SettlementStatus.DRAFT, SettlementStatus.RETURNED):
+        raise ValidationError(_("该结算单不在待审核状态"))
+    before = audit.snapshot(settlement)
+    settlement.status = SettlementStatus.REVIEWED if approve else SettlementStatus.RETURNED
+    settlement.reviewed_by = actor
+    settlement.reviewed_at = timezone.now()
+    settlement.note = note[:300]
+    settlement.save()
+    _record(actor, settlement, "settlement.review" if approve else "settlement.return", before, note)
     return settlement
 
 
+@transaction.atomic
 def settlement_approve(
     *, settlement: Settlement, approve: bool = True, note: str = "", actor: Any
 ) -> Settlement:
     """区级审批 after the street's review."""
-    _require(actor, "services.approve_settlement")
-    _in_scope(actor, settlement, "view")
-    if settlement.status != SettlementStatus.REVIEWED:
-        raise ValidationError(_("街道审核通过后才能审批"))
+    require(actor, "approve", settlement)
     if not approve and not note.strip():
         raise ValidationError({"note": _("退回需填写原因")})
-    with transaction.atomic():
-        before = audit.snapshot(settlement)
-        settlement.status = SettlementStatus.APPROVED if approve else SettlementStatus.RETURNED
-        settlement.approved_by = actor if approve else None
-        settlement.approved_at = timezone.now() if approve else None
-        settlement.note = note[:300] or settlement.note
-        settlement.save()
-        _record(actor, settlement, "settlement.approve" if approve else "settlement.return", before, note)
+    locked(settlement, "status")
+    if settlement.status != SettlementStatus.REVIEWED:
+        raise ValidationError(_("街道审核通过后才能审批"))
+    before = audit.snapshot(settlement)
+    settlement.status = SettlementStatus.APPROVED if approve else SettlementStatus.RETURNED
+    settlement.approved_by = actor if approve else None
+    settlement.approved_at = timezone.now() if approve else None
+    settlement.note = note[:300] or settlement.note
+    settlement.save()
+    _record(actor, settlement, "settlement.approve" if approve else "settlement.return", before, note)
     return settlement

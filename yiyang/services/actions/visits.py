@@ -21,15 +21,8 @@ from django.utils.translation import gettext as _
 from yiyang.core import audit, crypto
 from yiyang.core.i18n import stored
 from yiyang.core.models import AuditEntry
-from yiyang.services.actions.common import (
-    WORKFLOW,
-    _acting_for_provider,
-    _in_scope,
-    _is_provider_staff,
-    _local_day,
-    _record,
-    _require,
-)
+from yiyang.core.scoping import require
+from yiyang.services.actions.common import WORKFLOW, _local_day, _record, _require
 from yiyang.services.choices import ExceptionKind, ExceptionStatus, OrderStatus, SignoffBy, SignoffMethod
 from yiyang.services.geo import haversine_m
 from yiyang.services.models import (
@@ -129,19 +122,18 @@ def visit_check_in(
 ) -> Visit:
     """签到: opens the visit with the first EVV elements; a repeat returns the same visit."""
     _require(actor, "services.add_visit")
-    _in_scope(actor, order, "change")
-    _acting_for_provider(actor, order)
+    require(actor, "change", order)
     existing = Visit.objects.filter(work_order=order).first()
     if existing is not None:
         return existing
-    if order.status != OrderStatus.ASSIGNED:
-        raise ValidationError(_("只有已派人的工单可以签到"))
-    worker = _worker_for(actor, order)
     at = at or timezone.now()
     with transaction.atomic():
         order = WorkOrder.objects.select_for_update().get(pk=order.pk)
         if hasattr(order, "visit"):
             return order.visit
+        if order.status != OrderStatus.ASSIGNED:
+            raise ValidationError(_("只有已派人的工单可以签到"))
+        worker = _worker_for(actor, order)
         assert order.provider is not None
         visit = Visit.objects.create(
             work_order=order,
@@ -187,9 +179,8 @@ def visit_check_out(
 ) -> Visit:
     """签退: closes the visit. A repeated check-out changes nothing and creates nothing."""
     _require(actor, "services.change_visit")
-    _in_scope(actor, visit, "change")
+    require(actor, "change", visit)
     order = visit.work_order
-    _acting_for_provider(actor, order)
     _worker_for(actor, order)
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -246,10 +237,8 @@ def visit_check_out(
 
 def visit_signoff_code_issue(*, visit: Visit, actor: Any) -> str:
     """A one-time code for sign-off by phone: the hotline reads it to the elder, the elder tells the worker."""
-    _require(actor, "services.change_visit") if _is_provider_staff(actor) else _require(
-        actor, "services.change_workorder"
-    )
-    _in_scope(actor, visit, "view")
+    _require(actor, "services.change_workorder")
+    require(actor, "view", visit)
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         visit.signoff_code_enc = crypto.encrypt(code)
@@ -286,8 +275,7 @@ def visit_sign_off(
 ) -> Visit:
     """服务对象签字认证: a drawn signature (PNG) or the one-time code. Verifies the visit."""
     _require(actor, "services.change_visit")
-    _in_scope(actor, visit, "change")
-    _acting_for_provider(actor, visit.work_order)
+    require(actor, "change", visit)
     if visit.verified:
         return visit
     if visit.checkout_at is None:
@@ -354,8 +342,7 @@ def _sample_return_call(visit: Visit, actor: Any) -> ReturnCall | None:
 def visit_add_photo(*, visit: Visit, content: bytes, filename: str = "photo.jpg", actor: Any) -> VisitPhoto:
     """An optional photo; the same picture already used on another visit is an exception."""
     _require(actor, "services.change_visit")
-    _in_scope(actor, visit, "change")
-    _acting_for_provider(actor, visit.work_order)
+    require(actor, "change", visit)
     if not content or len(content) > 8_000_000:
         raise ValidationError({"photo": _("照片为空或超过 8 MB")})
     digest = hashlib.sha256(content).hexdigest()
@@ -396,7 +383,7 @@ def exception_resolve(
 ) -> ServiceException:
     """Resolve with a reason: confirmed (the visit is not paid) or dismissed (checked, in order)."""
     _require(actor, "services.change_serviceexception")
-    _in_scope(actor, exception, "change")
+    require(actor, "change", exception)
     if outcome not in (ExceptionStatus.CONFIRMED, ExceptionStatus.DISMISSED):
         raise ValidationError({"outcome": _("请选择处理结论")})
     if not (reason or "").strip():
@@ -455,7 +442,7 @@ def detect_missed_visits(*, now: datetime.datetime | None = None, actor: Any = N
 
 def visit_rate(*, visit: Visit, score: int, comment: str = "", actor: Any) -> VisitRating:
     _require(actor, "services.add_visitrating")
-    _in_scope(actor, visit, "view")
+    require(actor, "view", visit)
     if not 1 <= int(score) <= 5:
         raise ValidationError({"score": _("评分为 1–5 分")})
     with transaction.atomic():
@@ -490,7 +477,7 @@ def return_call_record(
 ) -> ReturnCall:
     """回访 result; a complaint counts against the provider on the scorecard."""
     _require(actor, "services.change_returncall")
-    _in_scope(actor, call, "change")
+    require(actor, "change", call)
     with transaction.atomic():
         before = audit.snapshot(call)
         call.called_at = timezone.now()

@@ -9,7 +9,7 @@ import datetime
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,15 +19,10 @@ from yiyang.core import audit
 from yiyang.core.dated import in_force_q, overlaps_q
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AuditEntry
+from yiyang.core.scoping import require
+from yiyang.core.workflow import locked
 from yiyang.people.models import Elder
-from yiyang.services.actions.common import (
-    _acting_for_provider,
-    _in_scope,
-    _is_provider_staff,
-    _local_day,
-    _record,
-    _require,
-)
+from yiyang.services.actions.common import _local_day, _record, _require
 from yiyang.services.choices import OrderStatus, RequestSource, Urgency
 from yiyang.services.models import Provider, RecurringPlan, ResponseRule, ServiceItem, Worker, WorkOrder
 from yiyang.services.selectors import providers_covering
@@ -57,8 +52,7 @@ def work_order_create(
 ) -> WorkOrder:
     """受理: take a request in. Duplicates are the caller's decision (the page warns), not refused."""
     _require(actor, "services.add_workorder")
-    if actor is not None and not Elder.objects.for_user(actor, "view").filter(pk=elder.pk).exists():
-        raise PermissionDenied(_("不在您的管辖范围内"))
+    require(actor, "view", elder)
     day = _local_day(scheduled_start)
     if not item.is_valid_on(day):
         raise ValidationError({"item": _("该服务项目在预约日期不在有效期内")})
@@ -94,12 +88,15 @@ def work_order_create(
 # -- dispatch -----------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def work_order_dispatch(*, order: WorkOrder, provider: Provider, actor: Any) -> WorkOrder:
-    """派单 to a provider (or reassign to another before the visit starts)."""
-    _require(actor, "services.change_workorder")
-    if _is_provider_staff(actor):
-        raise PermissionDenied(_("服务商不能派单"))
-    _in_scope(actor, order, "change")
+    """派单 to a provider (or reassign to another before the visit starts).
+
+    Two dispatchers acting on one order at once: the second waits for the first and is then refused,
+    as the order is no longer in the state they decided on.
+    """
+    require(actor, "dispatch", order)
+    locked(order, "status", "provider_id")
     if order.status not in (
         OrderStatus.NEW,
         OrderStatus.DISPATCHED,
@@ -109,72 +106,65 @@ def work_order_dispatch(*, order: WorkOrder, provider: Provider, actor: Any) -> 
         raise ValidationError(_("该工单已开始服务或已结束，不能再派单"))
     if not providers_covering(order.item, order.area_path, order.plan_date).filter(pk=provider.pk).exists():
         raise ValidationError({"provider": _("该服务商没有覆盖此服务项目和老人所在区域的有效协议")})
-    with transaction.atomic():
-        before = audit.snapshot(order)
-        reassign = order.provider_id is not None and order.provider_id != provider.pk
-        order.provider = provider
-        order.worker = None
-        order.status = OrderStatus.DISPATCHED
-        order.dispatched_at = timezone.now()
-        order.accepted_at = None
-        order.assigned_at = None
-        order.reject_reason = ""
-        order.save()
-        _record(
-            actor,
-            order,
-            "workorder.reassign" if reassign else "workorder.dispatch",
-            before,
-            f"派单至{provider}",
-        )
+    before = audit.snapshot(order)
+    reassign = order.provider_id is not None and order.provider_id != provider.pk
+    order.provider = provider
+    order.worker = None
+    order.status = OrderStatus.DISPATCHED
+    order.dispatched_at = timezone.now()
+    order.accepted_at = None
+    order.assigned_at = None
+    order.reject_reason = ""
+    order.save()
+    _record(
+        actor, order, "workorder.reassign" if reassign else "workorder.dispatch", before, f"派单至{provider}"
+    )
     return order
 
 
+@transaction.atomic
 def work_order_accept(*, order: WorkOrder, actor: Any) -> WorkOrder:
     """接单: the provider takes the order on."""
-    _require(actor, "services.change_workorder")
-    _in_scope(actor, order, "change")
-    _acting_for_provider(actor, order)
+    require(actor, "change", order)
+    locked(order, "status", "provider_id")
     if order.status == OrderStatus.ACCEPTED:
         return order
     if order.status != OrderStatus.DISPATCHED:
         raise ValidationError(_("只有待接单的工单可以接单"))
-    with transaction.atomic():
-        before = audit.snapshot(order)
-        order.status = OrderStatus.ACCEPTED
-        order.accepted_at = timezone.now()
-        order.save()
-        _record(actor, order, "workorder.accept", before, "服务商接单")
+    before = audit.snapshot(order)
+    order.status = OrderStatus.ACCEPTED
+    order.accepted_at = timezone.now()
+    order.save()
+    _record(actor, order, "workorder.accept", before, "服务商接单")
     return order
 
 
+@transaction.atomic
 def work_order_reject(*, order: WorkOrder, reason: str, actor: Any) -> WorkOrder:
     """拒单 with a reason: the order goes back to the dispatcher's queue."""
-    _require(actor, "services.change_workorder")
-    _in_scope(actor, order, "change")
-    _acting_for_provider(actor, order)
+    require(actor, "change", order)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写拒单原因")})
+    locked(order, "status", "provider_id")
     if order.status not in (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.ASSIGNED):
         raise ValidationError(_("该工单当前不能拒单"))
-    with transaction.atomic():
-        before = audit.snapshot(order)
-        provider = order.provider
-        order.status = OrderStatus.NEW
-        order.provider = None
-        order.worker = None
-        order.reject_reason = reason[:200]
-        order.save()
-        _record(actor, order, "workorder.reject", before, f"{provider}拒单：{reason}")
+    before = audit.snapshot(order)
+    provider = order.provider
+    order.status = OrderStatus.NEW
+    order.provider = None
+    order.worker = None
+    order.reject_reason = reason[:200]
+    order.save()
+    _record(actor, order, "workorder.reject", before, f"{provider}拒单：{reason}")
     return order
 
 
+@transaction.atomic
 def work_order_assign(*, order: WorkOrder, worker: Worker, actor: Any) -> WorkOrder:
     """派人: a worker of the provider takes the visit. Assigning also accepts a dispatched order."""
-    _require(actor, "services.change_workorder")
-    _in_scope(actor, order, "change")
-    _acting_for_provider(actor, order)
+    require(actor, "change", order)
+    locked(order, "status", "provider_id")
     if order.status not in (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.ASSIGNED):
         raise ValidationError(_("请先派单给服务商"))
     if worker.provider_id != order.provider_id:
@@ -186,25 +176,24 @@ def work_order_assign(*, order: WorkOrder, worker: Worker, actor: Any) -> WorkOr
     )
     if not qualified.exists():
         raise ValidationError({"worker": _("助老员没有该服务类别的有效资质")})
-    with transaction.atomic():
-        before = audit.snapshot(order)
-        now = timezone.now()
-        order.accepted_at = order.accepted_at or now
-        order.worker = worker
-        order.status = OrderStatus.ASSIGNED
-        order.assigned_at = now
-        order.save()
-        _record(actor, order, "workorder.assign", before, f"派给助老员{worker.name}")
+    before = audit.snapshot(order)
+    now = timezone.now()
+    order.accepted_at = order.accepted_at or now
+    order.worker = worker
+    order.status = OrderStatus.ASSIGNED
+    order.assigned_at = now
+    order.save()
+    _record(actor, order, "workorder.assign", before, f"派给助老员{worker.name}")
     return order
 
 
+@transaction.atomic
 def work_order_cancel(*, order: WorkOrder, reason: str, actor: Any) -> WorkOrder:
-    _require(actor, "services.change_workorder")
-    if _is_provider_staff(actor):
-        raise PermissionDenied(_("服务商不能取消工单，请拒单"))
-    _in_scope(actor, order, "change")
+    """取消: the dispatcher's decision (a provider rejects instead)."""
+    require(actor, "dispatch", order)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写取消原因")})
+    locked(order, "status", "provider_id")
     if order.status not in (
         OrderStatus.NEW,
         OrderStatus.DISPATCHED,
@@ -212,11 +201,10 @@ def work_order_cancel(*, order: WorkOrder, reason: str, actor: Any) -> WorkOrder
         OrderStatus.ASSIGNED,
     ):
         raise ValidationError(_("已开始服务的工单不能取消"))
-    with transaction.atomic():
-        before = audit.snapshot(order)
-        order.status = OrderStatus.CANCELLED
-        order.save()
-        _record(actor, order, "workorder.cancel", before, reason)
+    before = audit.snapshot(order)
+    order.status = OrderStatus.CANCELLED
+    order.save()
+    _record(actor, order, "workorder.cancel", before, reason)
     return order
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from yiyang.core.models import AuditEntry
-from yiyang.core.testing import World
+from yiyang.core.testing import World, make_user
 from yiyang.people.models import Elder
 from yiyang.services.actions.settlements import settlement_add_visits, settlement_generate, settlement_review
 from yiyang.services.actions.visits import visit_check_in, visit_check_out, visit_sign_off
@@ -160,3 +161,31 @@ def test_add_visits_measures_against_the_quota_too(chain: dict[str, Any]) -> Non
     assert settlement_add_visits(settlement=s, visits=[extra], actor=chain["world"].alice) == 1
     assert _line(extra).payable == Decimal("20.00")  # half an hour of 1.5 left
     assert settlement_add_visits(settlement=s, visits=[], actor=chain["world"].alice) == 0
+
+
+def test_a_district_administrator_settles_their_own_district_only(chain: dict[str, Any]) -> None:
+    """Two districts in one deployment: each administrator's run settles the visits they may see."""
+    world = chain["world"]
+    day = _month()
+    p = f.provider(items=[chain["item"]], areas=[world.areas.district, world.areas.other_district])
+    user = f.staff(p, "two_districts")
+    s = {**chain, "provider": p, "worker": f.worker(p, user=user), "user": user}
+    here = _visit(s, f.elder(world.areas.community_a1), day)
+    # Nobody of the standing world works in the other district: its order comes from the system.
+    there = _visit(
+        {**s, "world": SimpleNamespace(erin=None)},
+        f.elder(world.areas.other_community),
+        day + datetime.timedelta(days=1),  # the same worker, so not at the same time
+    )
+    other_admin = make_user("chongchuan_admin", "district_admin", [world.areas.other_district])
+
+    made = settlement_generate(month=day, actor=world.alice)
+    assert [m.area_path for m in made] == [world.areas.street_a.path]
+    assert SettlementLine.objects.filter(visit=here).exists()
+    assert not SettlementLine.objects.filter(visit=there).exists()
+
+    made = settlement_generate(month=day, actor=other_admin)
+    assert [m.area_path for m in made] == [world.areas.other_street.path]
+    assert SettlementLine.objects.filter(visit=there).exists()
+    # The nightly job (no actor) settles whatever is left, everywhere: nothing, here.
+    assert settlement_generate(month=day, actor=None) == []

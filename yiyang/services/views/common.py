@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest
 
 from yiyang.people.models import Elder
-
-
-def _is_provider_staff(user: Any) -> bool:
-    return getattr(user, "role", "") == "provider_staff"
 
 
 def elder_from_query(request: HttpRequest) -> Elder:

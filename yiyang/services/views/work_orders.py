@@ -20,6 +20,7 @@ from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog
 from yiyang.core.pdf import pdf_response, render_pdf
+from yiyang.core.scoping import allowed
 from yiyang.core.templatetags.yiyang import cn_date
 from yiyang.core.views import ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.exports import CLEAR_EXPORT, ELDER_AREAS, community_of, id_number_column
@@ -52,7 +53,7 @@ from yiyang.services.forms import (
 )
 from yiyang.services.models import Provider, RecurringPlan, ReturnCall, Visit, Worker, WorkOrder
 from yiyang.services.tables import RecurringPlanTable, WorkOrderTable
-from yiyang.services.views.common import _is_provider_staff, elder_from_query
+from yiyang.services.views.common import elder_from_query
 
 # -- work orders --------------------------------------------------------------------------------------
 
@@ -187,8 +188,9 @@ class WorkOrderDetailView(ScopedViewMixin, View):
         order = self.get_object()
         user = request.user
         visit = getattr(order, "visit", None)
-        can_change = WorkOrder.objects.for_user(user, "change").filter(pk=order.pk).exists()
-        office = can_change and not _is_provider_staff(user)
+        can_change = allowed(user, "change", order)
+        # The dispatcher's buttons, and the provider's (who record the visit itself).
+        office = allowed(user, "dispatch", order)
         context: dict[str, Any] = {
             "object": order,
             "title": _("工单 %(number)s") % {"number": order.number},
@@ -197,7 +199,7 @@ class WorkOrderDetailView(ScopedViewMixin, View):
             "exceptions": order.exceptions.all(),
             "can_change": can_change,
             "office": office,
-            "provider_side": can_change and _is_provider_staff(user),
+            "provider_side": can_change and user.has_perm("services.add_visit"),
             "reason_form": ReasonForm(),
             "resolve_form": ResolveForm(),
             "rating_form": RatingForm(),
