@@ -37,7 +37,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -45,9 +45,6 @@ from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-
-if TYPE_CHECKING:
-    from yiyang.core.models import Membership
 
 M = TypeVar("M", bound=models.Model)
 
@@ -186,10 +183,10 @@ def user_organisations(user: Any) -> Mapping[str, tuple[int, ...]]:
         return {}
     cached: dict[str, tuple[int, ...]] | None = getattr(user, "_yiyang_organisations", None)
     if cached is None:
-        from yiyang.core.models import Membership
-
         found: dict[str, list[int]] = {}
-        rows = Membership.objects.filter(user_id=user.pk).values_list("organisation_type", "organisation_id")
+        rows = (
+            _membership().objects.filter(user_id=user.pk).values_list("organisation_type", "organisation_id")
+        )
         for kind, key in rows.order_by("organisation_type", "organisation_id"):
             found.setdefault(kind, []).append(key)
         cached = {kind: tuple(keys) for kind, keys in found.items()}
@@ -206,34 +203,36 @@ def organisation_type(model: type[models.Model] | models.Model) -> str:
     return model._meta.label_lower
 
 
-def memberships(organisation: models.Model) -> models.QuerySet[Membership]:
-    """The organisation's member rows (with their users), e.g. for its staff list."""
-    from yiyang.core.models import Membership
+def _membership() -> Any:
+    # core.models imports this module (ScopedManager): the model is looked up, not imported.
+    return apps.get_model("core", "Membership")
 
-    return Membership.objects.filter(
+
+def memberships(organisation: models.Model) -> models.QuerySet[Any]:
+    """The organisation's member rows (``core.Membership``, with their users), e.g. for its staff list."""
+    rows: models.QuerySet[Any] = _membership().objects.filter(
         organisation_type=organisation_type(organisation), organisation_id=organisation.pk
-    ).select_related("user")
+    )
+    return rows.select_related("user")
 
 
 def is_member(user: Any, organisation: models.Model) -> bool:
     return organisation.pk in organisation_ids(user, type(organisation))
 
 
-def grant_membership(user: Any, organisation: models.Model) -> tuple[Membership, bool]:
+def grant_membership(user: Any, organisation: models.Model) -> tuple[Any, bool]:
     """Make ``user`` a member of ``organisation`` (idempotent); returns the row and whether it is new.
 
     Callers are the apps' actions, which check that the actor may manage the organisation and audit.
     """
-    from yiyang.core.models import Membership
-
-    row, created = Membership.objects.get_or_create(
+    row, created = _membership().objects.get_or_create(
         user=user, organisation_type=organisation_type(organisation), organisation_id=organisation.pk
     )
     _forget(user)
     return row, created
 
 
-def revoke_membership(membership: Membership) -> None:
+def revoke_membership(membership: Any) -> None:
     membership.delete()
     _forget(membership.user)
 
@@ -243,9 +242,7 @@ def _forget(user: Any) -> None:
 
 
 def _drop_memberships(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    from yiyang.core.models import Membership
-
-    Membership.objects.filter(
+    _membership().objects.filter(
         organisation_type=organisation_type(sender), organisation_id=instance.pk
     ).delete()
 
