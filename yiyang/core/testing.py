@@ -11,11 +11,16 @@ view tests, Healthchecks' alice/bob/charlie):
   model's endpoints, and asserts for every standing user and every endpoint: allowed (2xx), forbidden
   (403, when the role lacks the permission — wherever the object is), out of area (404 for an object
   the user's areas do not cover — never 403, which would confirm that it exists) and anonymous
-  (a redirect to the login page; 401/403 from the API).
+  (a redirect to the login page; 401/403 from the API). For a model bound to an organisation it
+  also takes a factory of organisations: frank (provider staff, no area) is made a member of
+  organisation A, and the matrix places one object of A and one of B in the other district, where
+  no standing user's areas reach: frank must see A's and never B's, and nobody else either.
 
-The expected outcome is worked out from two pieces of data only: the role grants in
-``yiyang.accounts.roles`` (the policy) and the areas each standing user is declared with here. Neither
-depends on the scoping code under test.
+The expected outcome is worked out from data only: the role grants in ``yiyang.accounts.roles`` (the
+policy), the areas each standing user is declared with here, the organisation frank is made a member
+of, and whether the model is bound to an area at all (``scope_path``). None of it depends on the
+scoping code under test. Every matrix registers itself; ``core/tests/test_access_coverage.py``
+fails when a scoped model is in none, or an organisation-bound one has no organisation placements.
 
 This module is imported by tests only; it needs the Django app registry to be ready.
 """
@@ -246,8 +251,19 @@ def _years_before(day: Any, years: int) -> Any:
 
 #: Where the matrix puts objects: street A (the home of bob and dave), street B, the other district.
 PLACEMENTS: dict[str, str] = {"home": "community_a1", "away": "community_b1", "elsewhere": "other_community"}
+#: Objects of an organisation go where no standing user's areas reach: only membership shows them.
+ORGANISATION_PLACEMENTS: dict[str, str] = {"ours": "other_community", "theirs": "other_community"}
+#: The standing member of organisation A (of every kind a matrix tests).
+MEMBER = "frank"
 
-Maker = Callable[["World", "Area"], Any]
+#: ``make(world, area)``, or for an organisation-bound model ``make(world, area, organisation)``
+#: (``organisation`` None: one that no standing user belongs to).
+Maker = Callable[..., Any]
+#: ``organisation(world, name)`` creates an organisation ("A" or "B") of the kind the model belongs to.
+OrganisationMaker = Callable[["World", str], Any]
+
+#: Every matrix built, for the coverage test.
+MATRICES: list[AccessMatrix] = []
 
 
 @dataclass(frozen=True)
@@ -323,11 +339,21 @@ class AccessMatrix:
         endpoints: Sequence[Endpoint],
         *,
         users: Sequence[str] | None = None,
+        organisation: OrganisationMaker | None = None,
+        also: Sequence[type[models.Model]] = (),
     ) -> None:
+        """``also`` names models whose rows the endpoints show through this model's (a device's
+        tests on the device's page): they count as covered by this matrix."""
         self.model = model
         self.make = make
         self.endpoints = {e.name: e for e in endpoints}
         self.users = list(users) if users is not None else [*STANDING, ANONYMOUS]
+        self.organisation = organisation
+        self.also = tuple(also)
+        MATRICES.append(self)
+
+    def covers_models(self) -> set[type[models.Model]]:
+        return {self.model, *self.also, *(e.model for e in self.endpoints.values() if e.model)}
 
     @classmethod
     def standard(
@@ -342,6 +368,8 @@ class AccessMatrix:
         url_args: Callable[[Any], list[Any]] = lambda obj: [obj.pk],
         marker: Callable[[Any], str] = str,
         extra: Sequence[Endpoint] = (),
+        organisation: OrganisationMaker | None = None,
+        also: Sequence[type[models.Model]] = (),
     ) -> AccessMatrix:
         endpoints: list[Endpoint] = []
         if list_url:
@@ -363,7 +391,7 @@ class AccessMatrix:
                 ),
                 Endpoint("api-detail", lambda o: reverse(f"{api_basename}-detail", args=[o.pk]), api=True),
             ]
-        return cls(model, make, [*endpoints, *extra])
+        return cls(model, make, [*endpoints, *extra], organisation=organisation, also=also)
 
     def cases(self) -> list[ParameterSet]:
         """``pytest.mark.parametrize(("who", "endpoint"), matrix.cases())``."""
@@ -371,15 +399,45 @@ class AccessMatrix:
 
         return [pytest.param(who, name, id=f"{who}-{name}") for name in self.endpoints for who in self.users]
 
-    def target(self, world: World, endpoint: Endpoint, area: Area) -> Any:
-        return area if endpoint.target == "area" else self.make(world, area)
+    def target(self, world: World, endpoint: Endpoint, area: Area, placement: str = "home") -> Any:
+        if endpoint.target == "area":
+            return area
+        if self.organisation is None:
+            return self.make(world, area)
+        return self.make(world, area, self._organisations(world).get(placement))
 
-    @staticmethod
-    def placements_for(world: World, who: str, allowed: bool) -> list[tuple[str, str]]:
-        """Street A and street B for everyone; the other district too for those who see both streets."""
+    def _organisations(self, world: World) -> dict[str, Any]:
+        """Organisations A (frank is a member) and B, made once per test."""
+        from yiyang.core.scoping import grant_membership
+
+        assert self.organisation is not None
+        made: dict[str, Any] = world.__dict__.setdefault("organisations", {})
+        key = self.model._meta.label_lower
+        if key not in made:
+            ours, theirs = self.organisation(world, "A"), self.organisation(world, "B")
+            grant_membership(world.users[MEMBER], ours)
+            made[key] = {"ours": ours, "theirs": theirs}
+        return made[key]
+
+    def reaches(self, world: World, who: str, placement: str, area: Area) -> bool:
+        """Whether ``who``'s areas or membership reach an object so placed (the policy, not scoping.py)."""
+        if placement == "ours" and who == MEMBER:
+            return True
+        if getattr(self.model, "scope_path", "") is None:
+            # Rows in no area: every user with an area; without an organisation axis, everyone.
+            return bool(STANDING[who].areas) or self.organisation is None
+        return world.covers(who, area.path)
+
+    def placements_for(
+        self, world: World, who: str, allowed: bool, endpoint: Endpoint
+    ) -> list[tuple[str, str]]:
+        """Street A and street B for everyone; the other district too for those who see both streets;
+        an object of organisation A and one of B for organisation-bound models."""
         placements = [("home", PLACEMENTS["home"]), ("away", PLACEMENTS["away"])]
         if allowed and world.covers(who, world.areas[PLACEMENTS["away"]].path):
             placements.append(("elsewhere", PLACEMENTS["elsewhere"]))
+        if allowed and self.organisation is not None and endpoint.target != "area":
+            placements += list(ORGANISATION_PLACEMENTS.items())
         return placements
 
     def check(self, client: Client, world: World, who: str, name: str) -> None:
@@ -400,7 +458,10 @@ class AccessMatrix:
         problems: list[str] = []
         if endpoint.listing:
             # One request shows (or hides) the objects of every placement at once.
-            targets = {p: self.target(world, endpoint, world.areas[a]) for p, a in PLACEMENTS.items()}
+            where = dict(PLACEMENTS)
+            if self.organisation is not None and endpoint.target != "area":
+                where.update(ORGANISATION_PLACEMENTS)
+            targets = {p: self.target(world, endpoint, world.areas[a], p) for p, a in where.items()}
             response = request(client, endpoint, targets["home"])
             expected = endpoint.ok if allowed else 403
             if response.status_code != expected:
@@ -408,17 +469,17 @@ class AccessMatrix:
             elif allowed:
                 assert endpoint.contains is not None
                 for placement, target in targets.items():
-                    area = world.areas[PLACEMENTS[placement]]
-                    covered = world.covers(who, area.path)
+                    area = world.areas[where[placement]]
+                    covered = self.reaches(world, who, placement, area)
                     if endpoint.contains(response, target) != covered:
                         problems.append(f"{placement} ({area.name}): {'missing' if covered else 'leaked'}")
         else:
-            for placement, attr in self.placements_for(world, who, allowed):
+            for placement, attr in self.placements_for(world, who, allowed, endpoint):
                 area = world.areas[attr]
-                response = request(client, endpoint, self.target(world, endpoint, area))
+                response = request(client, endpoint, self.target(world, endpoint, area, placement))
                 if not allowed:
                     expected = 403
-                elif world.covers(who, area.path):
+                elif self.reaches(world, who, placement, area):
                     expected = endpoint.ok
                 else:
                     expected = endpoint.out_of_area

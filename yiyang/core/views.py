@@ -29,6 +29,7 @@ from django.views import View
 from yiyang.core import audit
 from yiyang.core.errors import error_text
 from yiyang.core.exporting import ColumnLike, clear_fields, export_response
+from yiyang.core.forms import limit_choices
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.navigation import landing_url_name
 from yiyang.core.scoping import ScopedManager, is_in_scope, permission_name
@@ -89,6 +90,8 @@ class ObjectListView(ScopedViewMixin, View):
 
     def filtered(self) -> tuple[django_filters.FilterSet, models.QuerySet[Any]]:
         fs = self.filterset(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
+        # The filter's choices come through the door too: no other provider's name in a drop-down.
+        limit_choices(fs.form, self.request.user)
         if not fs.is_bound:
             return fs, fs.qs
         # An invalid filter shows its errors and matches nothing: falling back to the whole scope

@@ -39,7 +39,7 @@ from yiyang.core.exporting import (
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.scoping import home_path
-from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
+from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin, require_perm
 from yiyang.people.exports import CLEAR_EXPORT, id_number_column
 from yiyang.people.models import Elder, ElderContact
 from yiyang.safety import actions, rules, selectors
@@ -519,6 +519,7 @@ def checkin_today(request: HttpRequest) -> HttpResponse:
 def checkin_record(request: HttpRequest, elder_pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
+    require_perm(request, "safety.add_checkin")  # a role without it is refused wherever the elder is
     elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=elder_pk)
     form = CheckInForm(request.POST)
     try:

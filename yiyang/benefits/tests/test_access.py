@@ -17,14 +17,17 @@ from yiyang.benefits.models import (
     Budget,
     ElderBankAccount,
     LifeEventBatch,
+    LifeEventRow,
     PaymentRoll,
+    Programme,
     QualificationCheck,
+    RateRule,
     Recovery,
     RollLine,
     Suspension,
 )
 from yiyang.benefits.tests.factories import elder_born, longevity
-from yiyang.core.testing import AccessMatrix, Endpoint, World
+from yiyang.core.testing import AccessMatrix, Endpoint, World, next_number
 
 pytestmark = pytest.mark.django_db
 _months = itertools.count(1)
@@ -52,8 +55,6 @@ def test_policy(permission: str) -> None:
 
 
 def _programme() -> Any:
-    from yiyang.benefits.models import Programme
-
     return Programme.objects.filter(code="gaoling").first() or longevity()
 
 
@@ -129,7 +130,52 @@ def make_check(world: World, area: Area) -> QualificationCheck:
     )
 
 
+def make_programme(world: World, area: Area) -> Programme:
+    n = next_number()
+    return Programme.objects.create(code=f"p{n}", name=f"补贴项目{n}", kind="age_tier")
+
+
+def make_rate(world: World, area: Area) -> RateRule:
+    return RateRule.objects.create(
+        programme=_programme(),
+        age_from=100,
+        amount=Decimal(next_number()),
+        valid_from=datetime.date(2026, 1, 1),
+    )
+
+
+def make_row(world: World, area: Area) -> LifeEventRow:
+    return LifeEventRow.objects.create(
+        batch=make_batch(world, area), row_number=1, name=f"名单行{next_number()}"
+    )
+
+
 MATRICES = {
+    "programme": AccessMatrix.standard(
+        Programme,
+        make_programme,
+        list_url="benefits:programme_list",
+        api_basename="programme",
+        marker=lambda p: p.name,
+    ),
+    "rate": AccessMatrix.standard(
+        RateRule,
+        make_rate,
+        edit_url="benefits:raterule_change",
+        api_basename="raterule",
+    ),
+    # A batch's rows are shown on the batch's page.
+    "row": AccessMatrix(
+        LifeEventRow,
+        make_row,
+        [
+            Endpoint(
+                "batch",
+                lambda r: reverse("benefits:lifeeventbatch_detail", args=[r.batch_id]),
+                model=LifeEventBatch,
+            )
+        ],
+    ),
     "roll": AccessMatrix.standard(
         PaymentRoll,
         make_roll,

@@ -36,6 +36,7 @@ from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create,
 from yiyang.core.importing.registry import import_permission, importer_for
 from yiyang.core.importing.writer import write_template
 from yiyang.core.models import AccessLog, ImportBatch
+from yiyang.core.views import require_perm
 from yiyang.core.widgets import LongSelect
 
 
@@ -143,6 +144,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    require_perm(request, "core.view_importbatch")  # a role without it: 403 wherever the batch is
     batch = ImportBatch.objects.get_for_user_or_404(request.user, "view", pk=pk)
     if batch.actor_id != request.user.pk and not request.user.has_perm(import_permission(batch.kind)):
         raise PermissionDenied

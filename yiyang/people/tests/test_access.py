@@ -27,7 +27,8 @@ from yiyang.core.testing import (
     new_id_number,
     xlsx_contains,
 )
-from yiyang.people.models import Certification, Elder, ElderContact
+from yiyang.people.choices import AgeBracket
+from yiyang.people.models import Certification, Elder, ElderContact, ElderStat
 from yiyang.people.tests.factories import CertificationFactory, ContactFactory, ElderFactory
 
 pytestmark = pytest.mark.django_db
@@ -316,6 +317,25 @@ AREA = AccessMatrix.standard(Area, lambda world, area: area, api_basename="area"
 @pytest.mark.parametrize(("who", "endpoint"), AREA.cases())
 def test_area_access(client: Client, world: World, who: str, endpoint: str) -> None:
     AREA.check(client, world, who, endpoint)
+
+
+# -- Statistics cells: read on the dashboard of their area -----------------------------------------
+
+
+def make_stat(world: World, area: Area) -> ElderStat:
+    return ElderStat.objects.create(area_path=area.path, bracket=AgeBracket.AGE_80, sex="F", total=7)
+
+
+STATS = AccessMatrix(
+    ElderStat,
+    make_stat,
+    [Endpoint("dashboard", lambda s: reverse("reports:dashboard") + f"?area={s.area_path}")],
+)
+
+
+@pytest.mark.parametrize(("who", "endpoint"), STATS.cases())
+def test_stat_access(client: Client, world: World, who: str, endpoint: str) -> None:
+    STATS.check(client, world, who, endpoint)
 
 
 # -- Dashboard ---------------------------------------------------------------------------------------

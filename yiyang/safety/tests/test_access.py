@@ -8,11 +8,22 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from yiyang.areas.models import Area
-from yiyang.core.testing import AccessMatrix, Endpoint, World, page_contains, xlsx_contains
+from yiyang.core.testing import AccessMatrix, Endpoint, World, next_number, page_contains, xlsx_contains
 from yiyang.safety.ingest import ingest
-from yiyang.safety.models import Alarm, Device, DeviceEvent
+from yiyang.safety.models import (
+    Alarm,
+    AlarmCall,
+    CheckIn,
+    Device,
+    DeviceEvent,
+    DeviceTest,
+    MaintenanceTask,
+    RejectedMessage,
+    RuleConfig,
+)
 from yiyang.safety.tests import factories
 from yiyang.safety.tests.factories import make_elder, message
 
@@ -173,3 +184,132 @@ def test_pages_render(client: Client, world: World) -> None:
     assert alarm.elder.id_number_masked in panel and alarm.elder.id_number not in panel
     client.force_login(world.bob)
     assert client.get(reverse("safety:ruleconfig_add")).status_code == 403
+
+
+# -- the rest of the safety models --------------------------------------------------------------------
+
+
+def make_test(world: World, area: Area) -> DeviceTest:
+    return DeviceTest.objects.create(device=device_in(world, area), note=f"测试{next_number()}")
+
+
+def make_event(world: World, area: Area) -> DeviceEvent:
+    device = device_in(world, area)
+    ingest(message(device.serial, "heartbeat"))
+    return DeviceEvent.objects.get(device=device)
+
+
+def make_call(world: World, area: Area) -> AlarmCall:
+    alarm = make_alarm(world, area)
+    return AlarmCall.objects.create(
+        alarm=alarm, callee_kind="elder", callee_name=alarm.elder.name, outcome="no_answer"
+    )
+
+
+def make_task(world: World, area: Area) -> MaintenanceTask:
+    return MaintenanceTask.objects.create(
+        device=device_in(world, area), kind="low_battery", detail=f"换电池{next_number()}"
+    )
+
+
+def make_checkin(world: World, area: Area) -> CheckIn:
+    return CheckIn.objects.create(elder=make_elder(area=area), day=timezone.localdate(), method="call")
+
+
+def make_rejected(world: World, area: Area) -> RejectedMessage:
+    return RejectedMessage.objects.create(serial=f"GHOST{next_number()}", reason="未登记的设备", raw="{}")
+
+
+def make_rule(world: World, area: Area) -> RuleConfig:
+    return RuleConfig.objects.create(group="alone_80", note=f"规则{next_number()}")
+
+
+MORE: dict[str, AccessMatrix] = {
+    # A device's tests are listed on its page.
+    "test": AccessMatrix(
+        DeviceTest,
+        make_test,
+        [Endpoint("device", lambda t: reverse("safety:device_detail", args=[t.device_id]), model=Device)],
+    ),
+    "event": AccessMatrix.standard(
+        DeviceEvent,
+        make_event,
+        list_url="safety:deviceevent_list",
+        api_basename="deviceevent",
+        marker=lambda e: e.device.serial,
+    ),
+    # An alarm's calls are shown on the alarm's page.
+    "call": AccessMatrix(
+        AlarmCall,
+        make_call,
+        [Endpoint("alarm", lambda c: reverse("safety:alarm_detail", args=[c.alarm_id]), model=Alarm)],
+    ),
+    "task": AccessMatrix(
+        MaintenanceTask,
+        make_task,
+        [
+            Endpoint(
+                "list",
+                lambda t: reverse("safety:maintenancetask_list"),
+                listing=True,
+                contains=page_contains(lambda t: t.detail),
+            ),
+            Endpoint(
+                "close",
+                lambda t: reverse("safety:maintenancetask_close", args=[t.pk]),
+                action="change",
+                method="post",
+                ok=302,
+            ),
+        ],
+    ),
+    "checkin": AccessMatrix(
+        CheckIn,
+        make_checkin,
+        [
+            Endpoint(
+                "record",
+                lambda c: reverse("safety:checkin_record", args=[c.elder_id]),
+                action="add",
+                method="post",
+                data=lambda c: {"method": "visit"},
+                ok=302,
+            )
+        ],
+    ),
+    "rejected": AccessMatrix(
+        RejectedMessage,
+        make_rejected,
+        [
+            Endpoint(
+                "list",
+                lambda r: reverse("safety:rejected_list"),
+                listing=True,
+                contains=page_contains(lambda r: r.serial),
+            )
+        ],
+    ),
+    "rule": AccessMatrix(
+        RuleConfig,
+        make_rule,
+        [
+            Endpoint(
+                "list",
+                lambda r: reverse("safety:ruleconfig_list"),
+                listing=True,
+                contains=page_contains(lambda r: r.note),
+            ),
+            Endpoint("edit", lambda r: reverse("safety:ruleconfig_edit", args=[r.pk]), action="change"),
+        ],
+    ),
+}
+MORE_CASES = [
+    pytest.param(key, who, name, id=f"{key}-{who}-{name}")
+    for key, matrix in MORE.items()
+    for who, name in ((p.values[0], p.values[1]) for p in matrix.cases())
+]
+
+
+@pytest.mark.parametrize(("key", "who", "endpoint"), MORE_CASES)
+def test_more_access(client: Client, world: World, key: str, who: str, endpoint: str) -> None:
+    MORE[key].check(client, world, who, endpoint)

@@ -74,9 +74,12 @@ class WorkOrderViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # Workflow verbs change the order (provider staff hold change_workorder, not add_).
+        # Workflow verbs change the order (provider staff hold change_workorder, not add_); dispatching
+        # and cancelling are the dispatcher's (services.dispatch_workorder).
         if self.action in _VERBS:
-            self.scope_action = "view" if self.action == "suggest" else "change"
+            self.scope_action = {"suggest": "view", "dispatch_order": "dispatch", "cancel": "dispatch"}.get(
+                self.action, "change"
+            )
         super().initial(request, *args, **kwargs)
 
     def get_serializer_class(self) -> Any:
