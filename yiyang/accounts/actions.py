@@ -93,7 +93,7 @@ def _require_in_scope(actor: Any, user: User, action: str = "change") -> None:
 def _check_role_and_areas(actor: Any, data: UserData) -> None:
     if data.role not in Role.values:
         raise ValidationError({"role": _("未知角色")})
-    if data.role == Role.DISTRICT_ADMIN and getattr(actor, "role", "") != Role.DISTRICT_ADMIN:
+    if data.role == Role.DISTRICT_ADMIN and not actor.has_perm("accounts.grant_district_admin"):
         raise ValidationError({"role": _("只有区级管理员可以设置区级管理员账号")})
     if not data.areas and data.role not in UNSCOPED_ROLES:
         raise ValidationError(

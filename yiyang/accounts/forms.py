@@ -86,7 +86,7 @@ class UserForm(forms.Form):
             }
         super().__init__(data, files, initial=initial)
         self.fields["areas"].queryset = assignable_areas(user)  # type: ignore[attr-defined]
-        if getattr(user, "role", "") != Role.DISTRICT_ADMIN:
+        if user is None or not user.has_perm("accounts.grant_district_admin"):
             self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.DISTRICT_ADMIN]  # type: ignore[attr-defined]
         if instance is not None:
             del self.fields["password"]

@@ -51,6 +51,8 @@ grant(
     [Role.DISTRICT_ADMIN],
     ["accounts.view_user", "accounts.add_user", "accounts.change_user", "accounts.export_user"],
 )
+# Only a district administrator makes another one.
+grant([Role.DISTRICT_ADMIN], ["accounts.grant_district_admin"])
 # Auditors review accounts (redundant or expired ones, 等保 §8.1.4.2 c) but change none: separation of duties.
 grant([Role.AUDITOR], ["accounts.view_user"])
 grant([Role.DISTRICT_ADMIN, Role.AUDITOR], ["core.view_auditentry", "core.view_accesslog"])

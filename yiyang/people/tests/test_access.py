@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 ADMIN, STREET, COMMUNITY = Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER
 HOTLINE, PROVIDER, AUDITOR = Role.HOTLINE_OPERATOR, Role.PROVIDER_STAFF, Role.AUDITOR
 POLICY: dict[str, set[str]] = {
-    # providers see only the elders their work orders concern (services' scope extension)
+    # providers see only the elders their work orders concern (WorkOrder.scope_shares)
     "people.view_elder": {ADMIN, STREET, COMMUNITY, HOTLINE, AUDITOR, PROVIDER},
     "people.add_elder": {ADMIN, STREET, COMMUNITY},
     "people.change_elder": {ADMIN, STREET, COMMUNITY},

@@ -330,3 +330,35 @@ def test_other_street_is_404(client: Client, world: World) -> None:
     )
     client.force_login(world.carol)
     assert client.get(reverse("services:workorder_detail", args=[o.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("permission", "roles"),
+    [
+        # Role-name checks became permissions the role holds or not.
+        (
+            "services.dispatch_workorder",
+            {"district_admin", "street_worker", "community_worker", "hotline_operator"},
+        ),
+        ("services.join_provider", {"provider_staff"}),
+        ("meals.join_canteen", {"provider_staff"}),
+        ("accounts.grant_district_admin", {"district_admin"}),
+    ],
+)
+def test_what_used_to_be_role_names(permission: str, roles: set[str]) -> None:
+    from yiyang.accounts.roles import Role, permissions_for
+
+    assert {r.value for r in Role if permission in permissions_for(r)} == roles
+
+
+def test_provider_staff_neither_dispatch_nor_cancel(client: Client, world: World) -> None:
+    item = f.item()
+    mine = f.provider(items=[item])
+    staff = f.staff(mine)
+    order = f.order(world.erin)
+    work_order_dispatch(order=order, provider=mine, actor=world.erin)
+    client.force_login(staff)
+    assert client.get(reverse("services:workorder_detail", args=[order.pk])).status_code == 200
+    assert client.post(reverse("workorder-cancel", args=[order.pk]), {"reason": "x"}).status_code == 403
+    again = {"provider": mine.pk}
+    assert client.post(reverse("workorder-dispatch-order", args=[order.pk]), again).status_code == 403
