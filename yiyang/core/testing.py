@@ -289,6 +289,18 @@ class Endpoint:
     model: type[models.Model] | None = None
 
 
+def matrix_cases(matrices: dict[str, AccessMatrix]) -> list[ParameterSet]:
+    """Cases of several matrices of one module, for ``parametrize(("key", "who", "endpoint"), …)``."""
+    import pytest
+
+    return [
+        pytest.param(key, who, name, id=f"{key}-{who}-{name}")
+        for key, matrix in matrices.items()
+        for name in matrix.endpoints
+        for who in matrix.users
+    ]
+
+
 def page_contains(marker: Callable[[Any], str]) -> Callable[[Response, Any], bool]:
     return lambda response, obj: marker(obj) in response.content.decode()
 

@@ -27,7 +27,7 @@ from yiyang.benefits.models import (
     Suspension,
 )
 from yiyang.benefits.tests.factories import elder_born, longevity
-from yiyang.core.testing import AccessMatrix, Endpoint, World, next_number
+from yiyang.core.testing import AccessMatrix, Endpoint, World, matrix_cases, next_number
 
 pytestmark = pytest.mark.django_db
 _months = itertools.count(1)
@@ -235,11 +235,7 @@ MATRICES = {
     ),
     "check": AccessMatrix.standard(QualificationCheck, make_check, api_basename="qualificationcheck"),
 }
-CASES = [
-    pytest.param(key, who, name, id=f"{key}-{who}-{name}")
-    for key, matrix in MATRICES.items()
-    for who, name in ((p.values[0], p.values[1]) for p in matrix.cases())
-]
+CASES = matrix_cases(MATRICES)
 
 
 @pytest.mark.parametrize(("key", "who", "endpoint"), CASES)

@@ -19,7 +19,7 @@ from yiyang.benefits.models import ElderBankAccount, PaymentRoll, Programme, Rol
 from yiyang.benefits.tests.factories import elder_born, longevity
 from yiyang.benefits.tests.test_workflow import approve
 from yiyang.core.models import AuditEntry
-from yiyang.core.testing import AccessMatrix, Endpoint, World
+from yiyang.core.testing import AccessMatrix, Endpoint, World, matrix_cases
 from yiyang.people.models import Elder
 
 D = datetime.date
@@ -484,11 +484,7 @@ MATRICES: dict[str, AccessMatrix] = {
         ],
     ),
 }
-CASES = [
-    pytest.param(key, who, name, id=f"{key}-{who}-{name}")
-    for key, matrix in MATRICES.items()
-    for who, name in ((p.values[0], p.values[1]) for p in matrix.cases())
-]
+CASES = matrix_cases(MATRICES)
 
 
 @pytest.mark.parametrize(("key", "who", "endpoint"), CASES)

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from yiyang.core.testing import AccessMatrix, World, next_number
+from yiyang.core.testing import AccessMatrix, World, matrix_cases, next_number
 from yiyang.coverage.models import CoverageResult, CoverageRun, SiteProposal
 
 
@@ -35,11 +35,7 @@ MATRICES: dict[str, AccessMatrix] = {
         marker=lambda p: p.get_absolute_url(),
     ),
 }
-CASES = [
-    pytest.param(key, who, name, id=f"{key}-{who}-{name}")
-    for key, matrix in MATRICES.items()
-    for who, name in ((p.values[0], p.values[1]) for p in matrix.cases())
-]
+CASES = matrix_cases(MATRICES)
 
 
 @pytest.mark.parametrize(("key", "who", "endpoint"), CASES)

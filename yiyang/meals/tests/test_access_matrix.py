@@ -12,7 +12,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from yiyang.core.testing import AccessMatrix, Endpoint, World, next_number, page_contains, xlsx_contains
+from yiyang.core.testing import (
+    AccessMatrix,
+    Endpoint,
+    World,
+    matrix_cases,
+    next_number,
+    page_contains,
+    xlsx_contains,
+)
 from yiyang.meals.models import Canteen, DeliveryOrder, MealCard, MealRecord, Menu, SubsidyRule
 from yiyang.meals.tests.factories import make_canteen
 from yiyang.people.models import Elder
@@ -129,11 +137,7 @@ MATRICES: dict[str, AccessMatrix] = {
         [Endpoint("elder-qr", lambda c: reverse("meals:elder_qr", args=[c.elder_id]), model=Elder)],
     ),
 }
-CASES = [
-    pytest.param(key, who, name, id=f"{key}-{who}-{name}")
-    for key, matrix in MATRICES.items()
-    for who, name in ((p.values[0], p.values[1]) for p in matrix.cases())
-]
+CASES = matrix_cases(MATRICES)
 
 
 @pytest.mark.parametrize(("key", "who", "endpoint"), CASES)

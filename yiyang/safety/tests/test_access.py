@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiyang.areas.models import Area
-from yiyang.core.testing import AccessMatrix, Endpoint, World, next_number, page_contains, xlsx_contains
+from yiyang.core.testing import (
+    AccessMatrix,
+    Endpoint,
+    World,
+    matrix_cases,
+    next_number,
+    page_contains,
+    xlsx_contains,
+)
 from yiyang.safety.ingest import ingest
 from yiyang.safety.models import (
     Alarm,
@@ -303,11 +311,7 @@ MORE: dict[str, AccessMatrix] = {
         ],
     ),
 }
-MORE_CASES = [
-    pytest.param(key, who, name, id=f"{key}-{who}-{name}")
-    for key, matrix in MORE.items()
-    for who, name in ((p.values[0], p.values[1]) for p in matrix.cases())
-]
+MORE_CASES = matrix_cases(MORE)
 
 
 @pytest.mark.parametrize(("key", "who", "endpoint"), MORE_CASES)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from yiyang.core.testing import AccessMatrix, Endpoint, World, next_number, xlsx_contains
+from yiyang.core.testing import AccessMatrix, Endpoint, World, matrix_cases, next_number, xlsx_contains
 from yiyang.services.actions.work_orders import work_order_dispatch
 from yiyang.services.choices import OrderStatus
 from yiyang.services.models import (
@@ -282,11 +282,7 @@ MATRICES = {
     "point": POINTS,
     "worker": WORKERS,
 }
-CASES = [
-    pytest.param(key, who, name, id=f"{key}-{who}-{name}")
-    for key, matrix in MATRICES.items()
-    for who, name in ((p.values[0], p.values[1]) for p in matrix.cases())
-]
+CASES = matrix_cases(MATRICES)
 
 
 @pytest.mark.parametrize(("key", "who", "endpoint"), CASES)
