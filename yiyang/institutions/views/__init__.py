@@ -1,0 +1,1 @@
+"""Pages of institutional care, one module per sub-domain."""
