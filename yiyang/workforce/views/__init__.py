@@ -1,0 +1,1 @@
+"""Pages of the care workforce: the registry, training, post subsidies."""
