@@ -148,15 +148,18 @@ def _audit(
     after: dict[str, Any] | None,
     message: str = "",
 ) -> AuditEntry | None:
-    entry = audit.record_change(
-        actor=actor, obj=user, action=action, verb=verb, before=before, after=after, message=message
+    # An account without areas (provider staff) is filed under the manager's outermost area, so that
+    # the district's auditors see it. (Decided before the row is written: audit rows are append-only.)
+    return audit.record_change(
+        actor=actor,
+        obj=user,
+        action=action,
+        verb=verb,
+        before=before,
+        after=after,
+        message=message,
+        area_path=user.audit_area_path or home_path(actor),
     )
-    if entry is not None and not entry.area_path:
-        # An account without areas (provider staff) is filed under the manager's outermost area,
-        # so that the district's auditors see it.
-        entry.area_path = home_path(actor)
-        entry.save(update_fields=["area_path"])
-    return entry
 
 
 def must_change_password(user: User) -> bool:
@@ -310,3 +313,61 @@ def user_unlock(*, user: User, actor: Any) -> int:
         message=f"解除登录锁定（清除 {removed} 条失败记录）",
     )
     return removed
+
+
+@transaction.atomic
+def user_revoke_token(*, user: User, actor: Any) -> int:
+    """吊销接口令牌: by the account's administrator, or by the owner (no permission needed for one's own)."""
+    from rest_framework.authtoken.models import Token
+
+    if actor is not None and actor.pk != user.pk:
+        _require(actor, "change")
+        _require_in_scope(actor, user)
+    revoked, _detail = Token.objects.filter(user=user).delete()
+    if revoked:
+        _audit(
+            actor=actor,
+            user=user,
+            action=AuditEntry.Action.UPDATE,
+            verb="user.token_revoke",
+            before=None,
+            after=None,
+            message="吊销接口令牌" if actor is None or actor.pk != user.pk else "本人吊销接口令牌",
+        )
+    return min(revoked, 1)
+
+
+@transaction.atomic
+def user_reset_second_factor(*, user: User, actor: Any, reason: str = "") -> int:
+    """重置两步验证: remove the user's authenticator and recovery codes (a lost phone); the user
+    enrols again at the next login. Never one's own: another administrator must do it."""
+    from yiyang.accounts import second_factor
+
+    _require(actor, "change")
+    _require_in_scope(actor, user)
+    if actor.pk == user.pk:
+        raise PermissionDenied
+    removed = second_factor.reset(user)
+    _audit(
+        actor=actor,
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        verb="user.otp_reset",
+        before=None,
+        after=None,
+        message="重置两步验证" + (f"：{reason}" if reason else ""),
+    )
+    return removed
+
+
+def second_factor_recorded(*, user: Any, verb: str, message: str) -> None:
+    """The owner enrolled, or used a recovery code: a security event in the audit trail."""
+    _audit(
+        actor=user,
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        verb=verb,
+        before=None,
+        after=None,
+        message=message,
+    )

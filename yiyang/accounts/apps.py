@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self) -> None:
-        from yiyang.accounts import navigation  # noqa: F401  (menu registration)
+        from yiyang.accounts import (
+            navigation,  # noqa: F401  (menu registration)
+            signals,  # noqa: F401  (logins, logouts and failed logins are audited)
+        )

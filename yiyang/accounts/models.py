@@ -120,3 +120,41 @@ class AreaAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.area}"
+
+
+class PasswordHistory(models.Model):
+    """A password the user had (its hash only), so that a new one differs from the recent ones."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    changed_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        indexes = [models.Index(fields=["user", "-changed_at"], name="password_history_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.changed_at:%Y-%m-%d}"
+
+
+class ApiTokenUse(models.Model):
+    """When an API token was last used, for its idle timeout (``accounts.tokens``)."""
+
+    token = models.OneToOneField(
+        "authtoken.Token",
+        verbose_name=_("令牌"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="use",
+    )
+    last_used_at = models.DateTimeField(_("最近使用时间"))
+
+    class Meta:
+        verbose_name = _("令牌使用")
+        verbose_name_plural = _("令牌使用")
+
+    def __str__(self) -> str:
+        return f"{self.last_used_at:%Y-%m-%d %H:%M}"

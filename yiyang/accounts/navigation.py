@@ -1,6 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
-from yiyang.core.navigation import MenuItem, register_menu
+from yiyang.accounts.roles import LANDING
+from yiyang.core.navigation import MenuItem, register_landing, register_menu
+
+for _role, _url_name in LANDING.items():
+    register_landing(_role, _url_name)
 
 register_menu(
     _("系统管理"),

@@ -23,6 +23,13 @@ class Role(models.TextChoices):
     # A machine account of a device vendor's platform that pushes device events over HTTP (token
     # auth) for the devices in its areas; granted nothing else (yiyang/safety/permissions.py).
     DEVICE_PLATFORM = "device_platform", _("设备平台")
+    # Staff of organisations that see only their own rows through core.Membership (issue 12's
+    # organisation axis): a care home, a volunteer team, a department or association contributing to
+    # a campaign (工会, 妇联 …), a contractor of home adaptation works.
+    INSTITUTION_STAFF = "institution_staff", _("养老机构人员")
+    VOLUNTEER_LEADER = "volunteer_leader", _("志愿服务队负责人")
+    PARTNER_STAFF = "partner_staff", _("部门单位人员")
+    CONTRACTOR = "contractor", _("施工单位人员")
 
 
 _grants: dict[str, set[str]] = {role.value: set() for role in Role}
@@ -43,6 +50,18 @@ def roles_with(permission: str) -> list[str]:
     return sorted(role for role, granted in _grants.items() if permission in granted)
 
 
+#: Where each role lands after login: its daily work (``core.navigation.landing_url_name``). A role
+#: whose landing it may not open, or a role without one, lands on its first menu entry. Apps add
+#: narrower landings for some of a role with ``core.navigation.register_landing(..., when=…)``.
+LANDING: dict[str, str] = {
+    Role.DISTRICT_ADMIN: "reports:dashboard",
+    Role.STREET_WORKER: "services:workorder_list",  # the street's orders: intake, dispatch, overdue
+    Role.COMMUNITY_WORKER: "people:elder_list",  # the community's ledger: registrations and changes
+    Role.HOTLINE_OPERATOR: "safety:board",
+    Role.AUDITOR: "core:auditentry_list",
+    Role.PROVIDER_STAFF: "services:workorder_list",  # care workers: their visits today (services)
+}
+
 ALL_ROLES = tuple(Role)
 STAFF_ROLES = (Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER)
 
@@ -55,6 +74,12 @@ grant(
 grant([Role.DISTRICT_ADMIN], ["accounts.grant_district_admin"])
 # Auditors review accounts (redundant or expired ones, 等保 §8.1.4.2 c) but change none: separation of duties.
 grant([Role.AUDITOR], ["accounts.view_user"])
-grant([Role.DISTRICT_ADMIN, Role.AUDITOR], ["core.view_auditentry", "core.view_accesslog"])
+grant(
+    [Role.DISTRICT_ADMIN, Role.AUDITOR],
+    ["core.view_auditentry", "core.view_accesslog", "core.export_auditentry", "core.export_accesslog"],
+)
 # Import batches are visible to whoever may import something; the view checks the batch's kind.
 grant(STAFF_ROLES, ["core.view_importbatch"])
+# A document printed in the background is offered to whoever may see its area (it holds only what its
+# requester could see); each kind of document checks its own permission when it is requested.
+grant([role for role in Role if role != Role.DEVICE_PLATFORM], ["core.view_documentjob"])

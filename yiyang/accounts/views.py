@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_POST
 
-from yiyang.accounts import actions
+from yiyang.accounts import actions, second_factor, tokens
 from yiyang.accounts.filtersets import UserFilterSet
 from yiyang.accounts.forms import ReasonForm, UserForm
 from yiyang.accounts.models import User
@@ -55,6 +57,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        tokens.revoke(form.user)  # a token obtained with the old password stops working too
         # A security event (等保 §8.1.4.3): who changed their password, when; never the hash.
         audit.record_change(
             actor=self.request.user,
@@ -126,6 +129,9 @@ class UserDetailView(UserPagesMixin, ObjectDetailView):
             areas=[a.area for a in sorted(obj.assignments.all(), key=lambda a: a.area.path)],
             password_age=password_age(obj),
             must_change=actions.must_change_password(obj),
+            token=tokens.token_state(obj),
+            second_factor=second_factor.user_has_device(obj),
+            second_factor_required=obj.role in settings.OTP_REQUIRED_ROLES,
             logins=recent_logins(obj, 10),
             history=history,
             can_change=viewer.has_perm(permission_name(User, "change"))
@@ -201,6 +207,12 @@ class UserActionView(ScopedViewMixin, View):
             elif self.verb == "unlock":
                 actions.user_unlock(user=user, actor=request.user)
                 messages.success(request, _("已解除登录锁定：%(user)s") % {"user": user})
+            elif self.verb == "revoke_token":
+                actions.user_revoke_token(user=user, actor=request.user)
+                messages.success(request, _("已吊销接口令牌：%(user)s") % {"user": user})
+            elif self.verb == "reset_second_factor":
+                actions.user_reset_second_factor(user=user, actor=request.user, reason=reason)
+                messages.success(request, _("已重置两步验证：%(user)s，下次登录时重新绑定") % {"user": user})
             elif self.verb == "reset_password":
                 password = actions.user_reset_password(user=user, actor=request.user)
                 return password_once(request, user, password, created=False)
@@ -224,7 +236,60 @@ def my_account(request: HttpRequest) -> HttpResponse:
             "must_change": actions.must_change_password(user),
             "logins": recent_logins(user, 10),
             "failed_logins": failed_logins(user),
+            "token": tokens.token_state(user),
             "title": _("我的账号"),
             "breadcrumbs": [(_("我的账号"), "")],
         },
     )
+
+
+@login_required
+@require_POST
+def my_token_revoke(request: HttpRequest) -> HttpResponse:
+    """The owner revokes their own API token."""
+    actions.user_revoke_token(user=request.user, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("已吊销您的接口令牌"))
+    return HttpResponseRedirect(reverse("accounts:my_account"))
+
+
+# -- the second factor (两步验证) ----------------------------------------------------------------------
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the TOTP code, or a recovery code; enrolment with a QR code the first time."""
+    from django_otp import login as otp_login
+
+    user = request.user
+    nxt = second_factor.safe_next(request)
+    if second_factor.verified(user):
+        return HttpResponseRedirect(nxt)
+    device = second_factor.enrolled(user)
+    pending = None if device is not None else second_factor.pending_device(user)
+    error = ""
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if pending is not None:
+            codes = second_factor.confirm(pending, token.strip())
+            if codes is not None:
+                otp_login(request, pending)
+                actions.second_factor_recorded(user=user, verb="user.otp_enrol", message="绑定两步验证")
+                return render(
+                    request,
+                    "accounts/otp_codes.html",
+                    {"codes": codes, "next": nxt, "title": _("两步验证恢复码")},
+                )
+        else:
+            matched = second_factor.check(user, token)
+            if matched is not None:
+                otp_login(request, matched)
+                if matched.persistent_id.startswith("otp_static"):
+                    actions.second_factor_recorded(
+                        user=user, verb="user.otp_recovery", message="使用恢复码登录"
+                    )
+                return HttpResponseRedirect(nxt)
+        error = _("验证码不正确或已过期，请重新输入。")
+    context: dict[str, Any] = {"next": nxt, "error": error, "title": _("两步验证")}
+    if pending is not None:
+        context |= {"qr": second_factor.qr_svg(pending), "secret": second_factor.secret_text(pending)}
+    return render(request, "accounts/otp.html", context, status=400 if error else 200)

@@ -159,7 +159,8 @@ def test_list_query_count_does_not_grow_with_users(world: World, django_assert_m
         make_user(f"extra{n}", Role.COMMUNITY_WORKER, [world.areas.community_a2])
     client = as_user(world.alice)
     client.get(LIST)  # warm the session
-    with django_assert_max_num_queries(12):
+    # 13: the twelve of the page, and the second-factor device that verifies an administrator's session
+    with django_assert_max_num_queries(13):
         response = client.get(LIST)
     assert len(usernames_listed(response)) >= 22
 
@@ -289,7 +290,7 @@ def test_create_with_generated_password_and_forced_change_at_first_login(world: 
     admin = as_user(world.alice)
     response = admin.post(reverse("accounts:user_add"), form_data(world))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     password = response.context["password"]
     assert html.escape(password) in response.content.decode()
 
@@ -417,7 +418,7 @@ def test_reset_password(world: World) -> None:
     admin = as_user(world.alice)
     response = admin.post(reverse("accounts:user_reset_password", args=[world.bob.pk]))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     password = response.context["password"]
     bob = User.objects.get(pk=world.bob.pk)
     assert bob.check_password(password) and not bob.check_password(PASSWORD)
