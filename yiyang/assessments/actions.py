@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiyang.assessments import scoring
+from yiyang.assessments import risk_events, scoring
 from yiyang.assessments.choices import Reason, Scheme, Status
 from yiyang.assessments.models import Assessment, add_months
 from yiyang.assessments.selectors import latest_confirmed, rules_in_force
@@ -83,7 +83,9 @@ def _fill(assessment: Assessment, data: AssessmentData, answers: dict[str, int])
     assessment.assessed_on = data.assessed_on
     assessment.assessor_name = data.assessor_name.strip()
     assessment.assessor2_name = data.assessor2_name.strip()
-    assessment.assessor = data.assessor
+    if assessment._state.adding:
+        # The account that entered the assessment; a later correction by someone else is in the audit log.
+        assessment.assessor = data.assessor
     assessment.organisation = data.organisation.strip()
     assessment.answers = answers
     assessment.coma = data.coma
@@ -140,6 +142,8 @@ def assessment_save_draft(
     before = None if assessment is None else audit.snapshot(assessment)
     if assessment is None:
         assessment = Assessment(elder=elder, status=Status.DRAFT)
+    # Risk events recorded elsewhere (a home's incident reports) count, whatever the sheet says.
+    data.risk_events = risk_events.at_least_recorded(dict(data.risk_events), elder, data.assessed_on)
     _fill(assessment, data, answers)
     _apply_result(assessment, preview(elder, data.scheme, answers, assessment.facts(), data.assessed_on))
     assessment.save()

@@ -110,6 +110,7 @@ class VoidSerializer(serializers.Serializer):
 class AssessmentViewSet(ScopedViewSet):
     """能力评估. Create makes a draft; ``POST {id}/confirm/`` scores it and updates the elder's level."""
 
+    log_views = True  # read as the page is: logged (PIPL processing record)
     queryset = Assessment.objects.select_related("elder")
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet

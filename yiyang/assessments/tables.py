@@ -3,14 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yiyang.assessments.models import Assessment, ScoringConfig
-from yiyang.core.tables import ElderColumn
+from yiyang.core.tables import ElderColumn, edit_link
 
 _STATUS_TONES = {"draft": "secondary", "confirmed": "success", "void": "dark"}
 
@@ -96,8 +95,4 @@ class ScoringConfigTable(tables.Table):
         )
 
     def render_edit(self, record: ScoringConfig) -> Any:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("assessments:scoringconfig_edit", args=[record.pk]),
-            gettext("编辑"),
-        )
+        return edit_link(self, "assessments:scoringconfig_edit", record.pk)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -11,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from yiyang.assessments import actions, report, scoring
+from yiyang.assessments import actions, report, risk_events, scoring
 from yiyang.assessments.choices import Scheme, Status
 from yiyang.assessments.filtersets import AssessmentFilterSet, ScoringConfigFilterSet
-from yiyang.assessments.forms import AssessmentForm, ScoringConfigForm, VoidForm
+from yiyang.assessments.forms import AssessmentForm, ScoringConfigForm, VoidForm, risk_field_name
 from yiyang.assessments.models import Assessment, ScoringConfig
 from yiyang.assessments.selectors import level_history, rules_in_force
 from yiyang.assessments.tables import AssessmentTable, ScoringConfigTable
@@ -150,6 +151,12 @@ class AssessmentEditView(ScopedViewMixin, View):
             last = Assessment.objects.filter(elder=elder, status=Status.CONFIRMED).first()
             initial["reason"] = "routine" if last else "first"
             initial["organisation"] = last.organisation if last else ""
+        # The sheet starts from the risk events recorded in the 30 days before the assessment date.
+        found = risk_events.counts(
+            risk_events.recorded(elder, initial.get("assessed_on") or timezone.localdate())
+        )
+        for kind, count in found.items():
+            initial[risk_field_name(kind)] = max(int(initial.get(risk_field_name(kind)) or 0), count)
         form = AssessmentForm(initial=initial, scheme=scheme)
         return self.render(form, elder, assessment)
 
@@ -200,10 +207,23 @@ class AssessmentEditView(ScopedViewMixin, View):
                 "breadcrumbs": [(_("能力评估"), reverse("assessments:assessment_list")), (title, "")],
                 "preview_url": preview_url,
                 "preview": _preview_context(form, elder),
+                "recorded_events": _recorded_events(form, elder, assessment),
+                "risk_window_days": risk_events.WINDOW_DAYS,
                 "can_confirm": self.request.user.has_perm("assessments.confirm_assessment"),
                 "schemes": Scheme.choices,
             },
         )
+
+
+def _recorded_events(
+    form: AssessmentForm, elder: Elder, assessment: Assessment | None
+) -> list[risk_events.RecordedEvent]:
+    """The risk events recorded for the elder in the 30 days before the sheet's assessment date."""
+    on = None
+    if form.is_bound and form.is_valid():
+        on = form.cleaned_data.get("assessed_on")
+    on = on or (assessment.assessed_on if assessment else None) or form.initial.get("assessed_on")
+    return risk_events.recorded(elder, on or timezone.localdate())
 
 
 def _refreshed(a: Assessment) -> Assessment:
@@ -248,6 +268,8 @@ def _preview_context(form: AssessmentForm, elder: Elder) -> dict[str, Any]:
             risk_events={k: int(form.initial.get(f"risk_{k}") or 0) for k in scoring.RISK_EVENT_TYPES},
         )
         on = form.initial.get("assessed_on") or timezone.localdate()
+    # What saving would keep: never fewer risk events than were recorded (``risk_events``).
+    facts = replace(facts, risk_events=risk_events.at_least_recorded(dict(facts.risk_events), elder, on))
     clean_answers = {k: v for k, v in answers.items() if isinstance(v, int)}
     subtotals, total, answered = scoring.partial_subtotals(scheme, clean_answers)
     result = actions.preview(elder, scheme, clean_answers, facts, on)

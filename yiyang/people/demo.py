@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
@@ -44,10 +45,14 @@ from yiyang.core.bulkload import BulkLoadMode, refresh_after_load
 from yiyang.core.idnumber import check_char, make_id_number, mask_id_number
 from yiyang.people import stats
 from yiyang.people.models import Certification, Elder, ElderContact, ElderStat, ElderStatState, SavedFilter
-from yiyang.people.pinyin import name_pinyin
+from yiyang.people.pinyin import NameKeys, name_keys
 
 DEMO_DISTRICT = "320612"
 DEMO_PASSWORD = "Yiyang@2026"
+#: The demo's administrator and auditor pass their second factor with this published TOTP secret (add
+#: it to any authenticator app) or with ``manage.py demo_otp``, which prints the current codes. Only
+#: the demo sets it; a real account enrols its own secret at first login.
+DEMO_TOTP_SECRET = "YIYANGDEMOSECRETKEYFORTOTPLOGINS"
 DEFAULT_ELDERS = 30_000
 CHUNK_SIZE = 20_000
 PARALLEL_MIN = 100_000  # elders from which chunks are built in worker processes
@@ -359,10 +364,26 @@ def ensure_users(plan: AreaPlan, password: str = DEMO_PASSWORD) -> list[Login]:
         for area_id in wanted:
             AreaAssignment.objects.get_or_create(user=user, area_id=area_id)
         axes_reset(username=spec.username)  # a demo account locked by failed logins opens again
+        if spec.role in settings.OTP_REQUIRED_ROLES:
+            _demo_second_factor(user)
         logins.append(
             Login(spec.username, str(spec.role.label), area.full_name() if area else "（不限区域）", password)
         )
     return logins
+
+
+def _demo_second_factor(user: User) -> None:
+    """The demo account's authenticator: the published secret, so that anyone trying the demo gets in."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from yiyang.accounts import second_factor
+
+    second_factor.reset(user)
+    TOTPDevice.objects.create(
+        user=user, name="demo", confirmed=True, key=base64.b32decode(DEMO_TOTP_SECRET).hex()
+    )
 
 
 def ensure_saved_filters() -> int:
@@ -447,6 +468,8 @@ ELDER_FIELDS = (
     "name",
     "name_pinyin",
     "name_initials",
+    "name_pinyin_alt",
+    "name_initials_alt",
     "sex",
     "birth_date",
     "ethnicity",
@@ -574,8 +597,7 @@ class ElderGenerator:
         self.conditions, self.condition_cum = _weighted(HEALTH_CONDITIONS)
         self.condition_order = {c: i for i, c in enumerate(self.conditions)}
         self.mobile_prefixes = MOBILE_PREFIXES.split()
-        self.pinyin: dict[str, tuple[str, str]] = {}
-        self.health_hash: dict[str, str] = {}
+        self.pinyin: dict[str, NameKeys] = {}
         self.id_seq: dict[int, int] = {}
         self.region_index = {
             code: i for i, code in enumerate([r for r, _ in LOCAL_REGIONS_OLD] + [r for r, _ in NON_LOCAL])
@@ -703,7 +725,7 @@ class ElderGenerator:
         surname = self.surnames[bisect.bisect(self.surname_cum, rnd() * self.surname_cum[-1])]
         given, given_cum = self.given[sex]
         name = surname + given[bisect.bisect(given_cum, rnd() * given_cum[-1])]
-        pinyin = self.pinyin.get(name) or self.pinyin.setdefault(name, name_pinyin(name))
+        keys = self.pinyin.get(name) or self.pinyin.setdefault(name, name_keys(name))
 
         hukou_local, hukou_address = (True, "") if other < 0 else (False, NON_LOCAL[other][1])
         phone, phone_masked = self._phone(P_MOBILE)
@@ -725,7 +747,7 @@ class ElderGenerator:
         if rnd() < P_HEALTH[bracket]:
             health = self._health(bracket)
             health_enc = enc(health)
-            health_hash = self.health_hash.get(health) or self.health_hash.setdefault(health, digest(health))
+            health_hash = crypto.note_digest(digest(id_value), health)
 
         capability = None
         if rnd() < P_ASSESSED[bracket]:
@@ -769,8 +791,7 @@ class ElderGenerator:
                 mask_id_number(id_value),
                 id_value[14:],
                 name,
-                pinyin[0],
-                pinyin[1],
+                *keys,
                 sex,
                 birth,
                 ethnicity,

@@ -51,6 +51,12 @@ class ElderForm(forms.Form):
     address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
     hukou_local = forms.BooleanField(label=_("本区户籍"), required=False, initial=True)
     hukou_address = forms.CharField(label=_("户籍地址"), max_length=200, required=False)
+    hukou_date = forms.DateField(
+        label=_("户籍迁入/迁出日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("改变“本区户籍”时填写，留空为今天；发放按此日期逐月判断"),
+    )
     living_situation = forms.ChoiceField(label=_("居住情况"), choices=LivingSituation.choices)
     health = forms.CharField(label=_("健康状况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     disability_grade = forms.ChoiceField(label=_("残疾等级"), choices=DisabilityGrade.choices, required=False)
@@ -161,7 +167,27 @@ class ElderForm(forms.Form):
             status=d["status"],
             status_date=d["status_date"] if d["status"] != ElderStatus.LIVING else None,
             status_note=d["status_note"],
+            hukou_date=d.get("hukou_date"),
         )
+
+
+class ElderStatusForm(forms.Form):
+    """登记死亡 / 迁出 / 迁回 from the elder's page."""
+
+    status = forms.ChoiceField(label=_("状态"), choices=ElderStatus.choices)
+    date = forms.DateField(
+        label=_("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=_("死亡或迁出的日期；迁回时为迁回日期（留空为今天）"),
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") and data["status"] != ElderStatus.LIVING and not data.get("date"):
+            self.add_error("date", gettext("请填写死亡或迁出日期"))
+        return data
 
 
 class CertificationForm(ScopedModelForm):

@@ -32,7 +32,7 @@ from yiyang.core.cells import (
     parse_sex,
 )
 from yiyang.core.context import current_request_id
-from yiyang.core.i18n import stored
+from yiyang.core.i18n import records_language, stored
 from yiyang.core.idnumber import IdNumberError, mask_id_number, parse_id_number
 from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.engine import Counts, Importer, RowRejected
@@ -41,9 +41,11 @@ from yiyang.core.importing.registry import register_importer
 from yiyang.core.models import AuditEntry, ImportBatch
 from yiyang.core.scoping import scope_sql, user_area_paths
 from yiyang.people import stats
+from yiyang.people.actions import record_imported_changes
 from yiyang.people.choices import ETHNICITIES, ElderStatus, LivingSituation, Sex
+from yiyang.people.eligibility import refusal, registry_rule
 from yiyang.people.models import Elder
-from yiyang.people.pinyin import name_pinyin
+from yiyang.people.pinyin import name_keys
 
 LIVING_SYNONYMS = {
     "独居": LivingSituation.ALONE,
@@ -133,16 +135,16 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         help="社区或村的名称，或 12 位统计用区划代码；上传时选定了社区的，可以没有此列",
     ),
     ColumnSpec("grid", "网格", ("所属网格", "网格名称"), fill_merged=True),
-    ColumnSpec("address", "居住地址", ("现住址", "家庭住址", "住址", "地址", "现居住地址")),
+    ColumnSpec("address", "居住地址", ("现住址", "家庭住址", "住址", "地址", "现居住地址"), max_length=200),
     ColumnSpec("hukou_local", "本区户籍", ("是否本区户籍", "户籍类型"), choices=("是", "否")),
-    ColumnSpec("hukou_address", "户籍地址", ("户籍所在地", "户口所在地", "户籍地")),
+    ColumnSpec("hukou_address", "户籍地址", ("户籍所在地", "户口所在地", "户籍地"), max_length=200),
     ColumnSpec(
         "living_situation",
         "居住情况",
         ("居住状况", "居住类型", "居住方式"),
         choices=tuple(stored(label) for label in LivingSituation.labels),
     ),
-    ColumnSpec("health", "健康状况", ("身体状况", "健康情况", "疾病情况", "慢性病")),
+    ColumnSpec("health", "健康状况", ("身体状况", "健康情况", "疾病情况", "慢性病"), max_length=2000),
     ColumnSpec(
         "disability_grade",
         "残疾等级",
@@ -190,6 +192,8 @@ STAGE = (
     ("name", "VARCHAR(50)"),
     ("name_pinyin", "VARCHAR(120)"),
     ("name_initials", "VARCHAR(20)"),
+    ("name_pinyin_alt", "VARCHAR(120)"),
+    ("name_initials_alt", "VARCHAR(20)"),
     ("sex", "VARCHAR(1)"),
     ("birth_date", "DATE"),
     ("ethnicity", "VARCHAR(20)"),
@@ -215,6 +219,8 @@ PLAIN = [
     ("name", "name"),
     ("name_pinyin", "name_pinyin"),
     ("name_initials", "name_initials"),
+    ("name_pinyin_alt", "name_pinyin_alt"),
+    ("name_initials_alt", "name_initials_alt"),
     ("ethnicity", "ethnicity"),
     ("address", "address"),
     ("area_id", "area_id"),
@@ -253,11 +259,11 @@ class ElderImporter(Importer):
     def __init__(self, actor: Any, *, area_path: str = "") -> None:
         super().__init__(actor, area_path=area_path)
         self.today = timezone.localdate()
+        self.age_rule = registry_rule()
         self._memo: dict[tuple[str, Any], tuple[Any, str | None]] = {}
         # Health notes repeat ("高血压") across thousands of rows. Their keyed digest already shows
         # which rows are equal, so one ciphertext per distinct note within an import reveals
         # nothing more, and saves a cipher call per row.
-        self._health_memo: dict[str, tuple[str, str]] = {}
         self._area_memo: dict[tuple[Any, ...], tuple[Area | None, list[tuple[str, str]]]] = {}
         # The chosen area, through the scoping door: outside the uploader's scope it is not found,
         # and prepare() refuses the file. Rows then resolve within it only.
@@ -404,12 +410,17 @@ class ElderImporter(Importer):
             problems.append(("status_date", "状态为已故或迁出时须填写日期"))
         if parsed is not None and status_date and status_date < parsed.birth_date:
             problems.append(("status_date", "死亡/迁出日期早于出生日期"))
+        if parsed is not None:
+            short = self.age_rule.shortfall(parsed.birth_date, today=self.today, disabled=bool(disability))
+            if short is not None:
+                with records_language():  # the error report is a record: Chinese
+                    problems.append(("id_number", refusal(*short)))
         if problems or parsed is None or area is None or name is None:
             raise RowRejected(problems)
 
         id_value = parsed.value
         id_hash = crypto.lookup_hash(id_value)
-        pinyin, initials = name_pinyin(name)
+        keys = name_keys(name)
         phone_fields: tuple[Any, ...] = (None, None, None, None)
         if phone:
             phone_fields = (
@@ -420,12 +431,8 @@ class ElderImporter(Importer):
             )
         health_fields: tuple[Any, ...] = (None, None)
         if health:
-            health_fields = self._health_memo.get(health) or (
-                crypto.lookup_hash(health),
-                crypto.encrypt(health),
-            )
-            if len(self._health_memo) < 10_000:  # bounded: free-text notes may all differ
-                self._health_memo[health] = health_fields
+            # Digest and ciphertext per elder: equal notes of two elders must not look equal.
+            health_fields = (crypto.note_digest(id_hash, health), crypto.encrypt(health))
         record = (
             row.number,
             id_hash,
@@ -433,8 +440,7 @@ class ElderImporter(Importer):
             mask_id_number(id_value),
             id_value[-4:],
             name,
-            pinyin,
-            initials,
+            *keys,
             parsed.sex,
             parsed.birth_date,
             ethnicity,
@@ -575,7 +581,8 @@ class ElderImporter(Importer):
 
     # -- checks and merge -----------------------------------------------------------------------
     def conflicts(self) -> list[tuple[int, str, str]]:
-        # An ID number registered where the importer may not change it is another area's elder.
+        # An ID number registered where the importer may not change it is another area's elder. The
+        # message neither says so nor where: it must not confirm that the person is registered at all.
         scope, params = scope_sql(self.actor, Elder, "e", "change")
         with connection.cursor() as cur:
             cur.execute(
@@ -583,7 +590,7 @@ class ElderImporter(Importer):
                 params,
             )
             return [
-                (row, "id_number", "该身份证号已在其他辖区登记，不能在此导入；如需迁入请联系区级管理员")
+                (row, "id_number", "该身份证号不能由您导入，请联系区级管理员办理登记或迁入")
                 for (row,) in cur.fetchall()
             ]
 
@@ -615,6 +622,7 @@ class ElderImporter(Importer):
         counts = self.plan(skip_rows)
         skip = self._skip_sql(skip_rows)
         touched_paths = self._audit_updates(skip)
+        life_changes = self._life_changes(skip) if counts.updated else []
         now = timezone.now()
         with connection.cursor() as cur:
             if counts.updated:
@@ -636,6 +644,9 @@ class ElderImporter(Importer):
                     self._insert_new(cur, batch, skip, now)
             cur.execute(f"SELECT DISTINCT area_path FROM {TABLE}")
             touched_paths.update(p for (p,) in cur.fetchall())
+        # A death, move or 户籍 change in the file: the same history and stop of payment as the
+        # elder's page (a few rows of a re-imported ledger; unchanged rows never get here).
+        record_imported_changes(life_changes, actor=self.actor)
         if bulk:
             refresh_after_load([ELDER])  # ANALYZE now, in the transaction
             # and the visibility map once committed, so search is fast from the first query on
@@ -659,11 +670,13 @@ class ElderImporter(Importer):
         cur.execute(
             f"""INSERT INTO {ELDER} (
                 id_number_enc, id_number_hash, id_number_masked, id_tail, name, name_pinyin, name_initials,
+                name_pinyin_alt, name_initials_alt,
                 sex, birth_date, ethnicity, phone_enc, phone_hash, phone_masked, phone_tail, address,
                 area_id, area_path, hukou_local, hukou_address, living_situation, categories, health_enc,
                 health_hash, disability_grade, capability_level, status, status_date, status_note,
                 import_batch_id, created_at, updated_at)
             SELECT s.id_enc, s.id_hash, s.id_masked, s.id_tail, s.name, s.name_pinyin, s.name_initials,
+                s.name_pinyin_alt, s.name_initials_alt,
                 s.sex, s.birth_date, COALESCE(s.ethnicity, '汉族'), COALESCE(s.phone_enc, ''),
                 COALESCE(s.phone_hash, ''), COALESCE(s.phone_masked, ''), COALESCE(s.phone_tail, ''),
                 COALESCE(s.address, ''), s.area_id, s.area_path, COALESCE(s.hukou_local, %s),
@@ -675,9 +688,32 @@ class ElderImporter(Importer):
             [True, LivingSituation.WITH_FAMILY, ElderStatus.LIVING, batch.pk, now, now],
         )
 
+    def _life_changes(
+        self, skip: str
+    ) -> list[tuple[int, tuple[str, datetime.date | None, bool], tuple[str, datetime.date | None, bool]]]:
+        """Elders whose status, its date or 户籍 this file changes: (id, before, after)."""
+        changed = " OR ".join(
+            f"(s.{c} IS NOT NULL AND {_distinct('s.' + c, 'e.' + c)})"
+            for c in ("status", "status_date", "hukou_local")
+        )
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT e.id, e.status, e.status_date, e.hukou_local, COALESCE(s.status, e.status), "
+                "COALESCE(s.status_date, e.status_date), COALESCE(s.hukou_local, e.hukou_local) "
+                f"FROM {TABLE} s JOIN {ELDER} e ON e.id_number_hash = s.id_hash WHERE ({changed}){skip}"
+            )
+            rows = cur.fetchall()
+        day = _as_date
+        return [
+            (elder_id, (st, day(sd), bool(hk)), (new_st, day(new_sd), bool(new_hk)))
+            for elder_id, st, sd, hk, new_st, new_sd, new_hk in rows
+            if (st, day(sd), bool(hk)) != (new_st, day(new_sd), bool(new_hk))
+        ]
+
     def _audit_updates(self, skip: str) -> set[str]:
         """One audit row per changed elder, with before and after of the changed fields only."""
-        compare = [(e, s) for e, s in PLAIN if e not in ("name_pinyin", "name_initials", "area_path")]
+        derived = ("name_pinyin", "name_initials", "name_pinyin_alt", "name_initials_alt", "area_path")
+        compare = [(e, s) for e, s in PLAIN if e not in derived]
         cols = ", ".join(
             ["e.id", "e.name", "e.area_path"]
             + [f"e.{e}, s.{s}" for e, s in compare]
@@ -730,6 +766,13 @@ class ElderImporter(Importer):
                     )
         AuditEntry.objects.bulk_create(entries, batch_size=2000)
         return paths
+
+
+def _as_date(value: Any) -> datetime.date | None:
+    """A date read back from SQL (SQLite gives text)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
 
 
 def _plain(value: Any) -> Any:

@@ -28,6 +28,7 @@ from yiyang.people.choices import (
     LivingSituation,
     Sex,
 )
+from yiyang.people.pinyin import name_keys
 
 # Prefix search (LIKE 'zs%') needs pattern-ops indexes on PostgreSQL; other backends ignore opclasses.
 _PATTERN = ["varchar_pattern_ops"]
@@ -49,6 +50,10 @@ class Elder(TimeStampedModel):
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=120, blank=True)
     name_initials = models.CharField(_("拼音首字母"), max_length=20, blank=True)
+    # The everyday reading of a polyphonic surname (单 dan, 曾 ceng, 尉迟 weichi), which people type
+    # too; empty when the name has no other reading (see people.pinyin).
+    name_pinyin_alt = models.CharField(_("姓名拼音（异读）"), max_length=120, blank=True, default="")
+    name_initials_alt = models.CharField(_("拼音首字母（异读）"), max_length=20, blank=True, default="")
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"), db_index=True)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
@@ -136,6 +141,21 @@ class Elder(TimeStampedModel):
                 include=["area_path", "status", "id"],
                 name="elder_pinyin_idx",
             ),
+            # The other readings: a few names in a hundred have one, so the indexes hold only those.
+            models.Index(
+                fields=["name_initials_alt"],
+                opclasses=_PATTERN,
+                include=["area_path", "name_pinyin", "status", "id"],
+                condition=~models.Q(name_initials_alt=""),
+                name="elder_initials_alt_idx",
+            ),
+            models.Index(
+                fields=["name_pinyin_alt"],
+                opclasses=_PATTERN,
+                include=["area_path", "name_pinyin", "status", "id"],
+                condition=~models.Q(name_pinyin_alt=""),
+                name="elder_pinyin_alt_idx",
+            ),
             models.Index(
                 fields=["name"],
                 opclasses=_PATTERN,
@@ -154,6 +174,13 @@ class Elder(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def set_name(self, name: str) -> None:
+        """The name and its search keys (pinyin and initials, in every common reading)."""
+        self.name = name
+        keys = name_keys(name)
+        self.name_pinyin, self.name_initials = keys.pinyin, keys.initials
+        self.name_pinyin_alt, self.name_initials_alt = keys.pinyin_alt, keys.initials_alt
+
     # -- sensitive fields -------------------------------------------------------------------
     def set_id_number(self, parsed: IdNumber) -> None:
         protected = crypto.protect(parsed.value, crypto_mask_id(parsed.value))
@@ -171,7 +198,7 @@ class Elder(TimeStampedModel):
 
     def set_health(self, text: str) -> None:
         self.health_enc = crypto.encrypt(text)
-        self.health_hash = crypto.lookup_hash(text)
+        self.health_hash = crypto.note_digest(self.id_number_hash, text)
 
     @property
     def id_number(self) -> str:
@@ -414,3 +441,46 @@ class ElderStatState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of}"
+
+
+class ResidencePeriod(ElderRecord, TimeStampedModel):
+    """在册与户籍记录: a period in which an elder's registry status (在册 / 已故 / 迁出) and household
+    registration (本区户籍 or not) were as recorded — the dated history payments are decided from.
+
+    Rows are written by the one status action (``people.actions.elder_set_status``, whichever door
+    it is called from: the elder's page, the edit form, the API, a death or move-out list) and by a
+    change of 户籍 in the edit form. Periods follow each other without gap or overlap; the last one is
+    open (``valid_to`` NULL). A death on day *d* ends the 在册 period on *d* − 1. An elder whose
+    status and 户籍 never changed has no rows: the elder row itself is the whole history.
+    """
+
+    elder = models.ForeignKey(
+        Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="residence_periods"
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=ElderStatus.choices)
+    hukou_local = models.BooleanField(_("本区户籍"))
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
+    source = models.CharField(_("登记途径"), max_length=20, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_path = "elder__area_path"
+
+    class Meta:
+        verbose_name = _("在册与户籍记录")
+        verbose_name_plural = _("在册与户籍记录")
+        ordering = ["elder", "valid_from"]
+        indexes = [models.Index(fields=["elder", "valid_from"], name="residence_elder_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="residence_dates_ordered",
+            ),
+            models.UniqueConstraint(fields=["elder", "valid_from"], name="residence_one_start_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        with records_language():
+            hukou = "本区户籍" if self.hukou_local else "非本区户籍"
+            return f"{self.get_status_display()}（{hukou}）{self.valid_from:%Y-%m-%d}–{self.valid_to or ''}"

@@ -7,6 +7,7 @@ _READ = [
     "people.view_certification",
     "people.view_eldercontact",
     "people.view_elderstat",
+    "people.view_residenceperiod",
 ]
 _WRITE = [
     "people.add_elder",

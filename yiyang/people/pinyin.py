@@ -1,7 +1,12 @@
 """Pinyin forms of Chinese names for search: 张三 → "zhangsan" and "zs".
 
-Surnames have their own readings (曾 zeng, not ceng; 单 shan, not dan), which general-purpose
-pinyin gets wrong, so the first character is read from the surname table when it is a surname.
+Surnames have their own readings (曾 zeng, 单 shan, 区 ou), which general-purpose pinyin gets
+wrong, and compound surnames are read whole (尉迟恭 yuchigong / ycg, not weichigong). People also
+type the everyday reading of a polyphonic surname (dan for 单, ceng for 曾), so an elder has two
+sets of search keys: ``name_pinyin`` / ``name_initials`` in the surname's own reading (also the
+list's sort order), and ``name_pinyin_alt`` / ``name_initials_alt`` in the everyday reading where
+it differs (empty otherwise, and then not in the partial index). The readings are data, below.
+
 Characters are cached: a whole city's names share a few thousand characters, which makes
 converting two million names a dictionary look-up per character.
 """
@@ -9,48 +14,93 @@ converting two million names a dictionary look-up per character.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from pypinyin import Style, lazy_pinyin
 
-from yiyang.core.names import COMPOUND_SURNAMES
+#: Polyphonic surnames: character → (reading as a surname, everyday reading people also type).
+POLYPHONIC_SURNAMES: dict[str, tuple[str, str]] = {
+    "单": ("shan", "dan"),
+    "曾": ("zeng", "ceng"),
+    "解": ("xie", "jie"),
+    "仇": ("qiu", "chou"),
+    "朴": ("piao", "pu"),
+    "查": ("zha", "cha"),
+    "区": ("ou", "qu"),
+    "盖": ("ge", "gai"),
+    "乐": ("yue", "le"),
+    "秘": ("bi", "mi"),
+    "覃": ("qin", "tan"),
+    "缪": ("miao", "mou"),
+    "翟": ("zhai", "di"),
+    "召": ("shao", "zhao"),
+    "种": ("chong", "zhong"),
+    "员": ("yun", "yuan"),
+    "句": ("gou", "ju"),
+    "尉": ("yu", "wei"),
+    "繁": ("po", "fan"),
+    "长": ("chang", "zhang"),
+    "重": ("chong", "zhong"),
+    "薄": ("bo", "bao"),
+    "折": ("she", "zhe"),
+    "藏": ("zang", "cang"),
+    "能": ("nai", "neng"),
+}
 
-# Characters whose reading as a surname differs from pypinyin's default reading.
-SURNAME_READINGS = {
-    "单": "shan",
-    "曾": "zeng",
-    "解": "xie",
-    "仇": "qiu",
-    "朴": "piao",
-    "查": "zha",
-    "区": "ou",
-    "盖": "ge",
-    "乐": "yue",
-    "秘": "bi",
-    "覃": "qin",
-    "缪": "miao",
-    "翟": "zhai",
-    "召": "shao",
-    "种": "chong",
-    "员": "yun",
-    "句": "gou",
-    "尉": "yu",
-    "繁": "po",
-    "长": "chang",
-    "重": "chong",
+#: Surnames with one reading, pinned (general-purpose pinyin may read them otherwise in a word).
+SURNAME_READINGS: dict[str, str] = {
     "车": "che",
     "华": "hua",
     "任": "ren",
     "沈": "shen",
-    "薄": "bo",
     "纪": "ji",
     "过": "guo",
-    "折": "she",
     "宁": "ning",
     "燕": "yan",
     "万": "wan",
-    "藏": "zang",
     "柏": "bai",
-    "能": "nai",
+}
+
+#: Compound surnames, read whole, syllable by syllable: every one of core.names.COMPOUND_SURNAMES.
+COMPOUND_READINGS: dict[str, tuple[str, ...]] = {
+    "欧阳": ("ou", "yang"),
+    "司马": ("si", "ma"),
+    "上官": ("shang", "guan"),
+    "诸葛": ("zhu", "ge"),
+    "东方": ("dong", "fang"),
+    "皇甫": ("huang", "fu"),
+    "尉迟": ("yu", "chi"),
+    "公孙": ("gong", "sun"),
+    "慕容": ("mu", "rong"),
+    "长孙": ("zhang", "sun"),
+    "宇文": ("yu", "wen"),
+    "司徒": ("si", "tu"),
+    "夏侯": ("xia", "hou"),
+    "轩辕": ("xuan", "yuan"),
+    "令狐": ("ling", "hu"),
+    "钟离": ("zhong", "li"),
+    "端木": ("duan", "mu"),
+    "独孤": ("du", "gu"),
+    "南宫": ("nan", "gong"),
+    "西门": ("xi", "men"),
+    "单于": ("chan", "yu"),
+    "万俟": ("mo", "qi"),
+    "澹台": ("tan", "tai"),
+    "呼延": ("hu", "yan"),
+    "淳于": ("chun", "yu"),
+    "濮阳": ("pu", "yang"),
+    "太史": ("tai", "shi"),
+    "申屠": ("shen", "tu"),
+    "公羊": ("gong", "yang"),
+    "司空": ("si", "kong"),
+    "闻人": ("wen", "ren"),
+    "赫连": ("he", "lian"),
+    "拓跋": ("tuo", "ba"),
+    "百里": ("bai", "li"),
+    "东郭": ("dong", "guo"),
+    "第五": ("di", "wu"),
+    "左丘": ("zuo", "qiu"),
+    "亓官": ("qi", "guan"),
 }
 
 
@@ -61,21 +111,50 @@ def _char(ch: str) -> str:
     return lazy_pinyin(ch, style=Style.NORMAL, v_to_u=False)[0].replace("ü", "v").lower()
 
 
-@lru_cache(maxsize=262144)  # names repeat a great deal across a district; an import asks millions
-def name_pinyin(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a person's name, both lower-case ASCII without separators."""
-    name = "".join(name.split()).replace("·", "").replace("•", "")
-    if not name:
-        return "", ""
-    syllables: list[str] = []
-    start = 2 if name[:2] in COMPOUND_SURNAMES else 1
-    for i, ch in enumerate(name):
-        if i < start and ch in SURNAME_READINGS and name[:2] not in COMPOUND_SURNAMES:
-            syllables.append(SURNAME_READINGS[ch])
-        else:
-            syllables.append(_char(ch))
+def surname_readings(surname: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(syllables as a surname, everyday syllables) of a one- or two-character family name."""
+    if surname in COMPOUND_READINGS:
+        return COMPOUND_READINGS[surname], tuple(_char(ch) for ch in surname)
+    if surname in POLYPHONIC_SURNAMES:
+        reading, everyday = POLYPHONIC_SURNAMES[surname]
+        return (reading,), (everyday,)
+    reading = SURNAME_READINGS.get(surname) or _char(surname)
+    return (reading,), (reading,)
+
+
+class NameKeys(NamedTuple):
+    """An elder's search keys: full pinyin and initials, in the surname's own reading and, where
+    it differs, in the everyday reading (else empty)."""
+
+    pinyin: str
+    initials: str
+    pinyin_alt: str
+    initials_alt: str
+
+
+def _keys(syllables: list[str]) -> tuple[str, str]:
     syllables = [s for s in syllables if s]
     return "".join(syllables)[:120], "".join(s[0] for s in syllables)[:20]
+
+
+@lru_cache(maxsize=262144)  # names repeat a great deal across a district; an import asks millions
+def name_keys(name: str) -> NameKeys:
+    """The search keys of a person's name, lower-case ASCII without separators."""
+    name = "".join(name.split()).replace("·", "").replace("•", "")
+    if not name:
+        return NameKeys("", "", "", "")
+    cut = 2 if name[:2] in COMPOUND_READINGS else 1
+    own, everyday = surname_readings(name[:cut])
+    given = [_char(ch) for ch in name[cut:]]
+    pinyin, initials = _keys([*own, *given])
+    alt = _keys([*everyday, *given]) if everyday != own else ("", "")
+    return NameKeys(pinyin, initials, *alt) if alt[0] != pinyin else NameKeys(pinyin, initials, "", "")
+
+
+def name_pinyin(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a person's name in the surname's own reading."""
+    keys = name_keys(name)
+    return keys.pinyin, keys.initials
 
 
 # Every syllable of Hanyu Pinyin is one of these initials followed by one of these finals (the

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django_tasks import task
 
 from yiyang.core.idnumber import age_on
 from yiyang.people.choices import AgeBracket, EconomicCategory, ElderStatus, LivingSituation
@@ -83,23 +84,68 @@ def rebuild(area_paths: Iterable[str] | None = None, *, today: datetime.date | N
             source = Elder.objects.filter(area_path__in=paths)
         cells = [ElderStat(**row) for row in stat_cells(source, day)]
         ElderStat.objects.bulk_create(cells, batch_size=2000)
-        if area_paths is None:
-            ElderStatState.objects.all().delete()
+        # the one state row is updated, not replaced: ensure_fresh's waiters hold a lock on it
+        if area_paths is None and not ElderStatState.objects.update(as_of=day, rebuilt_at=timezone.now()):
             ElderStatState.objects.create(as_of=day)
     return len(cells)
 
 
 def ensure_fresh(today: datetime.date | None = None) -> ElderStatState:
-    """Rebuild when the statistics were computed for another day (people age, certificates lapse)."""
+    """Rebuild now when the statistics were computed for another day (people age, certificates
+    lapse). For the nightly job, the worker and imports — never a page (see :func:`current`)."""
     day = today or timezone.localdate()
     state = ElderStatState.objects.first()
-    if state is None or state.as_of != day:
-        from yiyang.people.certifications import refresh_categories
+    if state is not None and state.as_of == day:
+        return state
+    # Two rebuilding at once broke the unique cells (a server error): one rebuilds under the lock on
+    # the state row, the others wait on it and then find today's.
+    with transaction.atomic():
+        state = ElderStatState.objects.select_for_update().first()
+        if state is None or state.as_of != day:
+            from yiyang.people.certifications import refresh_categories
 
-        refresh_categories(today=day)
-        rebuild(today=day)
-        state = ElderStatState.objects.get()
+            refresh_categories(today=day)
+            rebuild(today=day)
+            state = ElderStatState.objects.get()
     return state
+
+
+def current() -> ElderStatState | None:
+    """The last complete day's statistics, for pages: never rebuilds in the request.
+
+    After midnight the cells stay yesterday's (labelled with ``as_of``) until the background worker
+    has rebuilt them; the first page that finds them stale asks the worker to (once: a rebuild
+    already queued or running is not queued again). None before the first rebuild ever.
+    """
+    state = ElderStatState.objects.first()
+    if state is None or state.as_of != timezone.localdate():
+        request_rebuild()
+        state = ElderStatState.objects.first()  # an immediate backend (tests, development) has run it
+    return state
+
+
+def request_rebuild() -> None:
+    """Queue one rebuild for the worker, unless one is already queued or running."""
+    from django_tasks.base import TaskResultStatus
+
+    # the backend itself (``default_task_backend`` is a proxy whose type says nothing)
+    if type(stats_rebuild_task.get_backend()).__module__.startswith("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        pending = DBTaskResult.objects.filter(
+            task_path=stats_rebuild_task.module_path,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        )
+        if pending.exists():
+            return
+    stats_rebuild_task.enqueue()
+
+
+@task()
+def stats_rebuild_task() -> str:
+    """The background worker's rebuild (``manage.py worker``): categories and every statistics cell
+    for today, under the state row's lock; nothing when today's are already there."""
+    return ensure_fresh().as_of.isoformat()
 
 
 @dataclass(frozen=True)

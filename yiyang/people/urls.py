@@ -12,6 +12,7 @@ urlpatterns = [
     path("elders/<int:pk>/", views.ElderDetailView.as_view(), name="elder_detail"),
     path("elders/<int:pk>/edit/", views.ElderEditView.as_view(), name="elder_edit"),
     path("elders/<int:pk>/reveal/", views.ElderRevealView.as_view(), name="elder_reveal"),
+    path("elders/<int:pk>/status/", views.ElderStatusView.as_view(), name="elder_status"),
     path(
         "elders/<int:elder_pk>/certifications/add/",
         views.CertificationEditView.as_view(),

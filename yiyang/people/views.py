@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -26,8 +27,8 @@ from yiyang.people import actions
 from yiyang.people.elder_page import actions_for
 from yiyang.people.exports import CLEAR_EXPORT, ELDER_AREAS, ELDER_EXPORT_COLUMNS
 from yiyang.people.filtersets import ElderFilterSet
-from yiyang.people.forms import CertificationForm, ContactForm, ElderForm, RevealForm
-from yiyang.people.models import Certification, Elder, ElderContact, SavedFilter
+from yiyang.people.forms import CertificationForm, ContactForm, ElderForm, ElderStatusForm, RevealForm
+from yiyang.people.models import Certification, Elder, ElderContact, ResidencePeriod, SavedFilter
 from yiyang.people.tables import ElderTable
 from yiyang.people.timeline import elder_timeline
 
@@ -69,6 +70,7 @@ class ElderDetailView(ObjectDetailView):
             can_reveal=user.has_perm("people.reveal_elder"),
             reveal_form=RevealForm(),
             elder_actions=actions_for(obj, user),
+            residence=ResidencePeriod.objects.for_user(user).filter(elder=obj).order_by("valid_from"),
         )
         return context
 
@@ -86,6 +88,55 @@ class ElderEditView(ObjectEditView):
 
     def success_url(self, obj: Any) -> str:
         return reverse("people:elder_detail", args=[obj.pk])
+
+
+class ElderStatusView(ScopedViewMixin, View):
+    """登记死亡 / 迁出 / 迁回 from the elder's page: the one status action (payment stops and
+    overpayments are recovered as for a death list)."""
+
+    model = Elder
+    action = "change"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.check_permission()
+        elder = self.get_object()
+        initial = {"status": "deceased" if elder.status == "living" else "living"}
+        return self._page(elder, ElderStatusForm(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.check_permission()
+        elder = self.get_object()
+        form = ElderStatusForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                actions.elder_set_status(
+                    elder=elder, status=d["status"], date=d["date"], note=d["note"], actor=request.user
+                )
+            except ValidationError as exc:
+                form.add_error("date" if getattr(exc, "error_dict", None) else None, error_text(exc))
+            else:
+                messages.success(
+                    request,
+                    _("已登记：%(name)s %(status)s")
+                    % {"name": elder.name, "status": elder.get_status_display()},
+                )
+                return HttpResponseRedirect(reverse("people:elder_detail", args=[elder.pk]))
+        return self._page(elder, form)
+
+    def _page(self, elder: Elder, form: ElderStatusForm) -> HttpResponse:
+        return render(
+            self.request,
+            "generic/object_edit.html",
+            {
+                "form": form,
+                "title": _("登记死亡、迁出或迁回：%(name)s") % {"name": elder.name},
+                "breadcrumbs": [
+                    (_("老年人信息台账"), reverse("people:elder_list")),
+                    (elder.name, reverse("people:elder_detail", args=[elder.pk])),
+                ],
+            },
+        )
 
 
 class ElderRevealView(ScopedViewMixin, View):

@@ -66,6 +66,12 @@ class ElderWriteSerializer(serializers.Serializer):
     disability_grade = serializers.ChoiceField(DisabilityGrade.choices, required=False, default="")
     status = serializers.ChoiceField(ElderStatus.choices, default=ElderStatus.LIVING)
     status_date = serializers.DateField(required=False, allow_null=True, default=None)
+    hukou_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("户籍迁入/迁出日期, when hukou_local changes (default: today)"),
+    )
 
     def validate_id_number(self, value: str) -> Any:
         try:
@@ -89,6 +95,19 @@ class ElderWriteSerializer(serializers.Serializer):
     def to_data(self) -> ElderData:
         d = dict(self.validated_data)
         return ElderData(**d)
+
+
+class ElderStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(ElderStatus.choices)
+    date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy(
+            "Day of the death or move; for a return (living), the day of return (default: today)"
+        ),
+    )
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class RevealSerializer(serializers.Serializer):

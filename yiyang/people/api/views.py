@@ -16,6 +16,7 @@ from yiyang.people.api.serializers import (
     CertificationSerializer,
     ContactSerializer,
     ElderSerializer,
+    ElderStatusSerializer,
     ElderWriteSerializer,
     RevealSerializer,
 )
@@ -37,6 +38,8 @@ class ElderViewSet(ScopedViewSet):
             return ElderWriteSerializer
         if self.action == "reveal":
             return RevealSerializer
+        if self.action == "set_status":
+            return ElderStatusSerializer
         return ElderSerializer
 
     @extend_schema(request=ElderWriteSerializer, responses=ElderSerializer)
@@ -51,7 +54,7 @@ class ElderViewSet(ScopedViewSet):
         elder = self.get_object()
         serializer = ElderWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        elder = actions.elder_update(elder=elder, data=serializer.to_data(), actor=request.user)
+        elder = actions.elder_update(elder=elder, data=serializer.to_data(), actor=request.user, source="API")
         return Response(ElderSerializer(elder).data)
 
     @extend_schema(request=RevealSerializer, responses={200: dict})
@@ -69,6 +72,25 @@ class ElderViewSet(ScopedViewSet):
         )
         return Response({"field": serializer.validated_data["field"], "value": value})
 
+    @extend_schema(request=ElderStatusSerializer, responses=ElderSerializer)
+    @action(detail=True, methods=["post"], url_path="status", url_name="status")
+    def set_status(self, request: Request, pk: str | None = None) -> Response:
+        """登记死亡 / 迁出 / 迁回: the same action as the elder's page and a death list (payment stops,
+        overpayments are recovered); recording the same fact twice changes nothing."""
+        elder = self.get_object()
+        serializer = ElderStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        elder = actions.elder_set_status(
+            elder=elder,
+            status=data["status"],
+            date=data["date"],
+            note=data["reason"],
+            actor=request.user,
+            source="API",
+        )
+        return Response(ElderSerializer(elder).data)
+
     def filter_queryset(self, queryset: Any) -> Any:
         # The list's filters (and its default "living only") apply to the list, never to a single
         # record: a deceased elder must still be reachable to read, correct or restore.
@@ -78,7 +100,10 @@ class ElderViewSet(ScopedViewSet):
 
     @property
     def scope_action(self) -> str | None:
-        return "reveal" if getattr(self, "action", None) == "reveal" else None
+        name = getattr(self, "action", None)
+        if name == "set_status":
+            return "change"
+        return "reveal" if name == "reveal" else None
 
 
 class CertificationViewSet(ScopedViewSet):

@@ -22,7 +22,6 @@ from yiyang.people import actions
 from yiyang.people.certifications import categories_on
 from yiyang.people.choices import ContactRelation, EconomicCategory, LivingSituation
 from yiyang.people.models import Certification, Elder, ElderContact
-from yiyang.people.pinyin import name_pinyin
 
 # Three characters from fixed lists: unique per sequence number, and no name is part of another.
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -63,7 +62,7 @@ class ElderFactory(DjangoModelFactory[Elder]):
         kwargs["sex"], kwargs["birth_date"] = parsed.sex, parsed.birth_date
         elder = model_class(*args, **kwargs)
         elder.set_id_number(parsed)
-        elder.name_pinyin, elder.name_initials = name_pinyin(elder.name)
+        elder.set_name(elder.name)
         if phone:
             elder.set_phone(phone)
         if health:

@@ -28,7 +28,7 @@ from yiyang.core.testing import (
     xlsx_contains,
 )
 from yiyang.people.choices import AgeBracket
-from yiyang.people.models import Certification, Elder, ElderContact, ElderStat
+from yiyang.people.models import Certification, Elder, ElderContact, ElderStat, ResidencePeriod
 from yiyang.people.tests.factories import CertificationFactory, ContactFactory, ElderFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,9 @@ pytestmark = pytest.mark.django_db
 ADMIN, STREET, COMMUNITY = Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER
 HOTLINE, PROVIDER, AUDITOR = Role.HOTLINE_OPERATOR, Role.PROVIDER_STAFF, Role.AUDITOR
 POLICY: dict[str, set[str]] = {
-    # providers see only the elders their work orders concern (WorkOrder.scope_shares)
-    "people.view_elder": {ADMIN, STREET, COMMUNITY, HOTLINE, AUDITOR, PROVIDER},
+    # providers see only the elders their work orders concern (WorkOrder.scope_shares), a care home's
+    # staff only the elders living there (Resident.scope_shares)
+    "people.view_elder": {ADMIN, STREET, COMMUNITY, HOTLINE, AUDITOR, PROVIDER, Role.INSTITUTION_STAFF},
     "people.add_elder": {ADMIN, STREET, COMMUNITY},
     "people.change_elder": {ADMIN, STREET, COMMUNITY},
     "people.delete_elder": {ADMIN},
@@ -52,8 +53,11 @@ POLICY: dict[str, set[str]] = {
     "people.view_eldercontact": {ADMIN, STREET, COMMUNITY, HOTLINE, AUDITOR},
     "people.change_eldercontact": {ADMIN, STREET, COMMUNITY},
     "people.view_elderstat": {ADMIN, STREET, COMMUNITY, HOTLINE, AUDITOR},
+    "people.view_residenceperiod": {ADMIN, STREET, COMMUNITY, HOTLINE, AUDITOR},
     "core.view_auditentry": {ADMIN, AUDITOR},
     "core.view_accesslog": {ADMIN, AUDITOR},
+    "core.export_auditentry": {ADMIN, AUDITOR},
+    "core.export_accesslog": {ADMIN, AUDITOR},
     "areas.view_area": set(Role),
 }
 
@@ -132,7 +136,19 @@ ELDER = AccessMatrix.standard(
             method="post",
             data=lambda e: {"field": "phone", "reason": "回拨来电"},
         ),
+        # 登记死亡/迁出/迁回: the page and the API verb (the dated history, ResidencePeriod, is read on
+        # the elder's page through the same door).
+        Endpoint("status", lambda e: reverse("people:elder_status", args=[e.pk]), action="change"),
+        Endpoint(
+            "api-status",
+            lambda e: reverse("elder-status", args=[e.pk]),
+            action="change",
+            api=True,
+            method="post",
+            data=lambda e: {"status": "moved", "date": "2026-01-05", "reason": "迁往外省"},
+        ),
     ],
+    also=[ResidencePeriod],
 )
 
 
@@ -275,6 +291,15 @@ AUDIT_ENTRY = AccessMatrix.standard(
     list_url="core:auditentry_list",
     api_basename="auditentry",
     marker=lambda a: a.object_repr,
+    extra=[
+        Endpoint(
+            "export",
+            lambda a: reverse("core:auditentry_list") + "?export=xlsx",
+            action="export",
+            listing=True,
+            contains=xlsx_contains(lambda a: a.object_repr),
+        )
+    ],
 )
 
 
@@ -301,6 +326,15 @@ ACCESS_LOG = AccessMatrix.standard(
     list_url="core:accesslog_list",
     api_basename="accesslog",
     marker=lambda a: a.reason,
+    extra=[
+        Endpoint(
+            "export",
+            lambda a: reverse("core:accesslog_list") + "?export=xlsx",
+            action="export",
+            listing=True,
+            contains=xlsx_contains(lambda a: a.reason),
+        )
+    ],
 )
 
 
@@ -388,11 +422,11 @@ def test_dashboard_without_any_area_is_refused(client: Client, world: World) -> 
     assert client.get(reverse("reports:dashboard")).status_code == 403
 
 
-def test_home_redirects_to_dashboard(client: Client, world: World) -> None:
+def test_home_sends_a_street_worker_to_the_streets_work_orders(client: Client, world: World) -> None:
     client.force_login(world.bob)
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("reports:dashboard")
+    assert response["Location"] == reverse("services:workorder_list")  # accounts.roles.LANDING
 
 
 def test_anonymous_is_listed_in_every_matrix() -> None:
@@ -417,7 +451,9 @@ def test_street_auditor_sees_only_that_streets_rows(client: Client, world: World
     assert all(e.object_repr in page for e in mine)
     assert not any(e.object_repr in page for e in theirs)
     api = client.get(reverse("auditentry-list")).json()["results"]
-    assert {row["id"] for row in api} == {e.pk for e in mine}
+    # the auditor's own login is audited too, filed under the street (accounts.signals)
+    logins = set(AuditEntry.objects.filter(verb="user.login").values_list("pk", flat=True))
+    assert {row["id"] for row in api} == {e.pk for e in mine} | logins
     assert client.get(reverse("auditentry-detail", args=[theirs[0].pk])).status_code == 404
 
     access = client.get(reverse("core:accesslog_list")).content.decode()

@@ -37,3 +37,31 @@ def test_first_load_rebuilds_indexes_and_marks_pages_all_visible(
     with connection.cursor() as cur:  # and the indexes dropped for the load are back
         cur.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [Elder._meta.db_table])
         assert cur.fetchone()[0] > 5
+
+
+def test_first_load_that_also_updates_registered_elders_applies(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UPDATE of registered elders leaves deferred foreign-key checks pending in the transaction;
+    dropping the constraints for the bulk insert then failed with "cannot ALTER TABLE people_elder
+    because it has pending trigger events" and the import crashed."""
+    monkeypatch.setattr(imports, "BULK_LOAD_MIN", 1)
+    first = [[1, "赵一", "", new_id_number(), "", "13800000001", "东市社区", "独居"]]
+    assert run(world, workbook(first), user="alice").status == "applied"
+    registered = Elder.objects.count()
+    # moved to another community: the UPDATE changes a foreign key, whose check is deferred
+    changed = [[1, "赵一", "", first[0][3], "", "13800000002", "南山社区", "独居"]]
+    new = [
+        [i + 2, "钱" + "一二三四五六七八九十"[i % 10], "", new_id_number(), "", "", "东市社区", "独居"]
+        for i in range(registered + 1)
+    ]
+    batch = run(world, workbook(changed + new), user="alice")
+    assert batch.status == batch.Status.APPLIED, batch.message
+    assert (batch.created, batch.updated) == (registered + 1, 1)
+    assert Elder.objects.count() == 2 * registered + 1
+    with connection.cursor() as cur:  # the constraints dropped for the load are back
+        cur.execute(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+            [Elder._meta.db_table],
+        )
+        assert cur.fetchone()[0] >= 2

@@ -152,7 +152,8 @@ def test_duplicate_rows_and_another_streets_elder_are_refused(world: World) -> N
     messages = {e["row"]: e["message"] for e in batch.errors}
     # Row 1 is the title, row 2 the header: the data starts on row 3, as Excel numbers it.
     assert messages[4] == "身份证号与第 3 行重复"
-    assert messages[5].startswith("该身份证号已在其他辖区登记")
+    # Refused without confirming that, or where, the person is registered (issue 18, item 6).
+    assert messages[5] == "该身份证号不能由您导入，请联系区级管理员办理登记或迁入"
     assert not Elder.objects.filter(name="郑某").exists()
     assert Elder.objects.get(name="吴某").area.name == "机场新村社区"
 
@@ -183,7 +184,7 @@ def test_skip_invalid_imports_the_rest_and_the_command_exits_non_zero(world: Wor
         {
             "row": 4,
             "column": "身份证号码",
-            "value": "12345",
+            "value": "*****",  # a wrong ID number is kept masked, like a right one
             "message": "身份证号应为18位（旧号15位），实际为5位",
         }
     ]

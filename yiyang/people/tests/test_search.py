@@ -36,10 +36,16 @@ def test_could_be_pinyin(term: str, expected: bool) -> None:
     assert could_be_pinyin(term) is expected
 
 
-def test_initials_that_cannot_be_pinyin_search_the_initials_index_only() -> None:
-    assert elder_search_q("zs") == Q(name_initials__startswith="zs")
-    assert elder_search_q("zhang") == Q(name_initials__startswith="zhang") | Q(
-        name_pinyin__startswith="zhang"
+def test_initials_that_cannot_be_pinyin_search_the_initials_indexes_only() -> None:
+    initials = Q(name_initials__startswith="zs") | (
+        Q(name_initials_alt__startswith="zs") & ~Q(name_initials_alt="")
+    )
+    assert elder_search_q("zs") == initials
+    assert elder_search_q("zhang") == (
+        Q(name_initials__startswith="zhang")
+        | (Q(name_initials_alt__startswith="zhang") & ~Q(name_initials_alt=""))
+        | Q(name_pinyin__startswith="zhang")
+        | (Q(name_pinyin_alt__startswith="zhang") & ~Q(name_pinyin_alt=""))
     )
 
 

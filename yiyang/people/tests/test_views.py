@@ -108,22 +108,22 @@ def test_search(
     client: Client, world: World, people: dict[str, Elder], query: str, expected: set[str]
 ) -> None:
     client.force_login(world.bob)
-    assert names(client.get(reverse(LIST), {"q": query})) == expected
+    assert names(client.get(reverse(LIST), {"q": query}, follow=True)) == expected
 
 
 def test_search_by_id_number(client: Client, world: World, people: dict[str, Elder]) -> None:
     client.force_login(world.bob)
     li = people["李四"]
-    assert names(client.get(reverse(LIST), {"q": li.id_number})) == {"李四"}
+    assert names(client.get(reverse(LIST), {"q": li.id_number}, follow=True)) == {"李四"}
     assert names(client.get(reverse(LIST), {"q": li.id_number[-4:]})) == {"李四"}
     # the 15-digit number of someone born in the 1900s finds the same person
     old = li.id_number[:6] + li.id_number[8:17]
-    assert names(client.get(reverse(LIST), {"q": old})) == {"李四"}
+    assert names(client.get(reverse(LIST), {"q": old}, follow=True)) == {"李四"}
     # a full number that is not valid finds nothing rather than everything
     wrong = li.id_number[:17] + ("1" if li.id_number[17] != "1" else "2")
-    assert names(client.get(reverse(LIST), {"q": wrong})) == set()
+    assert names(client.get(reverse(LIST), {"q": wrong}, follow=True)) == set()
     # street B's elder is not found by bob, even with the exact number
-    assert names(client.get(reverse(LIST), {"q": people["张森"].id_number})) == set()
+    assert names(client.get(reverse(LIST), {"q": people["张森"].id_number}, follow=True)) == set()
 
 
 def test_search_via_htmx_returns_the_table_only(

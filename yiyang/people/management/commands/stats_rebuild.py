@@ -3,11 +3,12 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from yiyang.people import stats
 from yiyang.people.certifications import refresh_categories
+from yiyang.people.models import ElderStatState
 
 
 class Command(BaseCommand):
@@ -26,9 +27,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         day = options["date"] or timezone.localdate()
         started = time.perf_counter()
-        changed = refresh_categories(today=day)
-        categories_done = time.perf_counter()
-        cells = stats.rebuild(today=day)
+        # under the state row's lock, as the worker's rebuild (stats_rebuild_task): never two at once
+        with transaction.atomic():
+            ElderStatState.objects.select_for_update().first()
+            changed = refresh_categories(today=day)
+            categories_done = time.perf_counter()
+            cells = stats.rebuild(today=day)
         if connection.vendor == "sqlite":
             # The embedded database has no autovacuum to keep planner statistics current.
             with connection.cursor() as cursor:
