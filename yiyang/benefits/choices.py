@@ -59,6 +59,12 @@ class CheckChannel(models.TextChoices):
 class SuspensionReason(models.TextChoices):
     QUALIFICATION = "qualification", _("逾期未资格认证")
     MANUAL = "manual", _("人工暂停")
+    DECEASED = "deceased", _("死亡停发")
+    MOVED = "moved", _("迁出停发")
+
+
+#: Suspensions that a status change writes and lifts (``people.lifecycle``), never a person.
+LIFE_EVENT_REASONS = (SuspensionReason.DECEASED.value, SuspensionReason.MOVED.value)
 
 
 class LifeEventKind(models.TextChoices):
@@ -79,3 +85,11 @@ class RecoveryStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("recovery status", "待追回")
     WAIVER_REQUESTED = "waiver_requested", pgettext_lazy("recovery status", "申请核销")
     SETTLED = "settled", pgettext_lazy("recovery status", "已结清")
+
+
+class SupportMode(models.TextChoices):
+    """特困人员供养方式 a programme pays for: any, only 分散供养 (at home) or only 集中供养 (in a home)."""
+
+    ANY = "", _("不限供养方式")
+    DISPERSED = "dispersed", _("分散供养")
+    CENTRALISED = "centralised", _("集中供养")

@@ -6,10 +6,12 @@ number leaves the server in clear, and every export of it is logged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,10 +20,12 @@ from yiyang.benefits.choices import ChangeType
 from yiyang.benefits.dates import month_cn
 from yiyang.benefits.models import ElderBankAccount, PaymentRoll, RollLine
 from yiyang.core import audit, crypto, pdf
+from yiyang.core.documents import document_request, register_document
 from yiyang.core.exporting import XLSX_TYPE, Sheet, csv_bytes, integer, money, month, text, xlsx_bytes
-from yiyang.core.models import AccessLog
+from yiyang.core.i18n import records_language
+from yiyang.core.models import AccessLog, DocumentJob
 from yiyang.core.names import COMPOUND_SURNAMES
-from yiyang.core.scoping import require
+from yiyang.core.scoping import home_path, require
 
 PUBLIC_LIST_MAX = 20000
 
@@ -52,9 +56,20 @@ def public_list_lines(roll: PaymentRoll, street: str = "", user: Any = None) -> 
     return lines
 
 
-def public_list_html(roll: PaymentRoll, *, street: str = "", for_pdf: bool = False, user: Any = None) -> str:
-    lines = list(public_list_lines(roll, street, user)[:PUBLIC_LIST_MAX])
-    rows = [
+# The list paginates itself, so that its parts can be laid out side by side and still number their
+# pages "第 n 页 / 共 N 页": every row is one line of a fixed height (templates/benefits/public_list.html),
+# and these counts leave room to spare on an A4 page (the test prints one and counts its pages).
+ROWS_FIRST_PAGE = 37
+ROWS_PER_PAGE = 40
+FOOT_ROWS = 5  # the closing paragraphs take about as much height as this many rows
+# Each part embeds the glyphs it uses once (about 0.4 MB): a long list is cut into two parts per
+# layout process (progress in steps, both cores busy to the end), none shorter than this.
+MIN_PAGES_PER_PART = 8
+
+
+def _public_rows(roll: PaymentRoll, street: str, user: Any) -> list[dict[str, Any]]:
+    lines = public_list_lines(roll, street, user)[:PUBLIC_LIST_MAX]
+    return [
         {
             "n": i,
             "name": mask_name(line.elder.name),
@@ -66,27 +81,66 @@ def public_list_html(roll: PaymentRoll, *, street: str = "", for_pdf: bool = Fal
         }
         for i, line in enumerate(lines, 1)
     ]
+
+
+def paginate(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The rows page by page; the closing paragraphs get a page of their own when the last is full."""
+    pages = [rows[:ROWS_FIRST_PAGE]]
+    rest = rows[ROWS_FIRST_PAGE:]
+    pages += [rest[i : i + ROWS_PER_PAGE] for i in range(0, len(rest), ROWS_PER_PAGE)]
+    capacity = ROWS_FIRST_PAGE if len(pages) == 1 else ROWS_PER_PAGE
+    if len(pages[-1]) > capacity - FOOT_ROWS:
+        pages.append([])
+    return pages
+
+
+def public_list_parts(
+    roll: PaymentRoll, *, street: str = "", user: Any = None, for_pdf: bool = True
+) -> list[str]:
+    """The 公示 list as HTML, in parts of a few pages each (see :func:`core.pdf.render_pdf_parts`)."""
+    return public_list_parts_of(roll, _public_rows(roll, street, user), for_pdf=for_pdf)
+
+
+def public_list_parts_of(roll: Any, rows: list[dict[str, Any]], *, for_pdf: bool = True) -> list[str]:
+    pages = paginate(rows)
     today = timezone.localdate()
-    return render_to_string(
-        "benefits/public_list.html",
-        {
-            "roll": roll,
-            "rows": rows,
-            "month": month_cn(roll.month),
-            "for_pdf": for_pdf,
-            "printed": f"{today.year}年{today.month}月{today.day}日",
-            "truncated": len(rows) >= PUBLIC_LIST_MAX,
-            "total": sum((r["amount"] for r in rows), start=0),
-        },
-    )
+    common = {
+        "roll": roll,
+        "month": month_cn(roll.month),
+        "for_pdf": for_pdf,
+        "printed": f"{today.year}年{today.month}月{today.day}日",
+        "truncated": len(rows) >= PUBLIC_LIST_MAX,
+        "count": len(rows),
+        "total": sum((r["amount"] for r in rows), start=0),
+        "total_pages": len(pages),
+    }
+    per_part = max(MIN_PAGES_PER_PART, math.ceil(len(pages) / (2 * settings.DOCUMENT_PROCESSES)))
+    parts: list[str] = []
+    for first in range(0, len(pages), per_part):
+        chunk = pages[first : first + per_part]
+        context = {
+            **common,
+            "pages": chunk,
+            "first_page": first + 1,
+            "has_title": first == 0,
+            "has_foot": first + len(chunk) == len(pages),
+        }
+        parts.append(str(render_to_string("benefits/public_list.html", context)))
+    return parts
 
 
-def public_list_pdf(*, roll: PaymentRoll, actor: Any, street: str = "") -> bytes:
-    """The 公示 list as a PDF; logged as a print."""
+def public_list_html(roll: PaymentRoll, *, street: str = "", user: Any = None) -> str:
+    """The whole list as one page of HTML (for the screen)."""
+    return "".join(public_list_parts(roll, street=street, user=user, for_pdf=False))
+
+
+def public_list_print(*, roll: PaymentRoll, actor: Any, street: str = "") -> bytes | DocumentJob:
+    """The 公示 list as a PDF, logged as a print: made at once when it is short, otherwise queued as a
+    background job (a district's list runs to a hundred pages), which the caller sends the user to."""
     require(actor, "view", roll)
     if not roll.is_locked:
         raise ValidationError("花名册审批后才能公示")
-    html = public_list_html(roll, street=street, for_pdf=True, user=actor)
+    count = public_list_lines(roll, street, actor).count()
     audit.record_access(
         actor=actor,
         kind=AccessLog.Kind.PRINT,
@@ -94,9 +148,37 @@ def public_list_pdf(*, roll: PaymentRoll, actor: Any, street: str = "") -> bytes
         object_id=str(roll.pk),
         area_path=roll.area_path,
         reason="公示名单",
-        row_count=roll.line_count,
+        row_count=count,
     )
-    return pdf.layout(html).write_pdf()
+    if count <= settings.DOCUMENT_INLINE_MAX_ROWS:
+        return pdf.render_pdf_parts(public_list_parts(roll, street=street, user=actor), processes=1)
+    home = home_path(actor)
+    return document_request(
+        actor=actor,
+        kind=PUBLIC_LIST,
+        title=f"{roll}公示名单",
+        filename=public_list_filename(roll),
+        area_path=street or (home if home.startswith(roll.area_path) else roll.area_path),
+        params={"roll": roll.pk, "street": street},
+    )
+
+
+def public_list_filename(roll: PaymentRoll) -> str:
+    return f"公示-{roll.programme.name}-{roll.month:%Y%m}.pdf"
+
+
+PUBLIC_LIST = "benefits.public_list"
+
+
+def _build_public_list(job: DocumentJob, progress: Callable[[int, int], None]) -> bytes:
+    roll = PaymentRoll.objects.get(pk=job.params["roll"])
+    require(job.actor, "view", roll)  # the requester may have lost the right since
+    with records_language():
+        parts = public_list_parts(roll, street=job.params.get("street", ""), user=job.actor)
+    return pdf.render_pdf_parts(parts, progress=progress)
+
+
+register_document(PUBLIC_LIST, _build_public_list)
 
 
 # What a bank's bulk-payment (代发) upload reads: full ID and account numbers (it exists to pay
@@ -170,19 +252,42 @@ def bank_file(*, roll: PaymentRoll, actor: Any, fmt: str = "xlsx") -> tuple[byte
     require(actor, "export", roll)
     if not roll.is_locked:
         raise ValidationError("花名册审批后才能导出代发文件")
-    stem = f"代发-{roll.programme.name}-{roll.month:%Y%m}-{roll.area.name}"
+    return bank_payment_file(
+        _bank_rows(roll),
+        stem=f"代发-{roll.programme.name}-{roll.month:%Y%m}-{roll.area.name}",
+        fmt=fmt,
+        actor=actor,
+        object_type="benefits.paymentroll",
+        object_id=str(roll.pk),
+        area_path=roll.area_path,
+    )
+
+
+def bank_payment_file(
+    rows: Iterable[list[Any]],
+    *,
+    stem: str,
+    fmt: str,
+    actor: Any,
+    object_type: str,
+    object_id: str,
+    area_path: str,
+) -> tuple[bytes, str, str]:
+    """The one bank payment (代发) file, whoever is paid: rows in ``BANK_COLUMNS`` order, written as
+    .xlsx or .csv and logged as an export of clear ID and account numbers. Elders' rolls use it, and
+    so does any other monthly payment to people (care workers' post subsidies)."""
     if fmt == "csv":
-        content, count = csv_bytes(BANK_COLUMNS, _bank_rows(roll))
+        content, count = csv_bytes(BANK_COLUMNS, rows)
         content_type, filename = "text/csv; charset=utf-8", f"{stem}.csv"
     else:
-        content, count = xlsx_bytes([Sheet("代发明细", BANK_COLUMNS, _bank_rows(roll))])
+        content, count = xlsx_bytes([Sheet("代发明细", BANK_COLUMNS, rows)])
         content_type, filename = XLSX_TYPE, f"{stem}.xlsx"
     audit.record_access(
         actor=actor,
         kind=AccessLog.Kind.EXPORT,
-        object_type="benefits.paymentroll",
-        object_id=str(roll.pk),
-        area_path=roll.area_path,
+        object_type=object_type,
+        object_id=object_id,
+        area_path=area_path,
         fields=["身份证号", "账号"],
         reason="银行代发文件",
         row_count=count,

@@ -4,12 +4,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.benefits.choices import AdjustmentKind, CheckChannel, LifeEventKind
 from yiyang.benefits.dates import parse_month
-from yiyang.benefits.models import Budget, PaymentRoll, Programme
+from yiyang.benefits.models import Budget, ElderBankAccount, PaymentRoll, Programme
 from yiyang.core.forms import ScopedModelForm
 
 
@@ -70,6 +71,17 @@ class BankAccountForm(forms.Form):
     bank_name = forms.CharField(label=_("开户银行"), max_length=50)
     holder_name = forms.CharField(label=_("户名"), max_length=50)
     number = forms.CharField(label=_("账号"), max_length=40, help_text=_("保存后仅显示脱敏账号"))
+
+    def __init__(self, *args: Any, account: ElderBankAccount | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if account is not None:
+            # The stored number is never put into the page: an empty input keeps it.
+            number = self.fields["number"]
+            number.required = False
+            number.widget.attrs["placeholder"] = gettext("%(hint)s（留空不修改）") % {
+                "hint": account.account_masked
+            }
+            number.help_text = gettext("为保护个人信息，原账号不在此显示；留空表示不修改。")
 
 
 class BudgetForm(ScopedModelForm):

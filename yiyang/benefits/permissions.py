@@ -19,6 +19,7 @@ _READ = [
     "benefits.view_lifeeventbatch",
     "benefits.view_lifeeventrow",
     "benefits.view_recovery",
+    "benefits.view_centralisedsupport",
 ]
 _STREET = [
     "benefits.add_paymentroll",

@@ -32,10 +32,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from yiyang.benefits import partitions
-from yiyang.benefits.choices import ProgrammeKind, RollStatus, StartRule
+from yiyang.benefits.choices import ProgrammeKind, RollStatus, StartRule, SupportMode
 from yiyang.benefits.dates import add_months, add_years_first, month_display, month_end
 from yiyang.benefits.models import (
     ArrearsMonth,
+    CentralisedSupport,
     PaymentRoll,
     Programme,
     RateRule,
@@ -44,7 +45,7 @@ from yiyang.benefits.models import (
 )
 from yiyang.core import sql
 from yiyang.core.dated import in_force_q
-from yiyang.people.models import Certification, Elder
+from yiyang.people.models import Certification, Elder, ResidencePeriod
 
 LOCKED = (RollStatus.APPROVED.value, RollStatus.PUBLISHED.value)
 NOT_PAYING = ("adjustment", "stopped")  # change types that do not take the person's slot in a month
@@ -57,6 +58,8 @@ ROLL = PaymentRoll._meta.db_table
 SUSP = Suspension._meta.db_table
 CERT = Certification._meta.db_table
 ARREARS = ArrearsMonth._meta.db_table
+RESIDENCE = ResidencePeriod._meta.db_table
+SUPPORT = CentralisedSupport._meta.db_table
 LINE_ROLL_INDEX = "rollline_roll_brin"
 
 KIND_CHANGE_REASON = {
@@ -87,18 +90,20 @@ def _p(kind: str) -> str:
 
 
 def age_sql(ref: datetime.date) -> str:
-    """Completed years on ``ref`` (周岁): the difference of the years, less one if the birthday
-    (month and day) falls after ``ref``'s. Plain arithmetic on date parts: PostgreSQL's
-    ``AGE()`` builds an interval per row, a tenth of a two-million-elder roll."""
-    mmdd = ref.month * 100 + ref.day
+    """The age (周岁) a roll pays for, reached by ``ref`` (the last day of the month the tier is
+    decided for): the difference of the years, less one if the birthday month falls after ``ref``'s.
+    The tiers count an age from the birthday month (their bounds are first days of months), so the
+    frozen age must too: otherwise a person born on 29 February was frozen at 89 in a common year's
+    February while paid the 90 tier. Plain arithmetic on date parts: PostgreSQL's ``AGE()`` builds
+    an interval per row, a tenth of a two-million-elder roll."""
     if sql.postgres():
         return (
             f"({ref.year} - DATE_PART('year', e.birth_date)::integer - "
-            f"(DATE_PART('month', e.birth_date) * 100 + DATE_PART('day', e.birth_date) > {mmdd})::integer)"
+            f"(DATE_PART('month', e.birth_date) > {ref.month})::integer)"
         )
     return (
         f"({ref.year} - CAST(strftime('%%Y', e.birth_date) AS INTEGER) - "
-        f"(CAST(strftime('%%m%%d', e.birth_date) AS INTEGER) > {mmdd}))"
+        f"(CAST(strftime('%%m', e.birth_date) AS INTEGER) > {ref.month}))"
     )
 
 
@@ -218,12 +223,12 @@ def tiers_cte(tiers: Sequence[Tier]) -> tuple[str, list[Any]]:
             t.rule_from,
             t.ref_end,
         ]
-    sql = (
+    stmt = (
         "tiers(no, month, rule_id, amount, lo, hi, category, level, basis, rule_from, ref_end) AS (VALUES "
         + ", ".join([row] * len(tiers))
         + ")"
     )
-    return sql, params
+    return stmt, params
 
 
 # -- eligibility -------------------------------------------------------------------------------------
@@ -244,10 +249,10 @@ def source_sql(
             )
             bounds = [d for t in tiers for d in (t.lo, t.hi)]
             return f"{ELDER} e JOIN tiers t ON t.no = (CASE {whens} END)", bounds
-        sql = f"{ELDER} e JOIN tiers t ON e.birth_date >= t.lo AND e.birth_date < t.hi"
-        return sql, []
+        stmt = f"{ELDER} e JOIN tiers t ON e.birth_date >= t.lo AND e.birth_date < t.hi"
+        return stmt, []
     if programme.kind == ProgrammeKind.CATEGORY:
-        sql = (
+        stmt = (
             "(SELECT c.elder_id, t.month, MAX(t.rule_id) AS rule_id, MAX(t.amount) AS amount, "
             "MAX(t.basis) AS basis, MAX(t.rule_from) AS rule_from "
             f"FROM {CERT} c JOIN tiers t ON c.category = t.category AND c.valid_from <= t.ref_end "
@@ -255,13 +260,13 @@ def source_sql(
             f"{where.replace('e.id', 'c.elder_id')} GROUP BY c.elder_id, t.month) t "
             f"JOIN {ELDER} e ON e.id = t.elder_id"
         )
-        return sql, list(params)
+        return stmt, list(params)
     table = assessment_table()
     if table is None:
         # Without the assessments app, the registry's 能力等级 stands in (no validity check).
-        sql = f"{ELDER} e JOIN tiers t ON e.capability_level = t.level"
-        return sql, []
-    sql = (
+        stmt = f"{ELDER} e JOIN tiers t ON e.capability_level = t.level"
+        return stmt, []
+    stmt = (
         "(SELECT a.elder_id, t.month, t.rule_id, t.amount, t.basis, t.rule_from "
         f"FROM {table} a JOIN (SELECT DISTINCT month, ref_end FROM tiers) m "
         "ON a.status = 'confirmed' AND a.assessed_on <= m.ref_end AND a.valid_to >= m.month "
@@ -272,7 +277,7 @@ def source_sql(
         f"{' AND ' + elder_where.replace('e.id', 'a.elder_id') if elder_where else ''}) t "
         f"JOIN {ELDER} e ON e.id = t.elder_id"
     )
-    return sql, list(params)
+    return stmt, list(params)
 
 
 def conditions_sql(
@@ -280,10 +285,22 @@ def conditions_sql(
 ) -> tuple[str, list[Any]]:
     """The common conditions on ``e`` for month ``t.month``; ``suspensions=False`` when the caller
     knows none could apply (the test is a join over every candidate)."""
-    parts = ["e.area_path LIKE %s", "(e.status = 'living' OR e.status_date >= t.month)"]
+    parts = ["e.area_path LIKE %s"]
     params: list[Any] = [prefix + "%"]
-    if programme.requires_local_hukou:
-        parts.append(f"e.hukou_local = {true()}")
+    if arrears:
+        # Past months are decided from the dated history, never from today's status.
+        parts.append(present_sql(programme))
+    else:
+        parts.append("(e.status = 'living' OR e.status_date >= t.month)")
+        if programme.requires_local_hukou:
+            parts.append(f"e.hukou_local = {true()}")
+    if programme.support_mode:
+        # 特困 support: a month is centralised when a centralised support is in force on its first day.
+        in_home = (
+            f"EXISTS (SELECT 1 FROM {SUPPORT} cs WHERE cs.elder_id = e.id AND cs.start_date <= t.month "
+            "AND (cs.end_date IS NULL OR cs.end_date > t.month))"
+        )
+        parts.append(in_home if programme.support_mode == SupportMode.CENTRALISED else f"NOT {in_home}")
     if suspensions:
         # A suspension that pays arrears does not block a past month once the elder is paid again.
         only_final = f" AND s.pays_arrears = {false()}" if arrears else ""
@@ -294,6 +311,35 @@ def conditions_sql(
         )
         params.append(programme.pk)
     return " AND ".join(parts), params
+
+
+def _eve(month: str) -> str:
+    """The day before the first of ``month`` (a date expression)."""
+    return f"({month} - 1)" if sql.postgres() else f"date({month}, '-1 day')"
+
+
+def _last(month: str) -> str:
+    """The last day of ``month``."""
+    if sql.postgres():
+        return f"(CAST({month} + INTERVAL '1 month' AS date) - 1)"
+    return f"date({month}, '+1 month', '-1 day')"
+
+
+def present_sql(programme: Programme) -> str:
+    """Was ``e`` 在册 (and 本区户籍 where the programme asks) in month ``t.month``, by the dated
+    history (``people.ResidencePeriod``): a 在册 period reaching into the month. A death or move on
+    day *d* ends the period on *d* − 1, so the month of *d* is still paid and the next is not; a
+    return on *d* pays from *d*'s month. An elder with no history has had today's status all along
+    (and one recorded dead before the history existed, the old rule: paid up to the month of death).
+    ``people.residence.present_in`` is the same rule in Python."""
+    hukou_h = f" AND h.hukou_local = {true()}" if programme.requires_local_hukou else ""
+    hukou_e = f" AND e.hukou_local = {true()}" if programme.requires_local_hukou else ""
+    return (
+        f"((NOT EXISTS (SELECT 1 FROM {RESIDENCE} h WHERE h.elder_id = e.id) "
+        f"AND (e.status = 'living' OR e.status_date >= t.month){hukou_e}) "
+        f"OR EXISTS (SELECT 1 FROM {RESIDENCE} h WHERE h.elder_id = e.id AND h.status = 'living'{hukou_h} "
+        f"AND h.valid_from <= {_last('t.month')} AND (h.valid_to IS NULL OR h.valid_to >= {_eve('t.month')})))"
+    )
 
 
 def paying_slot(alias: str) -> str:
@@ -392,9 +438,9 @@ def generate_lines(roll: PaymentRoll) -> GenerationResult:
     with connection.cursor() as cur:
         _prepare()
         fresh = _new_month_partition(cur, programme, month)
-        sql, params = _paying_lines_sql(roll, age_ref, into=fresh)
-        cur.execute(sql, params)
-        result.inserted = cur.rowcount
+        stmt, params = _paying_lines_sql(roll, age_ref, into=fresh)
+        cur.execute(stmt, params)
+        result.inserted = sql.rowcount(cur)
         if fresh:
             if first_month:
                 # These lines will be the roll's only ones (no adjustment precedes a new partition,
@@ -507,9 +553,9 @@ def _paying_lines_sql(
         columns.insert(0, ("id", partitions.block_id_sql(roll.pk, "e.id")))
         types = partitions.column_types()
         select = ", ".join(f"CAST({expr} AS {types[name]}) AS {name}" for name, expr in columns)
-        sql = f'CREATE TABLE "{into}" AS WITH {", ".join(ctes)} SELECT {select} {rows}'
+        stmt = f'CREATE TABLE "{into}" AS WITH {", ".join(ctes)} SELECT {select} {rows}'
     else:
-        sql = (
+        stmt = (
             f"WITH {', '.join(ctes)} INSERT INTO {LINE} ({', '.join(name for name, _ in columns)}) "
             f"SELECT {', '.join(expr for _, expr in columns)} {rows}"
         )
@@ -523,7 +569,7 @@ def _paying_lines_sql(
         *cond_params,
         *bounds_params,
     ]
-    return sql, params
+    return stmt, params
 
 
 def _comebacks(cur: Any, roll: PaymentRoll) -> None:
@@ -573,7 +619,7 @@ def _arrears(cur: Any, roll: PaymentRoll) -> int:
     source, source_params = source_sql(programme, tiers, elder_where=cand, params=[roll.pk])
     cond, cond_params = conditions_sql(programme, prefix=roll.area_path, arrears=True)
     concat = "r.area_path || '%%'"
-    sql = f"""
+    stmt = f"""
     WITH {cte}
     INSERT INTO {ARREARS} (line_id, programme_id, elder_id, month, amount)
     SELECT l.id, %s, e.id, t.month, t.amount
@@ -588,7 +634,7 @@ def _arrears(cur: Any, roll: PaymentRoll) -> int:
           AND am.month = t.month)
     """
     cur.execute(
-        sql,
+        stmt,
         [
             *cte_params,
             programme.pk,
@@ -600,7 +646,7 @@ def _arrears(cur: Any, roll: PaymentRoll) -> int:
             programme.pk,
         ],
     )
-    if not cur.rowcount:
+    if not sql.rowcount(cur):
         return 0
     agg = f"FROM {ARREARS} am WHERE am.line_id = {LINE}.id"
     cur.execute(
@@ -617,7 +663,7 @@ def _arrears(cur: Any, roll: PaymentRoll) -> int:
         """,
         [roll.pk],
     )
-    return int(cur.rowcount)
+    return sql.rowcount(cur)
 
 
 def _stopped(cur: Any, roll: PaymentRoll, prev: datetime.date, age_ref: datetime.date) -> int:
@@ -626,7 +672,7 @@ def _stopped(cur: Any, roll: PaymentRoll, prev: datetime.date, age_ref: datetime
     hukou = "WHEN e.hukou_local = " + false() + " THEN '非本区户籍'" if programme.requires_local_hukou else ""
     # This month's lines are read once each, as hashed sets: probing the (elder, programme, month)
     # index for each of last month's lines took a second at 200,000 lines.
-    sql = f"""
+    stmt = f"""
     WITH paid_now AS MATERIALIZED (
         SELECT l.elder_id FROM {LINE} l WHERE l.programme_id = %s AND l.month = %s AND {paying_slot("l")}),
     stopped_now AS MATERIALIZED (
@@ -672,8 +718,8 @@ def _stopped(cur: Any, roll: PaymentRoll, prev: datetime.date, age_ref: datetime
         prev,
         prefix + "%",
     ]
-    cur.execute(sql, params)
-    return int(cur.rowcount)
+    cur.execute(stmt, params)
+    return sql.rowcount(cur)
 
 
 # -- re-check ---------------------------------------------------------------------------------------------
@@ -714,7 +760,7 @@ def recheck_lines(roll: PaymentRoll) -> tuple[int, int]:
             """,
             [*cte_params, *source_params, *cond_params, prefix + "%", programme.pk, month, month, roll.pk],
         )
-        flagged = int(cur.rowcount)
+        flagged = sql.rowcount(cur)
         cur.execute(
             f"""
             WITH {cte}, {elig}

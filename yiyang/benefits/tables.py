@@ -18,7 +18,7 @@ from yiyang.benefits.models import (
     RollLine,
     Suspension,
 )
-from yiyang.core.tables import ElderColumn
+from yiyang.core.tables import CountColumn, ElderColumn, MoneyColumn, edit_link, permitted_link
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -27,8 +27,8 @@ class PaymentRollTable(tables.Table):
     name = tables.Column(_("花名册"), accessor="pk", orderable=False)
     month = tables.Column(_("月份"))
     status = tables.Column(_("状态"))
-    line_count = tables.Column(_("发放人数"))
-    total_amount = tables.Column(_("总额（元）"))
+    line_count = CountColumn(_("发放人数"))
+    total_amount = MoneyColumn(_("总额（元）"))
 
     class Meta:
         model = PaymentRoll
@@ -108,7 +108,7 @@ class AdjustmentTable(tables.Table):
     roll = tables.Column(_("记入花名册"), accessor="roll", orderable=False)
     adjustment_kind = tables.Column(_("类型"))
     corrects_month = tables.Column(_("所调整月份"))
-    amount = tables.Column(_("金额（元）"))
+    amount = MoneyColumn(_("金额（元）"))
     reason = tables.Column(_("原因"))
 
     class Meta:
@@ -135,7 +135,7 @@ class LifeEventBatchTable(tables.Table):
     filename = tables.Column(_("文件"))
     kind = tables.Column(_("类型"))
     source = tables.Column(_("来源"))
-    total_rows = tables.Column(_("行数"))
+    total_rows = CountColumn(_("行数"))
     created_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("导入时间"))
 
     class Meta:
@@ -153,7 +153,7 @@ class BudgetTable(tables.Table):
     year = tables.Column(_("年度"))
     programme = tables.Column(_("项目"))
     area = tables.Column(_("街道/区县"), accessor="area__name")
-    amount = tables.Column(_("预算（元）"))
+    amount = MoneyColumn(_("预算（元）"))
     edit = tables.Column("", accessor="pk", orderable=False)
 
     class Meta:
@@ -164,9 +164,7 @@ class BudgetTable(tables.Table):
         empty_text = _("尚未设置预算")
 
     def render_edit(self, record: Budget) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("benefits:budget_edit", args=[record.pk]), _("编辑")
-        )
+        return str(edit_link(self, "benefits:budget_edit", record.pk))
 
 
 class ElderBankAccountTable(tables.Table):
@@ -183,6 +181,4 @@ class ElderBankAccountTable(tables.Table):
         empty_text = _("没有代发账户")
 
     def render_elder(self, record: ElderBankAccount, value: str) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("benefits:bankaccount_edit", args=[record.elder_id]), value
-        )
+        return str(permitted_link(self, reverse("benefits:bankaccount_edit", args=[record.elder_id]), value))

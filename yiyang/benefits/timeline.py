@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiyang.benefits.actions.support import first_month
 from yiyang.benefits.choices import ChangeType
 from yiyang.benefits.dates import month_display
-from yiyang.benefits.models import QualificationCheck, Recovery, RollLine, Suspension
+from yiyang.benefits.models import CentralisedSupport, QualificationCheck, Recovery, RollLine, Suspension
 from yiyang.people.models import Elder
 from yiyang.people.timeline import TimelineEvent, register
 
@@ -85,3 +86,23 @@ def benefit_events(elder: Elder, user: Any) -> Iterable[TimelineEvent]:
                 reverse("benefits:recovery_detail", args=[r.pk]),
                 tone="danger",
             )
+    if user.has_perm("benefits.view_centralisedsupport"):
+        for support in CentralisedSupport.objects.filter(elder=elder):
+            names = {"place": support.place, "month": month_display(first_month(support.start_date))}
+            yield TimelineEvent(
+                _at(support.start_date),
+                _("补贴"),
+                _("特困集中供养（%(place)s）") % names,
+                _("%(month)s起停发分散供养金，发放集中供养金") % names,
+                tone="primary",
+            )
+            if support.end_date:
+                names["month"] = month_display(first_month(support.end_date))
+                yield TimelineEvent(
+                    _at(support.end_date),
+                    _("补贴"),
+                    _("集中供养结束（%(place)s）") % names,
+                    _("%(month)s起不再发放集中供养金") % names
+                    + (f" · {support.end_reason}" if support.end_reason else ""),
+                    tone="secondary",
+                )

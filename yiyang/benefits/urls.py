@@ -11,6 +11,7 @@ urlpatterns = [
     path("rolls/<int:pk>/", views.PaymentRollDetailView.as_view(), name="paymentroll_detail"),
     path("rolls/<int:pk>/public-list/", views.roll_public_list, name="paymentroll_public_list"),
     path("rolls/<int:pk>/bank-file/", views.roll_bank_file, name="paymentroll_bank_file"),
+    path("rolls/<int:pk>/review-streets/", views.roll_review_streets, name="paymentroll_review_streets"),
     path("rolls/<int:pk>/<slug:verb>/", views.roll_action, name="paymentroll_action"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("rates/<int:pk>/change/", views.rate_change, name="raterule_change"),

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -59,8 +59,10 @@ from yiyang.benefits.tables import (
 )
 from yiyang.core.errors import error_text
 from yiyang.core.i18n import records_language
+from yiyang.core.models import DocumentJob
 from yiyang.core.pdf import pdf_response
-from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, require_perm
+from yiyang.core.scoping import permission_name
+from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, link_permission, require_perm
 from yiyang.people.models import Elder
 
 
@@ -160,6 +162,10 @@ class PaymentRollDetailView(ObjectDetailView):
             change=change,
             streets=[(s, reviewed.get(p)) for p, s in sorted(streets.items())],
             my_unreviewed=[s for s in my_streets if s.path not in reviewed],
+            # The re-check's result, shown before approval (approval runs the re-check itself).
+            open_flags=RollLine.objects.for_user(user).filter(roll=obj, flagged=True, excluded=False).count()
+            if obj.rechecked_at and not obj.is_locked
+            else 0,
             budgets=actions.budget_status(obj),
             can_review=user.has_perm("benefits.review_paymentroll") and obj.status == RollStatus.DRAFT,
             can_approve=user.has_perm("benefits.approve_paymentroll")
@@ -184,11 +190,27 @@ def _roll(request: HttpRequest, pk: int) -> PaymentRoll:
     return roll
 
 
+#: The permissions (any one) each verb on a roll needs. Checked before the roll is looked up, so a user
+#: without them gets a 403 whichever roll is named: one in reach, one out of reach or none.
+ROLL_VERB_PERMISSIONS = {
+    "recheck": ("review", "approve"),
+    "review": ("review",),
+    "approve": ("approve",),
+    "publish": ("publish",),
+    "regenerate": ("add",),
+    "review-all": ("review",),
+    "exclude": ("review",),
+}
+
+
 @login_required
 @require_POST
 def roll_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
-    roll = _roll(request, pk)
     user = request.user
+    needed = ROLL_VERB_PERMISSIONS.get(verb)
+    if needed and not any(user.has_perm(permission_name(PaymentRoll, a)) for a in needed):
+        raise PermissionDenied
+    roll = _roll(request, pk)
     if verb == "recheck":
         _run(request, lambda: actions.payment_roll_recheck(roll=roll, actor=user), _("复核完成"))
     elif verb == "review":
@@ -202,11 +224,13 @@ def roll_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         )
     elif verb == "approve":
         confirm = request.POST.get("confirm_over_budget") == "1"
-        _run(
+        if _run(
             request,
             lambda: actions.payment_roll_approve(roll=roll, actor=user, confirm_over_budget=confirm),
             _("已审批"),
-        )
+        ):
+            roll.refresh_from_db()
+            messages.info(request, _("复核资格：%(summary)s") % {"summary": roll.recheck_summary})
     elif verb == "publish":
         _run(request, lambda: actions.payment_roll_publish(roll=roll, actor=user), _("已公示"))
     elif verb == "regenerate":
@@ -218,7 +242,10 @@ def roll_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             _("已重新生成"),
         )
     elif verb == "exclude":
-        line = RollLine.objects.get_for_user_or_404(user, "view", pk=request.POST.get("line"), roll=roll)
+        line_pk = request.POST.get("line", "")
+        if not line_pk.isdigit():
+            raise Http404
+        line = RollLine.objects.get_for_user_or_404(user, "view", pk=line_pk, roll=roll)
         _run(
             request,
             lambda: actions.roll_line_exclude(line=line, reason=request.POST.get("reason", ""), actor=user),
@@ -227,6 +254,43 @@ def roll_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     else:
         raise Http404
     return HttpResponseRedirect(roll.get_absolute_url())
+
+
+@login_required
+@require_POST
+def roll_review_streets(request: HttpRequest, pk: int) -> HttpResponse:
+    """批量审核: every street of the roll the user may review, in one action."""
+    require_perm(request, "benefits.review_paymentroll")  # first: a 403 names no roll
+    roll = _roll(request, pk)
+    _review_all(request, roll)
+    return HttpResponseRedirect(roll.get_absolute_url())
+
+
+def _review_all(request: HttpRequest, roll: PaymentRoll) -> None:
+    try:
+        result = actions.payment_roll_review_streets(
+            roll=roll, actor=request.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return
+    # Translators: separator between items of a list ("A、B、C").
+    sep = _("、")
+    messages.success(
+        request,
+        _("已审核 %(count)s 个街道：%(streets)s")
+        % {"count": len(result.reviewed), "streets": sep.join(s.name for s in result.reviewed)},
+    )
+    if result.held:
+        messages.warning(
+            request,
+            _("以下街道仍有复核标记的明细，未审核：%(streets)s")
+            % {
+                "streets": sep.join(
+                    _("%(street)s（%(count)s 条）") % {"street": s.name, "count": n} for s, n in result.held
+                )
+            },
+        )
 
 
 def _download(content: bytes, content_type: str, filename: str, inline: bool = False) -> HttpResponse:
@@ -242,11 +306,13 @@ def roll_public_list(request: HttpRequest, pk: int) -> HttpResponse:
     street = request.GET.get("street", "")
     try:
         with records_language():  # an official document: Chinese whatever the reader's language
-            content = documents.public_list_pdf(roll=roll, actor=request.user, street=street)
+            printed = documents.public_list_print(roll=roll, actor=request.user, street=street)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return HttpResponseRedirect(roll.get_absolute_url())
-    return pdf_response(content, f"公示-{roll.programme.name}-{roll.month:%Y%m}.pdf")
+    if isinstance(printed, DocumentJob):  # a long list: printed in the background, with progress
+        return HttpResponseRedirect(reverse("core:documentjob_detail", args=[printed.pk]))
+    return pdf_response(printed, documents.public_list_filename(roll))
 
 
 @login_required
@@ -476,8 +542,8 @@ class LifeEventBatchDetailView(ObjectDetailView):
 @login_required
 @require_POST
 def life_event_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    require_perm(request, "benefits.change_lifeeventbatch")  # first: a 403 names no batch
     batch = LifeEventBatch.objects.get_for_user_or_404(request.user, "view", pk=pk)
-    require_perm(request, "benefits.change_lifeeventbatch")
     if verb == "apply":
         try:
             result = actions.life_event_batch_apply(batch=batch, actor=request.user)
@@ -603,6 +669,7 @@ class ElderBankAccountListView(ObjectListView):
 
 
 @login_required
+@link_permission("benefits.change_elderbankaccount")
 def bank_account_edit(request: HttpRequest, elder_pk: int) -> HttpResponse:
     elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=elder_pk)
     account = ElderBankAccount.objects.filter(elder=elder).first()
@@ -611,7 +678,7 @@ def bank_account_edit(request: HttpRequest, elder_pk: int) -> HttpResponse:
         "holder_name": elder.name,
         **({"bank_name": account.bank_name, "holder_name": account.holder_name} if account else {}),
     }
-    form = BankAccountForm(request.POST or None, initial=initial)
+    form = BankAccountForm(request.POST or None, initial=initial, account=account)
     if request.method == "POST" and form.is_valid():
         try:
             actions.bank_account_save(elder=elder, actor=request.user, **form.cleaned_data)

@@ -204,7 +204,12 @@ def adjustment_add(request: HttpRequest) -> HttpResponse:
         else _("新增更正调整")
     )
     if not rolls.exists():
-        form.add_error(None, _("没有可记入的草稿花名册：请先生成以后月份的花名册，再在其中增加调整"))
+        no_roll = _("没有可记入的草稿花名册：请先生成以后月份的花名册，再在其中增加调整")
+        # An unbound form (the first GET) cannot carry errors: say it as a message instead.
+        if form.is_bound:
+            form.add_error(None, no_roll)
+        else:
+            messages.warning(request, no_roll)
     return render(
         request,
         "benefits/adjustment_form.html",

@@ -94,6 +94,22 @@ class RollReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class RollReviewStreetsSerializer(serializers.Serializer):
+    streets = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text=_("街道代码；空 = 本人可审核的全部街道"),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RollReviewStreetsResultSerializer(serializers.Serializer):
+    roll = PaymentRollSerializer()
+    reviewed = serializers.ListField(child=serializers.CharField(), help_text=_("本次审核的街道代码"))
+    held = serializers.ListField(child=serializers.CharField(), help_text=_("仍有复核标记、未审核的街道代码"))
+
+
 class RollApproveSerializer(serializers.Serializer):
     confirm_over_budget = serializers.BooleanField(required=False, default=False)
 

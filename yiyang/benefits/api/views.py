@@ -31,7 +31,6 @@ from yiyang.benefits.models import (
     Suspension,
 )
 from yiyang.core.api import ScopedReadOnlyViewSet, ScopedViewSet
-from yiyang.people.models import Elder
 
 
 class _VerbScopeMixin:
@@ -78,7 +77,7 @@ class RateRuleViewSet(ScopedReadOnlyViewSet):
 
 
 class PaymentRollViewSet(_VerbScopeMixin, _ReadOnlyScoped):
-    """发放花名册. ``POST generate/``, ``POST {id}/recheck|review|approve|publish/``."""
+    """发放花名册. ``POST generate/``, ``POST {id}/recheck|review|review-streets|approve|publish/``."""
 
     queryset = PaymentRoll.objects.select_related("programme", "area")
     serializer_class = s.PaymentRollSerializer
@@ -123,6 +122,30 @@ class PaymentRollViewSet(_VerbScopeMixin, _ReadOnlyScoped):
             raise ValidationError({"street": _("街道不存在")})
         return self._call(
             actions.payment_roll_review, roll=roll, street=street, note=ser.validated_data["note"]
+        )
+
+    @extend_schema(request=s.RollReviewStreetsSerializer, responses=s.RollReviewStreetsResultSerializer)
+    @action(detail=True, methods=["post"], url_path="review-streets")
+    def review_streets(self, request: Request, pk: str | None = None) -> Response:
+        """批量审核: every street of the roll the caller may review (or the codes given), at once."""
+        roll = self.get_object()
+        ser = s.RollReviewStreetsSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        codes = ser.validated_data["streets"]
+        streets = None
+        if codes:
+            streets = list(Area.objects.filter(code__in=codes))
+            if len(streets) != len(set(codes)):
+                raise ValidationError({"streets": _("街道不存在")})
+        result = actions.payment_roll_review_streets(
+            roll=roll, actor=request.user, streets=streets, note=ser.validated_data["note"]
+        )
+        return Response(
+            {
+                "roll": s.PaymentRollSerializer(result.roll).data,
+                "reviewed": [a.code for a in result.reviewed],
+                "held": [a.code for a, _n in result.held],
+            }
         )
 
     @extend_schema(request=s.RollApproveSerializer, responses=s.PaymentRollSerializer)
@@ -200,12 +223,11 @@ class QualificationCheckViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        ser = s.QualificationCheckSerializer(data=request.data)
+        ser = self.get_serializer(data=request.data)  # an elder out of reach is an unknown id
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
-        elder = Elder.objects.get_for_user_or_404(request.user, "view", pk=data["elder"].pk)
         check = actions.qualification_certify(
-            elder=elder,
+            elder=data["elder"],
             certified_on=data["certified_on"],
             channel=data["channel"],
             note=data.get("note", ""),

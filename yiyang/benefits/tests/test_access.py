@@ -15,6 +15,7 @@ from yiyang.accounts.roles import Role, permissions_for
 from yiyang.areas.models import Area
 from yiyang.benefits.models import (
     Budget,
+    CentralisedSupport,
     ElderBankAccount,
     LifeEventBatch,
     LifeEventRow,
@@ -28,6 +29,7 @@ from yiyang.benefits.models import (
 )
 from yiyang.benefits.tests.factories import elder_born, longevity
 from yiyang.core.testing import AccessMatrix, Endpoint, World, matrix_cases, next_number
+from yiyang.people.models import Elder
 
 pytestmark = pytest.mark.django_db
 _months = itertools.count(1)
@@ -144,6 +146,15 @@ def make_rate(world: World, area: Area) -> RateRule:
     )
 
 
+def make_support(world: World, area: Area) -> CentralisedSupport:
+    return CentralisedSupport.objects.create(
+        elder=elder_born(datetime.date(1940, 1, 1), area=area),
+        place=f"敬老院{next_number()}",
+        start_date=datetime.date(2026, 3, 15),
+        source=f"test:{next_number()}",
+    )
+
+
 def make_row(world: World, area: Area) -> LifeEventRow:
     return LifeEventRow.objects.create(
         batch=make_batch(world, area), row_number=1, name=f"名单行{next_number()}"
@@ -190,7 +201,14 @@ MATRICES = {
                 api=True,
                 method="post",
                 action="review",
-            )
+            ),
+            Endpoint(
+                "review-streets",
+                lambda o: reverse("benefits:paymentroll_review_streets", args=[o.pk]),
+                method="post",
+                action="review",
+                ok=302,
+            ),
         ],
     ),
     "line": AccessMatrix.standard(RollLine, make_line, api_basename="rollline"),
@@ -224,16 +242,22 @@ MATRICES = {
         list_url="benefits:budget_list",
         edit_url="benefits:budget_edit",
         api_basename="budget",
-        marker=lambda b: reverse("benefits:budget_edit", args=[b.pk]),
+        marker=lambda b: f">{b.year}</td>",  # the year is unique per budget (the edit link is for changers)
     ),
     "account": AccessMatrix.standard(
         ElderBankAccount,
         make_account,
         list_url="benefits:elderbankaccount_list",
         api_basename="elderbankaccount",
-        marker=lambda a: reverse("benefits:bankaccount_edit", args=[a.elder_id]),
+        marker=lambda a: a.elder.name,  # linked to the account page only for those who may change it
     ),
     "check": AccessMatrix.standard(QualificationCheck, make_check, api_basename="qualificationcheck"),
+    # Centralised support is shown on the elder's page (the timeline), to those who may see the elder.
+    "support": AccessMatrix(
+        CentralisedSupport,
+        make_support,
+        [Endpoint("elder", lambda s: reverse("people:elder_detail", args=[s.elder_id]), model=Elder)],
+    ),
 }
 CASES = matrix_cases(MATRICES)
 

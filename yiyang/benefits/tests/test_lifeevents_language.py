@@ -37,7 +37,7 @@ def test_saved_notes_stay_chinese_for_an_english_importer(world) -> None:
         # The parsers speak the active language...
         with pytest.raises(IdNumberError) as id_error:
             parse_id_number(bad_check)
-        assert id_error.value.message.startswith("The check digit should be")
+        assert id_error.value.message.startswith("The check digit does not match")
         with pytest.raises(CellError) as date_error:
             parse_date("1930-13-01")
         assert date_error.value.message == "Unrecognised date: 1930-13-01 (the month must be 1 to 12)"
@@ -46,9 +46,7 @@ def test_saved_notes_stay_chinese_for_an_english_importer(world) -> None:
             kind="deceased", source="殡葬", data=data, filename="d.csv", actor=world.alice
         )
     notes = {r.row_number: r.note for r in LifeEventRow.objects.filter(batch=batch)}
-    assert notes[2] == (
-        f"身份证号有误：校验码应为 {good[17]}，实际为 {bad_check[17]}；按姓名和出生日期匹配，请核实"
-    )
+    assert notes[2] == ("身份证号有误：校验码不符：号码有误，请核对证件；按姓名和出生日期匹配，请核实")
     assert notes[3] == "无身份证号；出生日期有误：无法识别的日期：1930-13-01（月份应为1至12）"
     assert notes[4] == "无身份证号；日期有误：无法识别的日期：五月"
     assert LifeEventRow.objects.get(batch=batch, row_number=2).elder_id == elder.pk

@@ -24,7 +24,7 @@ def generate(world, programme, month, area):
 
 def recount(roll):
     before = (roll.line_count, roll.total_amount, roll.counts)
-    actions._refresh_totals(roll)
+    actions.generation._refresh_totals(roll)
     return before, (roll.line_count, roll.total_amount, roll.counts)
 
 

@@ -103,24 +103,37 @@ def test_rate_change_mid_year_leaves_earlier_months(world) -> None:
 
 
 @pytest.mark.parametrize(
-    ("birth", "month", "rule", "age"),
+    ("birth", "month", "rule", "age", "amount"),
     [
-        # 周岁 on the reference day: the month's last day (same_month) or the day before it begins.
-        (D(1946, 11, 30), D(2026, 11, 1), StartRule.SAME_MONTH, 80),  # birthday on the reference day
-        (D(1946, 12, 1), D(2026, 12, 1), StartRule.SAME_MONTH, 80),
-        (D(1946, 12, 31), D(2026, 12, 1), StartRule.SAME_MONTH, 80),
-        (D(1946, 11, 30), D(2026, 12, 1), StartRule.NEXT_MONTH, 80),  # reference 30 November
-        (D(1936, 12, 1), D(2026, 12, 1), StartRule.NEXT_MONTH, 89),  # turns 90 the day after
-        (D(1936, 2, 29), D(2026, 2, 1), StartRule.SAME_MONTH, 89),  # 28 Feb 2026: not yet 90
-        (D(1936, 2, 29), D(2028, 2, 1), StartRule.SAME_MONTH, 92),  # 29 Feb 2028: 92 that day
-        (D(1936, 2, 29), D(2026, 3, 1), StartRule.NEXT_MONTH, 89),  # reference 28 Feb 2026
+        # The age the tier pays for, reached by the reference day (the month's last day for
+        # same_month, the day before it begins for next_month), counting the birthday month whole —
+        # as the tiers do. Frozen age and rate agree on every line (issue 11).
+        (D(1946, 11, 30), D(2026, 11, 1), StartRule.SAME_MONTH, 80, "100"),  # birthday on the reference day
+        (D(1946, 12, 1), D(2026, 12, 1), StartRule.SAME_MONTH, 80, "100"),
+        (D(1946, 12, 31), D(2026, 12, 1), StartRule.SAME_MONTH, 80, "100"),  # crosses 80 at the month's end
+        (D(1946, 11, 30), D(2026, 12, 1), StartRule.NEXT_MONTH, 80, "100"),  # reference 30 November
+        (D(1936, 12, 1), D(2026, 12, 1), StartRule.NEXT_MONTH, 89, "100"),  # turns 90 the day after
+        (D(1936, 12, 20), D(2026, 12, 1), StartRule.SAME_MONTH, 90, "500"),  # crosses 90 within the month
+        (
+            D(1936, 2, 29),
+            D(2026, 2, 1),
+            StartRule.SAME_MONTH,
+            90,
+            "500",
+        ),  # birthday month, common year (was 89)
+        (D(1936, 2, 29), D(2028, 2, 1), StartRule.SAME_MONTH, 92, "500"),  # 29 Feb 2028: 92 that day
+        (D(1936, 2, 29), D(2026, 3, 1), StartRule.NEXT_MONTH, 90, "500"),  # reference 28 Feb 2026 (was 89)
+        (D(1936, 3, 1), D(2026, 3, 1), StartRule.NEXT_MONTH, 89, "100"),
     ],
 )
-def test_frozen_age_is_completed_years_on_the_reference_day(world, birth, month, rule, age) -> None:
+def test_frozen_age_agrees_with_the_tier_paid(world, birth, month, rule, age, amount) -> None:
     programme = longevity(start_rule=rule)
     elder = elder_born(birth)
     lines, _ = paid(world, programme, month)
     assert lines[elder.pk].fact_age == age
+    assert lines[elder.pk].base_amount == Decimal(amount)
+    lo, _, hi = lines[elder.pk].fact_basis.partition("-")
+    assert int(lo) <= age and (not hi or age <= int(hi))
     assert lines[elder.pk].fact_birth_date == birth
 
 

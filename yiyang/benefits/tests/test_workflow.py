@@ -46,10 +46,10 @@ def test_street_then_district_approval_and_lock(world) -> None:
     assert roll.status == "street_reviewed"
     with pytest.raises(PermissionDenied):  # a street may not approve
         actions.payment_roll_approve(roll=roll, actor=world.bob)
-    with pytest.raises(ValidationError, match="复核"):
-        actions.payment_roll_approve(roll=roll, actor=world.alice)
-    actions.payment_roll_recheck(roll=roll, actor=world.alice)
+    # No separate re-check step: approval runs it and keeps its result on the roll.
     actions.payment_roll_approve(roll=roll, actor=world.alice)
+    roll.refresh_from_db()
+    assert roll.rechecked_at is not None and roll.recheck_summary == "标记 0 条"
     with pytest.raises(ValidationError, match="不能重复审批"):
         actions.payment_roll_approve(roll=roll, actor=world.alice)
     with pytest.raises(ValidationError):
@@ -105,7 +105,7 @@ def test_recheck_flags_changed_facts_and_blocks_approval(world) -> None:
     actions.payment_roll_recheck(roll=roll, actor=world.alice)
     line.refresh_from_db()
     assert line.flagged and line.flag_reason == "户籍已变更"
-    with pytest.raises(ValidationError, match="复核标记"):
+    with pytest.raises(ValidationError, match="复核资格：有 1 条"):
         actions.payment_roll_approve(roll=roll, actor=world.alice)
     actions.roll_line_exclude(line=line, reason="户籍迁出本区", actor=world.bob)
     roll.refresh_from_db()
@@ -273,6 +273,39 @@ def test_budget_warning_before_approval(world) -> None:
     assert actions.budget_status(roll)[0]["spent"] == Decimal("0")  # this roll is shown separately
 
 
+def test_budgets_add_up_the_approved_rolls_street_by_street(world, django_assert_max_num_queries) -> None:
+    """Spending read from the rolls' kept amounts equals the sum of their lines, street by street;
+    the reading costs the same few queries however many months were approved."""
+    programme = longevity()
+    elder_born(D(1940, 1, 1))
+    elder_born(D(1935, 1, 1), area=world.areas.community_b1)
+    for street in (world.areas.street_a, world.areas.street_b):
+        Budget.objects.create(programme=programme, area=street, year=2026, amount=Decimal("10000"))
+    for month in (1, 2, 3):
+        roll = actions.payment_roll_generate(
+            programme=programme, area=world.areas.district, month=D(2026, month, 1), actor=world.alice
+        )
+        approve(world, roll)
+    draft = actions.payment_roll_generate(
+        programme=programme, area=world.areas.district, month=D(2026, 4, 1), actor=world.alice
+    )
+    # an approved roll from before the amounts were kept is read from its lines
+    old = roll.__class__.objects.get(programme=programme, month=D(2026, 1, 1))
+    del old.counts["street_amounts"]
+    old.save(update_fields=["counts"])
+
+    with django_assert_max_num_queries(4):
+        status = {row["area"].path: row for row in actions.budget_status(draft)}
+    for street in (world.areas.street_a, world.areas.street_b):
+        lines = RollLine.objects.filter(programme=programme, area_path__startswith=street.path)
+        approved = sum(line.amount for line in lines.filter(month__lt=D(2026, 4, 1)))
+        this = sum(line.amount for line in lines.filter(roll=draft))
+        assert approved > 0 and this > 0
+        assert status[street.path]["spent"] == approved
+        assert status[street.path]["this"] == this
+        assert status[street.path]["remaining"] == Decimal("10000") - approved - this
+
+
 def test_rate_change_cannot_touch_approved_months(world) -> None:
     programme = longevity()
     elder_born(D(1940, 1, 1))
@@ -304,7 +337,8 @@ def test_public_list_and_bank_file(world) -> None:
     with pytest.raises(ValidationError):
         documents.bank_file(roll=roll, actor=world.alice)
     roll = approve(world, roll)
-    content = documents.public_list_pdf(roll=roll, actor=world.alice)
+    content = documents.public_list_print(roll=roll, actor=world.alice)
+    assert isinstance(content, bytes)
     html = documents.public_list_html(roll)
     assert "张*三" in html and "张小三" not in html and elder.id_number not in html
     assert content.startswith(b"%PDF")

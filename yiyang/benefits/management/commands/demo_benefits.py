@@ -225,8 +225,10 @@ class Command(BaseCommand):
         for line in roll.lines.filter(flagged=True, excluded=False):
             actions.roll_line_exclude(line=line, reason=line.flag_reason or "复核剔除", actor=actor)
         roll.refresh_from_db()
-        for street in Area.objects.filter(path__in=roll.counts.get("streets", [])):
-            actions.payment_roll_review(roll=roll, street=street, actor=actor, note="演示审核")
+        if roll.counts.get("streets"):
+            actions.payment_roll_review_streets(
+                roll=roll, actor=actor, note="演示审核"
+            )  # every street at once
         self._fund(roll)
         actions.payment_roll_approve(roll=roll, actor=actor, confirm_over_budget=True)
         actions.payment_roll_publish(roll=roll, actor=actor)
