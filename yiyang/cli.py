@@ -92,7 +92,43 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
         "generate providers' monthly settlements",
     ),
     (("assessments", "due"), "assessments_due", "列出到期需复评的老人", "list elders due for re-assessment"),
-    (("worker",), "db_worker", "运行后台任务进程", "run the background task worker"),
+    (("worker",), "worker", "运行后台任务进程", "run the background task worker"),
+    (
+        ("backup",),
+        "backup",
+        "备份数据库和上传文件（不含密钥）",
+        "back up the database and uploaded files (not the keys)",
+    ),
+    (
+        ("restore",),
+        "restore",
+        "从备份恢复数据库和上传文件（--noinput）",
+        "restore the database and uploaded files",
+    ),
+    (
+        ("audit", "verify"),
+        "audit_verify",
+        "校验变更日志链和个人信息访问日志链，报告第一条被篡改的记录（--archive FILE 校验归档文件）",
+        "verify the audit and access-log chains and report the first broken row",
+    ),
+    (
+        ("audit", "archive"),
+        "audit_archive",
+        "把超过保存期限的变更日志归档为带签名的文件后移除",
+        "archive audit rows older than the retention to signed files",
+    ),
+    (
+        ("imports", "purge"),
+        "imports_purge",
+        "删除超过保存期限的导入上传文件及标注副本（每日定时任务）",
+        "delete uploaded import files past their retention (nightly)",
+    ),
+    (
+        ("keys", "rotate"),
+        "keys_rotate",
+        "用当前密钥和算法分批重新加密个人信息（可中断、可重复运行；--hashes 重算查找摘要）",
+        "re-encrypt personal data under the current key and cipher, in batches",
+    ),
     (("serve",), "runserver", "启动开发服务器", "run the development web server"),
 )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.tables import MoneyColumn
 from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord
 
 
@@ -33,9 +34,9 @@ class MealRecordTable(tables.Table):
     elder = tables.Column(_("老人"), accessor="elder__name", orderable=False)
     id_number = tables.Column(_("身份证号"), accessor="elder__id_number_masked", orderable=False)
     channel = tables.Column(_("方式"))
-    price = tables.Column(_("餐价（元）"))
-    subsidy = tables.Column(_("补贴（元）"))
-    elder_paid = tables.Column(_("个人支付（元）"))
+    price = MoneyColumn(_("餐价（元）"))
+    subsidy = MoneyColumn(_("补贴（元）"))
+    elder_paid = MoneyColumn(_("个人支付（元）"))
     identified_by = tables.Column(_("核验方式"))
 
     class Meta:

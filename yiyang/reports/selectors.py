@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.people.choices import AgeBracket
 from yiyang.people.models import ElderStat
-from yiyang.people.stats import ensure_fresh
+from yiyang.people.stats import current
 
 MEASURE_LABELS = {
     "alone": _("独居"),
@@ -52,7 +52,7 @@ class Dashboard:
 
 def dashboard_for(user: Any, area: Area) -> Dashboard:
     """Figures for ``area`` and each child area, restricted to what ``user`` may see."""
-    state = ensure_fresh()
+    state = current()
     cells = ElderStat.objects.for_user(user).filter(area_path__startswith=area.path)
     children = list(
         Area.objects.for_user(user).filter(parent=area).order_by("path")
@@ -74,7 +74,9 @@ def dashboard_for(user: Any, area: Area) -> Dashboard:
             target.by_sex[row["sex"]] = target.by_sex.get(row["sex"], 0) + row["total"]
             for m in MEASURES:
                 target.groups[m] = target.groups.get(m, 0) + row[m]
-    return Dashboard(area=area, as_of=state.as_of, figures=figures, children=list(by_child.values()))
+    return Dashboard(
+        area=area, as_of=state.as_of if state else None, figures=figures, children=list(by_child.values())
+    )
 
 
 def bracket_labels() -> list[tuple[int, str]]:
@@ -87,7 +89,7 @@ def elder_totals(user: Any, area: Area, children: list[Area]) -> dict[str, int]:
     the figures given per 1,000 elders)."""
     from yiyang.core.figures import sum_by_area
 
-    ensure_fresh()
+    current()
     cells = ElderStat.objects.for_user(user)
     values = sum_by_area(cells, "area_path", area.path, [c.path for c in children], "total")
     return {path: int(value or 0) for path, value in values.items()}

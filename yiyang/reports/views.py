@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area, AreaLevel
 from yiyang.core.figures import Figure, Kind, sections_for
+from yiyang.core.numbers import compact, money
 from yiyang.core.scoping import home_path
-from yiyang.core.templatetags.yiyang import wan
 from yiyang.people.choices import Sex
 from yiyang.reports.selectors import (
     MEASURE_FILTERS,
@@ -97,10 +96,12 @@ def _reading(figure: Figure, value: Any, elders: int) -> str:
     if figure.kind == Kind.SHARE:
         return f"{100 * float(value):.1f}%"
     if figure.kind == Kind.MONEY:
-        return f"{Decimal(value):,.2f}"
+        return money(value)
     if figure.kind == Kind.PER_THOUSAND_ELDERS:
         return f"{1000 * float(value) / elders:.1f}" if elders else "–"
-    return wan(value)
+    if figure.kind == Kind.RATE:
+        return f"{float(value):.2f}"
+    return compact(value)
 
 
 @login_required

@@ -17,12 +17,25 @@ Delivery guarantee: at least once from the broker, exactly once in the database.
 * A batch that fails for its data rather than for a database outage is stored message by message,
   and a message that still fails is kept as a rejected message: one poison message never blocks the
   session (it would be redelivered for ever).
+
+Several listeners side by side (``share``, ``--share GROUP``): they subscribe to
+``$share/GROUP/<topic>`` and the broker hands each message to one of them. A broker keeps the
+messages it gave a member that then died in *that member's* session (Mosquitto does not hand them to
+another member), so a persistent session would hold them until the dead member came back. Shared
+listeners therefore connect with a clean session, each with a client id of its own, and the guarantee
+moves to the device: after the transaction that stored a message has committed, the listener publishes
+``{"id": …, "status": …}`` to ``<topic prefix>/acks`` (``yiyang/devices/<serial>/acks``), and a device
+sends a message again until it sees that acknowledgement (docs/device-payload.md). The broker gives
+the new copy to a live member; the message id makes it a duplicate if the first copy was stored.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import queue
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +67,15 @@ log = logging.getLogger(__name__)
 
 SESSION_EXPIRY = 7 * 24 * 3600  # the broker keeps a stopped listener's messages for a week
 RECEIVE_MAXIMUM = 1000  # unacknowledged messages the broker may have in flight to us (MQTT 5)
+
+
+def _message_id(payload: bytes) -> str:
+    try:
+        data = json.loads(payload[:MAX_RAW])
+    except (ValueError, RecursionError):
+        return ""
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _outage(exc: BaseException) -> bool:
@@ -110,8 +132,16 @@ class Listener:
         full_checks_every: float = 60.0,
         report: Callable[[str], None] = print,
         report_every: float = 10.0,
+        share: str = "",
+        device_acks: bool | None = None,
     ) -> None:
         self.host, self.port, self.topic = host, port, topic
+        self.share = share
+        self.device_acks = bool(share) if device_acks is None else device_acks
+        if share:
+            # one client id per member: two members with one id would throw each other off the broker
+            client_id = f"{client_id}-{socket.gethostname()}-{os.getpid()}"
+        self.client_id = client_id
         self.batch_size, self.batch_wait = batch_size, batch_wait
         self.checks_every, self.full_checks_every = checks_every, full_checks_every
         self.report, self.report_every = report, report_every
@@ -127,7 +157,10 @@ class Listener:
             self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
         else:
             self.client = mqtt.Client(
-                CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311, clean_session=False
+                CallbackAPIVersion.VERSION2,
+                client_id=client_id,
+                protocol=mqtt.MQTTv311,
+                clean_session=bool(share),
             )
         if username:
             self.client.username_pw_set(username, password or None)
@@ -149,11 +182,15 @@ class Listener:
         self.report(
             f"已连接 MQTT 代理 {self.host}:{self.port}（会话{'已保留' if flags.session_present else '新建'}）"
         )
-        client.subscribe(self.topic, qos=1)
+        client.subscribe(self.subscription, qos=1)
+
+    @property
+    def subscription(self) -> str:
+        return f"$share/{self.share}/{self.topic}" if self.share else self.topic
 
     def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any, props: Any) -> None:
         self.subscribed.set()
-        self.report(f"已订阅 {self.topic}")
+        self.report(f"已订阅 {self.subscription}")
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
         self.connected.clear()
@@ -176,9 +213,11 @@ class Listener:
     def start(self) -> None:
         if self.v5:
             props = Properties(PacketTypes.CONNECT)
-            props.SessionExpiryInterval = SESSION_EXPIRY
+            props.SessionExpiryInterval = 0 if self.share else SESSION_EXPIRY
             props.ReceiveMaximum = RECEIVE_MAXIMUM
-            self.client.connect_async(self.host, self.port, keepalive=30, clean_start=False, properties=props)
+            self.client.connect_async(
+                self.host, self.port, keepalive=30, clean_start=bool(self.share), properties=props
+            )
         else:
             self.client.connect_async(self.host, self.port, keepalive=30)
         self.client.loop_start()
@@ -232,6 +271,8 @@ class Listener:
             else:
                 self.stats.rejected += 1
         self.stats.batches += 1
+        if self.device_acks:
+            self._ack_devices(batch, results)
         generation = self.generation
         for item in batch:
             # A message received on an earlier connection is redelivered on this one (and then
@@ -239,6 +280,16 @@ class Listener:
             if item.qos > 0 and item.generation == generation:
                 self.client.ack(item.mid, item.qos)
                 self.stats.acked += 1
+
+    def _ack_devices(self, batch: list[Item], results: list[IngestResult]) -> None:
+        """Tell each device its message is stored (or was already, or was refused): it stops resending.
+        Published after the commit, so an acknowledged message is never one the database lacks."""
+        for item, result in zip(batch, results, strict=True):
+            message_id = result.message_id or _message_id(item.payload)
+            if not message_id or not item.topic.endswith("/events"):
+                continue
+            body = json.dumps({"id": message_id, "status": result.status}, ensure_ascii=False)
+            self.client.publish(item.topic[: -len("/events")] + "/acks", body, qos=1)
 
     def _ingest(self, batch: list[Item]) -> list[IngestResult]:
         with unit_of_work():

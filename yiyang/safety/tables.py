@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.tables import CountColumn, permitted_link
 from yiyang.safety.models import Alarm, Device, DeviceEvent, MaintenanceTask, RejectedMessage, RuleConfig
 
 _ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -46,7 +47,7 @@ class AlarmTable(tables.Table):
     kind = tables.Column(_("类型"))
     elder = tables.Column(_("老人"), accessor="elder__name", orderable=False)
     raised_at = tables.DateTimeColumn(DT, verbose_name=_("告警时间"))
-    event_count = tables.Column(_("次数"))
+    event_count = CountColumn(_("次数"))
     status = tables.Column(_("状态"))
     outcome = tables.Column(_("结果"))
     acknowledged_at = tables.DateTimeColumn(DT, verbose_name=_("接警时间"))
@@ -146,9 +147,7 @@ class RejectedMessageTable(tables.Table):
 
 
 class RuleConfigTable(tables.Table):
-    group = tables.Column(
-        _("适用人群"), linkify=lambda record: reverse("safety:ruleconfig_edit", args=[record.pk])
-    )
+    group = tables.Column(_("适用人群"))
     no_water_hours = tables.Column(_("无用水(小时)"))
     no_door_hours = tables.Column(_("未开门(小时)"))
     checkin_required = tables.BooleanColumn(verbose_name=_("每日签到"))
@@ -172,3 +171,7 @@ class RuleConfigTable(tables.Table):
         )
         attrs = _ATTRS
         empty_text = _("没有规则")
+
+    def render_group(self, value: Any, record: RuleConfig) -> Any:
+        # Everyone on watch reads the rules; only those who may change them get the link.
+        return permitted_link(self, reverse("safety:ruleconfig_edit", args=[record.pk]), value)

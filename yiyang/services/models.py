@@ -241,6 +241,18 @@ class Worker(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="service_worker",
     )
+    # The person in the care workforce registry (养老服务人才台账): ID number, certificates, training,
+    # post subsidies. Every worker has one (a data migration made them; workforce makes one for a
+    # worker added here); this row keeps what dispatch reads on every suggestion.
+    care_worker = models.OneToOneField(
+        "workforce.CareWorker",
+        verbose_name=_("人才台账"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_worker",
+        editable=False,
+    )
     name = models.CharField(_("姓名"), max_length=50)
     phone_enc = models.TextField(_("手机号（密文）"), blank=True)
     phone_masked = models.CharField(_("手机号"), max_length=20, blank=True)

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yiyang.core.navigation import MenuItem, register_menu
+from yiyang.accounts.roles import Role
+from yiyang.core.navigation import MenuItem, register_landing, register_menu
 from yiyang.people.elder_page import ElderAction, register_action
 
 register_menu(
@@ -18,7 +21,7 @@ register_menu(
             "clipboard-check",
         ),
         MenuItem(_("超时工单"), "services:workorder_overdue", "services.view_workorder", "alarm"),
-        MenuItem(_("我的上门服务"), "services:my_visits", "services.add_visit", "phone"),
+        MenuItem(_("我的今日上门"), "services:my_visits", "services.add_visit", "phone"),
         MenuItem(
             pgettext_lazy("plural", "服务异常"),
             "services:serviceexception_list",
@@ -80,3 +83,13 @@ register_action(
         "wallet2",
     )
 )
+
+
+def is_care_worker(user: Any) -> bool:
+    """An account that is a provider's care worker (助老员) in service: it works on a phone."""
+    worker = getattr(user, "service_worker", None)  # Worker.user's reverse side: the account's own record
+    return worker is not None and worker.is_active
+
+
+# A care worker lands on the visits of the day, not on the provider's list of orders.
+register_landing(Role.PROVIDER_STAFF, "services:my_visits", when=is_care_worker)

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from yiyang.core.tables import ElderColumn
+from yiyang.core.tables import CountColumn, ElderColumn, MoneyColumn, edit_link, permitted_link
 from yiyang.services.choices import weekdays_text
 from yiyang.services.models import (
     Entitlement,
@@ -127,10 +127,10 @@ class SettlementTable(tables.Table):
     month = tables.Column(gettext_lazy("月份"))
     provider = tables.Column(gettext_lazy("服务商"), accessor="provider__name")
     street = tables.Column(gettext_lazy("街道"), accessor="street__name")
-    visit_count = tables.Column(gettext_lazy("服务人次"))
-    gross_amount = tables.Column(gettext_lazy("服务总额（元）"))
-    elder_share = tables.Column(gettext_lazy("个人自付（元）"))
-    payable = tables.Column(gettext_lazy("应结算（元）"))
+    visit_count = CountColumn(gettext_lazy("服务人次"))
+    gross_amount = MoneyColumn(gettext_lazy("服务总额（元）"))
+    elder_share = MoneyColumn(gettext_lazy("个人自付（元）"))
+    payable = MoneyColumn(gettext_lazy("应结算（元）"))
     status = tables.Column(gettext_lazy("状态"))
 
     class Meta:
@@ -167,7 +167,7 @@ class ServiceItemTable(tables.Table):
     name = tables.Column(gettext_lazy("项目名称"))
     category = tables.Column(gettext_lazy("类别"))
     unit = tables.Column(pgettext_lazy("measure", "单位"))
-    price = tables.Column(gettext_lazy("指导价（元）"))
+    price = MoneyColumn(gettext_lazy("指导价（元）"))
     payment_mode = tables.Column(gettext_lazy("付费方式"))
     valid_from = tables.Column(gettext_lazy("生效日期"))
     valid_to = tables.Column(gettext_lazy("失效日期"), default="—")
@@ -179,12 +179,7 @@ class ServiceItemTable(tables.Table):
         attrs = {"class": "table table-sm table-hover mb-0"}
 
     def render_edit(self, record: ServiceItem) -> str:
-        request = getattr(self, "request", None)
-        if request is None or not request.user.has_perm("services.change_serviceitem"):
-            return ""
-        return format_html(
-            '<a href="{}">{}</a>', reverse("services:serviceitem_edit", args=[record.pk]), _("编辑")
-        )
+        return edit_link(self, "services:serviceitem_edit", record.pk)
 
 
 class RecurringPlanTable(tables.Table):
@@ -210,16 +205,7 @@ class RecurringPlanTable(tables.Table):
         }
 
     def render_elder(self, value: str, record: RecurringPlan) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("services:recurringplan_edit", args=[record.pk]), value
-        )
-
-
-def _edit_link(table: tables.Table, perm: str, url_name: str, pk: int) -> str:
-    request = getattr(table, "request", None)
-    if request is None or not request.user.has_perm(perm):
-        return ""
-    return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), _("编辑"))
+        return str(permitted_link(self, reverse("services:recurringplan_edit", args=[record.pk]), value))
 
 
 def _provider_link(record: Any) -> str:
@@ -254,9 +240,7 @@ class ServiceAgreementTable(tables.Table):
         return "；".join(f"{i.item.name} ¥{i.price:.2f}" for i in record.items.all()) or "—"
 
     def render_edit(self, record: ServiceAgreement) -> str:
-        return _edit_link(
-            self, "services.change_serviceagreement", "services:serviceagreement_edit", record.pk
-        )
+        return edit_link(self, "services:serviceagreement_edit", record.pk)
 
 
 class ServicePointTable(tables.Table):
@@ -281,7 +265,7 @@ class ServicePointTable(tables.Table):
         return f"{record.latitude:.5f}, {record.longitude:.5f}"
 
     def render_edit(self, record: ServicePoint) -> str:
-        return _edit_link(self, "services.change_servicepoint", "services:servicepoint_edit", record.pk)
+        return edit_link(self, "services:servicepoint_edit", record.pk)
 
 
 class WorkerTable(tables.Table):
@@ -319,7 +303,7 @@ class WorkerTable(tables.Table):
         return format_html(separator.join(["{}"] * len(parts)), *parts) if parts else "—"
 
     def render_edit(self, record: Worker) -> str:
-        return _edit_link(self, "services.change_worker", "services:worker_edit", record.pk)
+        return edit_link(self, "services:worker_edit", record.pk)
 
 
 class EntitlementTable(tables.Table):
@@ -346,4 +330,4 @@ class EntitlementTable(tables.Table):
         return f"{value * 100:.0f}%"
 
     def render_edit(self, record: Entitlement) -> str:
-        return _edit_link(self, "services.change_entitlement", "services:entitlement_edit", record.pk)
+        return edit_link(self, "services:entitlement_edit", record.pk)

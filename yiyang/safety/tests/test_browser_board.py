@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from yiyang.core.testing import PASSWORD, build_areas, make_user
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, wait_until
 from yiyang.safety.ingest import ingest
 from yiyang.safety.models import Alarm
 from yiyang.safety.simulator import HttpSink, Simulator
@@ -50,7 +50,7 @@ def test_sos_to_closed_on_the_board(page: Any, live_server: Any, traffic: Traffi
     item = page.locator(f'[data-alarm-id="{alarm.pk}"]')
     item.wait_for(timeout=5_000)
     assert item.get_attribute("data-status") == "new"
-    page.wait_for_function("window.yiyangBoard && window.yiyangBoard.beeps >= 1")
+    wait_until(page, "window.yiyangBoard && window.yiyangBoard.beeps >= 1")
     shot(page, "safety-board-new-alarm")
 
     # The panel: masked ID, masked contacts, the key-holder, and nothing in clear.
@@ -63,12 +63,12 @@ def test_sos_to_closed_on_the_board(page: Any, live_server: Any, traffic: Traffi
     assert "朱秀兰（邻居）" in panel.locator("dd").nth(7).inner_text()
 
     panel.locator("#btn-ack").click()
-    page.wait_for_function("document.querySelector('#panel-status').innerText === '已接警'")
+    wait_until(page, "document.querySelector('#panel-status').innerText === '已接警'")
 
     def call(callee: str, outcome: str) -> None:
         before = panel.locator("#call-log tbody tr").count()
         panel.locator(f'[data-callee="{callee}"] button[value="{outcome}"]').click()
-        page.wait_for_function(f"document.querySelectorAll('#call-log tbody tr').length === {before + 1}")
+        wait_until(page, f"document.querySelectorAll('#call-log tbody tr').length === {before + 1}")
 
     call("elder", "no_answer")
     call(f"contact-{son.pk}", "no_answer")
@@ -82,16 +82,14 @@ def test_sos_to_closed_on_the_board(page: Any, live_server: Any, traffic: Traffi
     panel.locator("select[name=target]").select_option("grid_worker")
     assert "施丽华" in panel.locator("input[name=to]").input_value()
     panel.locator("#btn-dispatch").click()
-    page.wait_for_function("document.querySelector('#panel-status').innerText === '已派遣'")
+    wait_until(page, "document.querySelector('#panel-status').innerText === '已派遣'")
     panel.locator("#btn-arrive").click()
-    page.wait_for_function("document.querySelector('#panel-status').innerText === '已到场'")
+    wait_until(page, "document.querySelector('#panel-status').innerText === '已到场'")
     panel.locator("select[name=outcome]").select_option("real")
     panel.locator("input[name=notes]").fill("老人卧室摔倒，网格员到场扶起，无外伤，已通知儿子")
     panel.locator("#btn-close").click()
-    page.wait_for_function("document.querySelector('#panel-status').innerText === '已关闭'")
-    page.wait_for_function(
-        f"document.querySelector('[data-alarm-id=\"{alarm.pk}\"]').dataset.status === 'closed'"
-    )
+    wait_until(page, "document.querySelector('#panel-status').innerText === '已关闭'")
+    wait_until(page, f"document.querySelector('[data-alarm-id=\"{alarm.pk}\"]').dataset.status === 'closed'")
     shot(page, "safety-board-closed")
 
     alarm.refresh_from_db()
@@ -138,9 +136,9 @@ def test_a_surge_of_300_alarms(page: Any, live_server: Any, traffic: Traffic) ->
     shot(page, "safety-board-surge")
 
     page.locator("#board-more").click()
-    page.wait_for_function("document.querySelectorAll('[data-alarm-id]').length === 200")
+    wait_until(page, "document.querySelectorAll('[data-alarm-id]').length === 200")
     page.locator("#board-more").click()
-    page.wait_for_function("document.querySelectorAll('[data-alarm-id]').length === 300")
+    wait_until(page, "document.querySelectorAll('[data-alarm-id]').length === 300")
     assert page.locator("#board-more").count() == 0
     last = page.locator(f'[data-alarm-id="{newest_follow_up}"]')
     assert last.get_attribute("data-severity") == "follow_up"

@@ -13,6 +13,7 @@ from yiyang.core.testing import AccessMatrix, Endpoint, World, matrix_cases, nex
 from yiyang.services.actions.work_orders import work_order_dispatch
 from yiyang.services.choices import OrderStatus
 from yiyang.services.models import (
+    AgreementItem,
     Provider,
     RecurringPlan,
     ReturnCall,
@@ -121,9 +122,13 @@ def make_provider_row(world: World, area: Any, provider: Provider | None = None)
 
 
 def make_agreement(world: World, area: Any, provider: Provider | None = None) -> ServiceAgreement:
-    return ServiceAgreement.objects.create(
+    agreement = ServiceAgreement.objects.create(
         provider=_provider(world, provider), number=f"XY{next_number()}", valid_from=datetime.date(2020, 1, 1)
     )
+    # As one is signed: covering an area, pricing at least one item (the edit form requires both).
+    agreement.areas.set([area])
+    AgreementItem.objects.create(agreement=agreement, item=f.item(), price=Decimal("30.00"))
+    return agreement
 
 
 def make_point(world: World, area: Any, provider: Provider | None = None) -> ServicePoint:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from yiyang.core.testing import PASSWORD, World
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing import PASSWORD, World, earlier_today
+from yiyang.core.testing_browser import TIMEOUT_MS, Traffic, login, shot
 from yiyang.people.tests.factories import ElderFactory
 from yiyang.services.actions.visits import visit_check_in, visit_check_out, visit_sign_off
 from yiyang.services.models import Entitlement, ServiceException, Settlement, Visit, WorkOrder
@@ -41,13 +41,14 @@ def contexts(browser: Any, traffic: Traffic) -> Iterator[Any]:
 
     def new(**options: Any) -> Any:
         context = browser.new_context(locale="zh-CN", accept_downloads=True, **options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(TIMEOUT_MS)
         made.append(context)
         pg = context.new_page()
         pg.on("request", lambda r: traffic.urls.append(r.url))
         pg.on("response", lambda r: traffic.response(r))
         pg.on("requestfailed", lambda r: traffic.failed(r))
         pg.on("pageerror", lambda exc: traffic.errors.append(str(exc)))
+        pg.on("console", traffic.console)
         return pg
 
     yield new
@@ -110,7 +111,7 @@ def test_request_to_settlement(
     row.get_by_role("link", name="选择").click()
     page.get_by_label("服务项目").select_option(str(item.pk))
     page.get_by_label("来源").select_option("hotline")
-    start = timezone.localtime() - datetime.timedelta(minutes=45)
+    start = earlier_today(45)  # on today's list, also just after midnight
     page.get_by_label("预约时间").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("来电/申请人").fill("女儿 王丽")
     page.get_by_role("button", name="受理").click()

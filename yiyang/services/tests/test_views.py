@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiyang.core.models import AccessLog
-from yiyang.core.testing import World
+from yiyang.core.testing import World, later_today
 from yiyang.services.actions.visits import visit_check_in, visit_check_out, visit_sign_off
 from yiyang.services.models import RecurringPlan, ServiceException, Visit, WorkOrder
 from yiyang.services.tests import factories as f
@@ -36,7 +36,7 @@ def test_hotline_walk_through_pages(client: Client, world: World, chain: dict) -
         "item": chain["item"].pk,
         "source": "hotline",
         "urgency": "normal",
-        "scheduled_start": (timezone.localtime() + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "scheduled_start": later_today().strftime("%Y-%m-%dT%H:%M"),
         "caller": "女儿",
     }
     response = client.post(reverse("services:workorder_add") + f"?elder={e.pk}", form)

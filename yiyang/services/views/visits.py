@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,32 +40,46 @@ from yiyang.services.tables import ExceptionTable, ReturnCallTable
 
 
 class MyVisitsView(ScopedViewMixin, View):
-    """Today's and upcoming orders for the worker (or the provider's staff), on a phone."""
+    """我的今日上门: today's visits of the care worker (or of the provider, for its other staff), on a
+    phone, each with the next step as a large button: check in, check out, or have it signed.
+
+    The buttons post to the visit page (``VisitMobileView``), the same actions as there, and come back.
+    Orders of earlier days still open (checked in, not yet signed) stay on the list until finished.
+    """
 
     model = WorkOrder
+    required_permission = "services.add_visit"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm("services.add_visit"):
-            raise PermissionDenied
+        self.check_permission()
+        today = timezone.localdate()
         qs = WorkOrder.objects.for_user(request.user, "change").filter(
-            status__in=[OrderStatus.ASSIGNED, OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED]
+            Q(plan_date=today, status__in=_TODAY_STATUSES) | Q(plan_date__lt=today, status__in=_CARRIED_OVER)
         )
         own = getattr(request.user, "service_worker", None)
         if own is not None:
             qs = qs.filter(worker=own)
-        today = timezone.localdate()
-        qs = qs.filter(plan_date__lte=today + datetime.timedelta(days=1)).select_related(
-            "elder", "item", "worker"
+        orders = list(
+            qs.select_related("elder", "elder__area", "item", "worker", "visit").order_by(
+                "scheduled_start", "pk"
+            )[:200]
         )
+        open_orders = [o for o in orders if o.status != OrderStatus.VERIFIED]
         return render(
             request,
             "services/my_visits.html",
             {
-                "title": _("我的上门服务"),
-                "orders": qs.order_by("scheduled_start")[:100],
-                "breadcrumbs": [(_("我的上门服务"), "")],
+                "title": _("我的今日上门"),
+                "today": today,
+                "open_orders": open_orders,
+                "done_orders": [o for o in orders if o.status == OrderStatus.VERIFIED],
+                "breadcrumbs": [(_("我的今日上门"), "")],
             },
         )
+
+
+_TODAY_STATUSES = [OrderStatus.ASSIGNED, OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED, OrderStatus.VERIFIED]
+_CARRIED_OVER = [OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED]
 
 
 class VisitMobileView(ScopedViewMixin, View):
@@ -87,7 +101,7 @@ class VisitMobileView(ScopedViewMixin, View):
                 "order": order,
                 "visit": visit,
                 "exceptions": order.exceptions.all(),
-                "breadcrumbs": [(_("我的上门服务"), reverse("services:my_visits")), (order.number, "")],
+                "breadcrumbs": [(_("我的今日上门"), reverse("services:my_visits")), (order.number, "")],
                 "radius": settings.SERVICES_CHECKIN_RADIUS_M,
             },
         )
@@ -153,6 +167,9 @@ class VisitMobileView(ScopedViewMixin, View):
                 raise ValidationError(_("未知操作"))
         except ValidationError as exc:
             messages.error(request, error_text(exc))
+        back = request.POST.get("next", "")
+        if back == reverse("services:my_visits") and step in ("checkin", "checkout"):
+            return HttpResponseRedirect(back)  # from the list of today's visits, back to it
         return HttpResponseRedirect(reverse("services:visit_mobile", args=[order.pk]))
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from yiyang.core import audit
+from yiyang.core import audit, search_tokens
 from yiyang.core.errors import error_text
 from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.i18n import records_language
@@ -148,7 +148,7 @@ class IntakeView(ScopedViewMixin, View):
         return self.render(request, elder, form)
 
     def render(self, request: HttpRequest, elder: Elder | None, form: IntakeForm) -> HttpResponse:
-        query = request.GET.get("q", "").strip()
+        query = search_tokens.reveal(request.GET.get("q", "")).strip()
         found: list[Elder] = []
         if query and elder is None:
             found = list(

@@ -24,6 +24,13 @@ class Command(BaseCommand):
             help="fixed client id: the broker keeps this session's messages while it is down",
         )
         parser.add_argument("--topic", default=settings.SAFETY_MQTT_TOPIC)
+        parser.add_argument(
+            "--share",
+            default=settings.SAFETY_MQTT_SHARE_GROUP,
+            metavar="GROUP",
+            help="run beside other listeners: MQTT shared subscription $share/GROUP/<topic>, clean sessions, "
+            "acknowledgements to the devices on <prefix>/acks",
+        )
         parser.add_argument("--protocol", choices=["5", "3.1.1"], default="5")
         parser.add_argument("--batch-size", type=int, default=500, help="most messages per transaction")
         parser.add_argument(
@@ -59,6 +66,7 @@ class Command(BaseCommand):
             checks_every=options["checks_every"],
             report=self._report,
             report_every=options["report_every"],
+            share=options["share"],
         )
 
         def stop(signum: int, frame: Any) -> None:
@@ -67,7 +75,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(
-            f"监听 {options['topic']} @ {options['host']}:{options['port']}（客户端 {options['client_id']}，QoS 1）"
+            f"监听 {listener.subscription} @ {options['host']}:{options['port']}（客户端 {listener.client_id}，QoS 1）"
         )
         stats = listener.run(options["seconds"])
         self.stdout.write(self.style.SUCCESS("已停止：" + stats.line()))
