@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/benefits_roll.py [--elders 2000000] [--repeat 3] [--keep]
 
-Uses its own database (yiyang_bench_benefits, created if missing; dropped at the end unless
+Uses its own database (yiyang_bench_benefits, or $BENCH_BENEFITS_DB; created if missing; dropped at the end unless
 --keep). Elders come from ``manage.py demo --elders N --reset``. Measured side by side in the same
 run, medians of ``--repeat`` runs:
 
@@ -34,7 +34,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "yiyang_bench_benefits"
+# BENCH_BENEFITS_DB: a database of one's own when several people share the server.
+DB = os.environ.get("BENCH_BENEFITS_DB", "yiyang_bench_benefits")
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 sys.path.insert(0, str(ROOT))
 os.environ["YIYANG_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
