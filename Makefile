@@ -60,7 +60,8 @@ prepare: setup
 
 run: prepare
 	@echo "Background worker: started (imports of large files and big documents run there)."
-	@$(RUN_ENV) $(PY) manage.py db_worker --interval 1 >$(VAR_DIR)/worker.log 2>&1 & echo $$! >$(VAR_DIR)/worker.pid
+	@echo "admin / auditor 须两步验证：验证器添加密钥 YIYANGDEMOSECRETKEYFORTOTPLOGINS，或另开终端运行 $(PY) manage.py demo_otp 查看当前验证码。"
+	@$(RUN_ENV) $(PY) manage.py worker --interval 1 >$(VAR_DIR)/worker.log 2>&1 & echo $$! >$(VAR_DIR)/worker.pid
 	@trap 'kill $$(cat $(VAR_DIR)/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	  echo "颐养 is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"; \
 	  $(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
@@ -70,7 +71,7 @@ demo: setup
 	$(PY) manage.py demo_all --elders $(ELDERS) --reset
 
 worker: setup
-	$(PY) manage.py db_worker
+	$(PY) manage.py worker
 
 # --- translation: each app keeps its catalog in <app>/locale, the project templates in locale/ ----
 # The compiled .mo files are committed, so running the platform never needs GNU gettext.
@@ -109,7 +110,7 @@ test-pg: setup system-packages
 	YIYANG_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadfile
 
 bench: setup
-	YIYANG_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/yiyang_bench} $(PY) bench/run.py
+	YIYANG_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/yiyang_bench} $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from yiyang.accounts.api import ObtainTokenView
+from yiyang.adaptation import api as adaptation_api
 from yiyang.areas.api import AreaViewSet
 from yiyang.assessments.api import AssessmentViewSet
 from yiyang.benefits.api.views import (
@@ -16,8 +17,11 @@ from yiyang.benefits.api.views import (
     RollLineViewSet,
     SuspensionViewSet,
 )
-from yiyang.core.api_views import AccessLogViewSet, AuditEntryViewSet
+from yiyang.cards import api as cards_api
+from yiyang.complaints import api as complaints_api
+from yiyang.core.api_views import AccessLogViewSet, AuditEntryViewSet, SearchTokenView
 from yiyang.coverage.api import CoverageResultViewSet, SiteProposalViewSet
+from yiyang.institutions import api as institutions_api
 from yiyang.meals.api import CanteenViewSet, DeliveryOrderViewSet, MealRecordViewSet, MenuViewSet
 from yiyang.people.api.views import CertificationViewSet, ContactViewSet, ElderViewSet
 from yiyang.safety.api.views import AlarmViewSet, DeviceEventViewSet, DeviceViewSet
@@ -29,6 +33,9 @@ from yiyang.services.api.views import (
     VisitViewSet,
     WorkOrderViewSet,
 )
+from yiyang.visits import api as visits_api
+from yiyang.volunteers import api as volunteers_api
+from yiyang.workforce import api as workforce_api
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -64,4 +71,21 @@ router.register("benefits/life-events", LifeEventBatchViewSet, basename="lifeeve
 router.register("audit/changes", AuditEntryViewSet, basename="auditentry")
 router.register("audit/access", AccessLogViewSet, basename="accesslog")
 
-urlpatterns = [path("auth/token/", ObtainTokenView.as_view(), name="api-token"), *router.urls]
+# The newer modules list their own routes, so adding one never edits this file.
+for module in (
+    visits_api,
+    volunteers_api,
+    complaints_api,
+    institutions_api,
+    workforce_api,
+    adaptation_api,
+    cards_api,
+):
+    for prefix, viewset, basename in module.ROUTES:
+        router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("search-tokens/", SearchTokenView.as_view(), name="api-search-token"),
+    *router.urls,
+]

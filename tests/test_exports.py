@@ -105,11 +105,29 @@ EXPORTS = [
         "services:settlement_detail",
         _get(lambda d: reverse("services:settlement_detail", args=[d["settlement"].pk]), format="xlsx"),
     ),
+    Export(
+        "visits:surveyround_export",
+        _get(lambda d: reverse("visits:surveyround_export", args=[d["survey_round"].pk])),
+    ),
+    Export(
+        "visits:surveytemplate_export",
+        _get(lambda d: reverse("visits:surveytemplate_export", args=[d["survey_round"].template_id])),
+    ),
+    Export(
+        "visits:campaign_bank_file",
+        _get(lambda d: reverse("visits:campaign_bank_file", args=[d["campaign"].pk])),
+        clear_ids=True,
+    ),
     Export("meals:reconciliation", _get(_page("meals:reconciliation"), export="xlsx", by_day="1")),
     Export("safety:sla", _get(_page("safety:sla"), export="xlsx")),
     Export(
         "benefits:paymentroll_bank_file",
         _get(lambda d: reverse("benefits:paymentroll_bank_file", args=[d["roll"].pk])),
+        clear_ids=True,
+    ),
+    Export(
+        "workforce:postsubsidyroll_bank",
+        _get(lambda d: reverse("workforce:postsubsidyroll_bank", args=[d["post_roll"].pk])),
         clear_ids=True,
     ),
     Export(
@@ -132,6 +150,7 @@ def everything(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     from yiyang.coverage.models import SiteProposal
     from yiyang.meals import actions as meals
     from yiyang.meals.tests.factories import make_canteen, standard_rules
+    from yiyang.people.tests.factories import ElderFactory
     from yiyang.safety import actions as safety
     from yiyang.safety.ingest import ingest
     from yiyang.safety.models import Alarm
@@ -140,6 +159,8 @@ def everything(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     from yiyang.services.actions.visits import visit_check_in, visit_check_out, visit_sign_off
     from yiyang.services.models import ServiceException
     from yiyang.services.tests import factories as sf
+    from yiyang.volunteers.models import Activity, HelpRequest, MutualAidPair
+    from yiyang.volunteers.tests.factories import make_team, make_volunteer, verified_service
 
     grants = set(roles._grants[Role.DISTRICT_ADMIN])
     for _name, view in list_exports().items():
@@ -151,6 +172,10 @@ def everything(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     elder.set_phone("13912345678")
     elder.latitude, elder.longitude = sf.HOME
     elder.save()
+    # the access log: a street worker reads her ID number in clear, giving a reason
+    from yiyang.people.actions import elder_reveal
+
+    elder_reveal(elder=elder, field_name="id_number", reason="核对身份信息", actor=world.bob)
 
     # services: a verified 189-minute visit, settled; an exception on the order
     item = sf.item()
@@ -193,6 +218,13 @@ def everything(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     # assessments, benefits, coverage
     make_assessment(elder)
+    volunteer = make_volunteer(areas.community_a1, phone="13912340000", team=make_team(areas.community_a1))
+    verified_service(volunteer, ElderFactory.create(area=areas.community_a1), minutes=95)
+    HelpRequest.objects.create(elder=elder, skill="escort", description="陪同就医")
+    MutualAidPair.objects.create(volunteer=volunteer, elder=elder, note="每周六上午上门")
+    now = timezone.now()
+    Activity.objects.create(name="重阳敬老游园会", kind="chongyang", area=areas.community_a1, place="社区广场",
+                            starts_at=now, ends_at=now + datetime.timedelta(hours=2), capacity=50)  # fmt: skip
     benefits.bank_account_save(
         elder=elder, bank_name="农商银行", holder_name="张小三", number="6228480012345678901", actor=world.bob
     )
@@ -226,7 +258,93 @@ def everything(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             }
         ],
     )
-    return {"elder": elder, "settlement": settlement, "roll": roll, "proposal": proposal, "tmp": tmp_path}
+    # visits: a visit recorded, another task still open; a campaign registration
+    from yiyang.visits import actions as visits
+    from yiyang.visits import campaigns
+    from yiyang.visits.tests.factories import make_campaign, make_contributor, make_task
+
+    visited = make_task(world, areas.grid_a1, elder=elder, assignee=world.dave, period_key="2026-01")
+    visits.visit_record(task=visited, data=visits.VisitInput(client_key="export-1", seen="elder", health="good",
+                                                            signed_by="elder", signer_name="张小三"), actor=None)  # fmt: skip
+    make_task(world, areas.grid_a1, elder=elder, period_key="2026-02")
+    campaign = make_campaign(areas.district)
+    campaigns.contribution_add(campaign=campaign, contributor=make_contributor(), elder=elder,
+                               kind="money", description="慰问金", amount=Decimal("300.00"), actor=None)  # fmt: skip
+    campaigns.campaign_open_purchase(campaign=campaign, actor=None)
+    # a needs survey answered (a number in 元, choices, a proposed registry change)
+    from yiyang.visits import surveys
+    from yiyang.visits.tests.factories import ANSWERS, make_response, make_round
+
+    survey_round = make_round(areas.district)
+    answered = make_response(world, areas.grid_a1, elder=elder, round=survey_round)
+    surveys.survey_submit(response=answered, answers={**ANSWERS, "phone": "13812345678"}, client_key="export-s1",
+                          actor=None)  # fmt: skip
+    # complaints: a case about the provider, answered
+    from yiyang.complaints.tests.factories import make_case
+
+    case = make_case(areas.community_a1, provider, elder=elder, replied_at=timezone.now(), reply="已处理")
+    from yiyang.complaints.models import Referral
+
+    Referral.objects.create(case=case, kind="legal_aid", to_name="区法律援助中心")
+    from yiyang.complaints.actions.protection import open_for
+
+    open_for(make_case(areas.community_a1, elder=elder, category="neglect", title="无人照料"), None)
+
+    # institutions: a home with the elder admitted into a bed, and a fall recorded
+    from yiyang.institutions.actions.safety import incident_report
+    from yiyang.institutions.tests.factories import admit, make_institution
+
+    home = make_institution(areas.community_a1, name="东市颐养院", fee_min=Decimal("1200.00"),
+                            fee_max=Decimal("2800.00"), licence_to=datetime.date(2030, 1, 1))  # fmt: skip
+    stay = admit(elder, home, admitted_on=day - datetime.timedelta(days=1))
+    incident_report(resident=stay, kind="fall", occurred_at=timezone.now() - datetime.timedelta(minutes=1),
+                    description="如厕时跌倒", actor=None)  # fmt: skip
+    # adaptation: the elder's household adapted, accepted and paid (its call device in safety); another
+    # household's use check due
+    from yiyang.adaptation.models import Project as AdaptationProject
+    from yiyang.adaptation.models import add_months
+    from yiyang.adaptation.tests.factories import make_project
+
+    make_project(areas.community_a1, upto="paid")
+    due = make_project(areas.community_a1, upto="accepted")
+    accepted = add_months(timezone.localdate(), -4)
+    AdaptationProject.objects.filter(pk=due.pk).update(
+        accepted_on=accepted, use_check_from=add_months(accepted, 3), use_check_to=add_months(accepted, 6)
+    )
+    # cards: the elder's 优待证 (reissued after a loss), a year's insurance and a paid claim
+    from yiyang.cards import actions as cards
+    from yiyang.cards.tests.factories import make_claim, make_enrolment
+
+    card = cards.card_issue(elder=elder, actor=None)
+    cards.card_reissue(card=card, reason="lost", actor=None)
+    make_enrolment(areas.grid_a1, elder=elder)
+    claim = make_claim(areas.grid_a1)
+    cards.claim_decide(claim=claim, status="paid", paid=Decimal("1200.00"), actor=None)
+
+    # workforce: a care worker certified by a finished class, paid in an approved post-subsidy roll
+    from yiyang.workforce import actions as workforce
+    from yiyang.workforce.tests.factories import make_class, make_worker
+
+    today = timezone.localdate()
+    carer = make_worker(areas.community_a1, home, name="周秀英", post_since=datetime.date(2019, 5, 1))
+    course = make_class(areas.street_a, starts_on=today - datetime.timedelta(days=30),
+                        ends_on=today - datetime.timedelta(days=14))  # fmt: skip
+    trainee = workforce.trainee_enrol(training_class=course, worker=carer, actor=None)
+    workforce.trainee_record(trainee=trainee, days_attended=17, exam_score=90, actor=None)
+    workforce.class_finish(training_class=course, actor=None)
+    post_roll = workforce.roll_generate(area=areas.street_a, month=today.replace(day=1), actor=world.bob)
+    workforce.roll_review(roll=post_roll, actor=world.bob)
+    post_roll = workforce.roll_approve(roll=post_roll, actor=world.alice)
+    return {
+        "elder": elder,
+        "settlement": settlement,
+        "roll": roll,
+        "proposal": proposal,
+        "tmp": tmp_path,
+        "post_roll": post_roll,
+        "campaign": campaign,
+        "survey_round": survey_round,
+    }
 
 
 # -- the checks ---------------------------------------------------------------------------------------

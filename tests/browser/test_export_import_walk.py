@@ -17,7 +17,7 @@ import pytest
 from yiyang.core.idnumber import make_id_number, parse_id_number
 from yiyang.core.models import AccessLog, ImportBatch
 from yiyang.core.testing import PASSWORD, World
-from yiyang.core.testing_browser import Traffic, login, shot, upload_import
+from yiyang.core.testing_browser import Traffic, login, shot, upload_import, wait_until
 from yiyang.people.actions import ElderData, elder_create
 from yiyang.people.models import Elder
 
@@ -95,7 +95,7 @@ def test_community_worker_on_a_phone_imports_the_communitys_ledger(
     assert page.locator("#import-state").inner_text() == "试导入通过"
     assert "导入到" in page.locator("#import-status").inner_text()
     page.locator("#confirm-import").click()
-    page.wait_for_function("document.querySelector('#import-state')?.innerText === '已导入'")
+    wait_until(page, "document.querySelector('#import-state')?.innerText === '已导入'")
     shot(page, "import-community-ledger-done")
     assert Elder.objects.get(name="钱福生").area == world.areas.community_a1
     assert traffic.failures == [] and traffic.errors == []

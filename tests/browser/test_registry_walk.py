@@ -16,7 +16,7 @@ from yiyang.areas.models import Area
 from yiyang.core.idnumber import make_id_number, parse_id_number
 from yiyang.core.models import AccessLog
 from yiyang.core.testing import PASSWORD, World
-from yiyang.core.testing_browser import Traffic, login, shot, upload_import
+from yiyang.core.testing_browser import Traffic, login, shot, upload_import, wait_until
 from yiyang.people.actions import ElderData, elder_create
 from yiyang.people.models import Elder
 
@@ -97,7 +97,7 @@ def test_find_reveal_and_scope(page: Any, live_server: Any, registry: Registry, 
     box.fill("zs")
     with page.expect_response(lambda r: "q=zs" in r.url and r.status == 200):
         box.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#results table tbody tr').length === 1")
+    wait_until(page, "document.querySelectorAll('#results table tbody tr').length === 1")
     rows = _list_rows(page)
     assert len(rows) == 1 and rows[0].startswith("张三"), rows
     assert _footer_count(page) == 1
@@ -139,6 +139,30 @@ def test_find_reveal_and_scope(page: Any, live_server: Any, registry: Registry, 
     _assert_clean_traffic(traffic, live_server)
 
 
+def test_search_by_id_number_or_phone_leaves_no_trace_in_urls(
+    page: Any, live_server: Any, registry: Registry, traffic: Traffic
+) -> None:
+    """Issue 18: the full ID number or phone typed into the search box finds the elder, but travels
+    only as an opaque token: no URL the browser asked for, and no access-log row, holds it."""
+    login(page, live_server, registry.worker.username, PASSWORD)
+    page.goto(f"{live_server.url}/people/elders/")
+    box = page.get_by_label("搜索")
+    for typed in (registry.zhangsan_id, "139 1234 5678"):
+        box.fill(typed)
+        with page.expect_response(lambda r: "/people/elders/" in r.url and "q=" in r.url and r.status == 200):
+            box.press("Enter")
+        wait_until(page, "document.querySelectorAll('#results table tbody tr').length === 1")
+        rows = _list_rows(page)
+        assert len(rows) == 1 and rows[0].startswith("张三"), (typed, rows)
+        assert box.input_value() == typed, "the box keeps what the user typed"
+    shot(page, "elder-list-search-by-id")
+    secrets = (registry.zhangsan_id, "13912345678")
+    assert not [u for u in traffic.urls for secret in secrets if secret in u.replace("%20", "")]
+    logged = " ".join(str(v) for v in AccessLog.objects.values_list("query", flat=True))
+    assert not any(secret in logged for secret in secrets)
+    _assert_clean_traffic(traffic, live_server)
+
+
 def test_switch_to_english_and_back(
     page: Any, live_server: Any, registry: Registry, traffic: Traffic
 ) -> None:
@@ -146,20 +170,20 @@ def test_switch_to_english_and_back(
     login(page, live_server, registry.worker.username, PASSWORD)
     page.goto(f"{live_server.url}/people/elders/")
     page.get_by_role("button", name="English").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    wait_until(page, "document.documentElement.lang === 'en'")
     assert page.locator("#sidebar a.nav-link", has_text="Elder registry").is_visible()
     box = page.get_by_label("Search")
     box.fill("zs")
     with page.expect_response(lambda r: "q=zs" in r.url and r.status == 200):
         box.press("Enter")
-    page.wait_for_function("document.querySelectorAll('#results table tbody tr').length === 1")
+    wait_until(page, "document.querySelectorAll('#results table tbody tr').length === 1")
     assert _list_rows(page)[0].startswith("张三")
     page.locator("#results").get_by_role("link", name="张三").click()
     assert page.locator(".card-header", has_text="Timeline").is_visible()
     shot(page, "elder-detail-english")
 
     page.get_by_role("button", name="中文").click()
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    wait_until(page, "document.documentElement.lang === 'zh-CN'")
     assert page.locator(".card-header", has_text="时间线").is_visible()
     _assert_clean_traffic(traffic, live_server)
 

@@ -31,6 +31,11 @@ class BulkLoadMode:
         if not sql.postgres() or not self.tables:
             return self
         with connection.cursor() as cur:
+            # Earlier writes of the same transaction (an import updates registered rows before it
+            # loads new ones) left deferred foreign-key checks pending, and PostgreSQL refuses to
+            # ALTER a table with pending trigger events. Run those checks now, then defer again.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
             cur.execute(
                 """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
                    FROM pg_constraint c WHERE c.contype IN ('u', 'f') AND c.conrelid::regclass::text = ANY(%s)

@@ -25,6 +25,16 @@ def current_request_id() -> uuid.UUID:
     return value
 
 
+class RequestIdFilter:
+    """A logging filter that stamps each record with the request id of its unit of work ("-" outside
+    one), so that a JSON log line can be joined to the audit rows and the X-Request-ID a user quotes."""
+
+    def filter(self, record: object) -> bool:
+        value = _request_id.get()
+        record.request_id = str(value) if value else "-"  # type: ignore[attr-defined]
+        return True
+
+
 def current_client_ip() -> str:
     return _client_ip.get()
 

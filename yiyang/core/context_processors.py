@@ -12,4 +12,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"menu": menu_for(user), "site_name": _("颐养 · 智慧养老服务平台")}
+    # Once per request: a table's own template renders with the context processors again.
+    menu = getattr(request, "_yiyang_menu", None)
+    if menu is None:
+        menu = request._yiyang_menu = menu_for(user)  # type: ignore[attr-defined]
+    return {"menu": menu, "site_name": _("颐养 · 智慧养老服务平台")}

@@ -218,12 +218,26 @@ class Sheet:
     footer: Sequence[Any] = ()
 
 
+#: A cell starting with one of these is run as a formula by Excel, WPS and LibreOffice when the text
+#: is typed or opened from CSV (``=HYPERLINK(…)`` in a bank file; ``+``, ``-`` and ``@`` start formulas
+#: too, and a leading tab or carriage return hides one).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: str) -> bool:
+    return len(value) > 1 and value.startswith(FORMULA_START)
+
+
 def _typed_row(ws: Worksheet, columns: Sequence[Column], values: list[Any]) -> list[WriteOnlyCell]:
     cells = []
     for column, value in zip(columns, values, strict=True):
         cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # user text stays text: "=1+1" is no formula, "#N/A" no error
+            if looks_like_formula(value):
+                # The text is kept as it is, and marked as Excel marks '=… typed by hand: editing the
+                # cell keeps it text instead of running it.
+                cell.quotePrefix = True
         if value is None:
             pass
         elif column.kind is not Kind.AUTO:
@@ -298,6 +312,9 @@ def _csv_text(column: Column, value: Any) -> str:
         return f"{value:%Y-%m-%d %H:%M}"
     if column.kind is Kind.TIMESTAMP:
         return f"{value:%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, str) and looks_like_formula(value):
+        # A CSV cell has no type: the apostrophe makes a spreadsheet read it as text (OWASP CSV injection).
+        return "'" + value
     return str(value)
 
 
@@ -313,7 +330,7 @@ def clear_fields(columns: Sequence[ColumnLike]) -> list[str]:
 
 
 def export_response(
-    qs: models.QuerySet[Any],
+    qs: Iterable[Any],
     columns: Sequence[ColumnLike],
     *,
     filename: str | Promise,
@@ -354,6 +371,7 @@ __all__ = [
     "download",
     "export_response",
     "integer",
+    "looks_like_formula",
     "minutes",
     "money",
     "month",

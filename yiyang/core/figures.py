@@ -27,13 +27,15 @@ Number = int | float | Decimal
 
 
 class Kind:
-    """How a value reads: a count, money in 元, a share (0–1), or a count per 1,000 elders of the
-    area (the dashboard divides by the registry's count, which it already has)."""
+    """How a value reads: a count, money in 元, a share (0–1), a count per 1,000 elders of the
+    area (the dashboard divides by the registry's count, which it already has), or a rate the module
+    computed itself (a decimal number, e.g. incidents per 1,000 bed-days)."""
 
     COUNT = "count"
     MONEY = "money"
     SHARE = "share"
     PER_THOUSAND_ELDERS = "per_thousand_elders"
+    RATE = "rate"
 
 
 Compute = Callable[[Any, str, Sequence[str]], dict[str, Number | None]]

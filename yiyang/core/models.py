@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any, Protocol
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,6 +20,32 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class LeasedJob(models.Model):
+    """A job row with a lease: while its process works, a heartbeat renews ``heartbeat_at``
+    (``core.jobs.lease``); a running job silent for ``STALE_AFTER`` lost its process (killed, or the
+    worker restarted) and ``core.jobs.recover_stale`` ends it as failed with that reason.
+
+    Imports and printed documents share this one mechanism."""
+
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
+
+    #: a running job that has not beaten for this long was interrupted (its process killed)
+    STALE_AFTER = timedelta(seconds=settings.JOB_LEASE_SECONDS)
+    #: the status a job whose lease ran out ends in, and the reason it then gives (stored, in Chinese,
+    #: like every job message)
+    LEASE_LOST_STATUS = "failed"
+    LEASE_LOST_MESSAGE = "生成中断：生成过程被中断（进程被终止或重启），请返回原页面重新生成。"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but silent for ``STALE_AFTER``: its process died."""
+        last = self.heartbeat_at or self.created_at  # type: ignore[attr-defined]
+        return self.status == "running" and timezone.now() - last > self.STALE_AFTER  # type: ignore[attr-defined]
 
 
 class Membership(models.Model):
@@ -48,6 +77,55 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation_type}#{self.organisation_id}"
+
+
+class ChainHooks(Protocol):
+    ACCESS: Any
+
+    def row_mac(self, row: Any) -> str: ...
+    def seal_on_commit(self, using: str, ledger: Any = ...) -> None: ...
+
+
+_chain: ChainHooks | None = None
+
+
+def register_chain(hooks: ChainHooks) -> None:
+    """``core.audit_chain`` registers itself when the app is ready: it builds on these models, so
+    they reach it through this hook rather than by importing it."""
+    global _chain
+    _chain = hooks
+
+
+def audit_chain() -> ChainHooks:
+    if _chain is None:
+        raise RuntimeError("core.audit_chain is not registered (CoreConfig.ready)")
+    return _chain
+
+
+class AuditManager(ScopedManager["AuditEntry"]):
+    """Bulk inserts get their MACs too, and the chain is sealed when their transaction commits."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditEntry]:
+        objs = list(objs)
+        for obj in objs:
+            if not obj.mac:
+                obj.mac = audit_chain().row_mac(obj)
+        created = super().bulk_create(objs, *args, **kwargs)
+        audit_chain().seal_on_commit(self.db)
+        return created
+
+
+class AccessLogManager(ScopedManager["AccessLog"]):
+    """Bulk inserts of access-log rows are chained as well."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AccessLog]:
+        objs = list(objs)
+        for obj in objs:
+            if not obj.mac:
+                obj.mac = audit_chain().row_mac(obj)
+        created = super().bulk_create(objs, *args, **kwargs)
+        audit_chain().seal_on_commit(self.db, audit_chain().ACCESS)
+        return created
 
 
 class AuditEntry(models.Model):
@@ -83,8 +161,14 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     message = models.TextField(_("说明"), blank=True)
     success = models.BooleanField(_("成功"), default=True)
+    # Tamper evidence (core.audit_chain): ``mac`` is the keyed MAC of the row's content, set when it is
+    # written; ``seq`` and ``link`` place it in the chain once committed, each link the MAC of the one
+    # before. The database refuses any other UPDATE and every DELETE but the archive's (migration 0005).
+    mac = models.CharField(_("校验码"), max_length=80, blank=True, editable=False)
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True, editable=False)
+    link = models.CharField(_("链校验码"), max_length=80, blank=True, editable=False)
 
-    objects = ScopedManager()
+    objects = AuditManager()
     scope_path = "area_path"
 
     class Meta:
@@ -99,6 +183,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.verb} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        adding = self._state.adding
+        if adding and not self.mac:
+            self.mac = audit_chain().row_mac(self)
+        super().save(*args, **kwargs)
+        if adding:
+            audit_chain().seal_on_commit(self._state.db or "default")
 
 
 class AccessLog(models.Model):
@@ -131,8 +223,13 @@ class AccessLog(models.Model):
     row_count = models.IntegerField(_("记录数"), default=1)
     query = models.CharField(_("筛选条件"), max_length=1000, blank=True)
     client_ip = models.CharField(_("来源地址"), max_length=64, blank=True)
+    # Chained like the audit trail (core.audit_chain.ACCESS): MAC when written, seq and link when sealed;
+    # the database refuses UPDATE and DELETE (migration 0007).
+    mac = models.CharField(_("校验码"), max_length=80, blank=True, editable=False)
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True, editable=False)
+    link = models.CharField(_("链校验码"), max_length=80, blank=True, editable=False)
 
-    objects = ScopedManager()
+    objects = AccessLogManager()
     scope_path = "area_path"
 
     class Meta:
@@ -147,8 +244,41 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.get_kind_display()} {self.object_type}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        adding = self._state.adding
+        if adding and not self.mac:
+            self.mac = audit_chain().row_mac(self)
+        super().save(*args, **kwargs)
+        if adding:
+            audit_chain().seal_on_commit(self._state.db or "default", audit_chain().ACCESS)
 
-class ImportBatch(models.Model):
+
+class AuditArchive(models.Model):
+    """审计归档: audit rows older than the retention, moved to a signed file before leaving the table.
+
+    ``last_link`` anchors the chain: the first row left in the table continues from it, so a row
+    removed any other way is reported by ``yiyang audit verify``.
+    """
+
+    time = models.DateTimeField(_("归档时间"), default=timezone.now)
+    cutoff = models.DateTimeField(_("归档截止时间"))
+    first_seq = models.BigIntegerField(_("起始链序号"))
+    last_seq = models.BigIntegerField(_("截止链序号"), unique=True)
+    last_link = models.CharField(_("末行链校验码"), max_length=80)
+    row_count = models.IntegerField(_("记录数"))
+    filename = models.CharField(_("归档文件"), max_length=255)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计归档")
+        verbose_name_plural = _("审计归档")
+        ordering = ["-last_seq"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.first_seq}–{self.last_seq})"
+
+
+class ImportBatch(LeasedJob):
     """导入批次: one uploaded spreadsheet, its validation result and what applying it changed.
 
     The file is kept so that the annotated error copy can be produced and the import can be traced
@@ -211,9 +341,12 @@ class ImportBatch(models.Model):
             return 0 if self.status in (self.Status.PENDING, self.Status.RUNNING) else 100
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
+    LEASE_LOST_STATUS = Status.CRASHED
+    LEASE_LOST_MESSAGE = "处理中断：处理进程已停止（被终止或重启），未写入任何数据。请重新导入。"
+
     @property
     def is_finished(self) -> bool:
-        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING) or self.is_stale
 
     def summary(self) -> dict[str, object]:
         """The shape ``yiyang import … --json`` prints."""
@@ -227,3 +360,53 @@ class ImportBatch(models.Model):
             "status": self.status,
             "errors": self.errors,
         }
+
+
+class DocumentJob(LeasedJob):
+    """文书生成任务: a printed document too large to produce while its reader waits (a district's 公示
+    list runs to a hundred pages). A background job lays it out part by part and reports progress;
+    the page offers the file when it is ready. The file holds only what the requester may see: the job
+    builds it as that user, and it is kept ``DOCUMENT_RETENTION_DAYS`` days."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("生成失败")
+
+    kind = models.CharField(_("文书类型"), max_length=64)
+    title = models.CharField(_("文书名称"), max_length=200)
+    filename = models.CharField(_("文件名"), max_length=255)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    parts_total = models.IntegerField(_("总部分数"), default=0)
+    parts_done = models.IntegerField(_("已生成部分数"), default=0)
+    content = models.BinaryField(_("文件内容"), null=True, blank=True, editable=False)
+    message = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL
+    )
+    area_path = models.CharField(_("范围"), max_length=32)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+
+    class Meta:
+        verbose_name = _("文书生成任务")
+        verbose_name_plural = _("文书生成任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.parts_total:
+            return 0 if not self.is_finished else 100
+        return min(100, round(100 * self.parts_done / self.parts_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED) or self.is_stale

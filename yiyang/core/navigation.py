@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise
+
+from yiyang.core.links import url_if_permitted
 
 #: A menu label: a lazy translation (``gettext_lazy``), translated when the menu is rendered.
 Label = str | Promise
@@ -45,18 +48,55 @@ def register_menu(label: Label, icon: str, order: int, items: list[MenuItem]) ->
 
 
 def menu_for(user: Any) -> list[MenuGroup]:
+    """The groups and entries ``user`` may open: the entry's permission and the page's own check."""
     visible = []
     for group in sorted(_groups.values(), key=lambda g: g.order):
-        items = [i for i in group.items if not i.permission or user.has_perm(i.permission)]
+        items = [i for i in group.items if _may_open_item(user, i)]
         if items:
             visible.append(MenuGroup(group.label, group.icon, group.order, items))
     return visible
 
 
+def _may_open_item(user: Any, item: MenuItem) -> bool:
+    if item.permission and not user.has_perm(item.permission):
+        return False
+    return bool(url_if_permitted(user, item.url_name))
+
+
+# -- where each role lands ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Landing:
+    """A role's daily work: ``url_name``, for those of the role ``when`` holds for (None: all)."""
+
+    url_name: str
+    when: Callable[[Any], bool] | None = None
+
+
+_landings: dict[str, list[Landing]] = {}
+
+
+def register_landing(role: str, url_name: str, when: Callable[[Any], bool] | None = None) -> None:
+    """Where ``role`` lands after login. Roles are data (``accounts.roles.LANDING``); an app adds a
+    narrower landing for some of a role (a provider's care workers land on their visits today),
+    which is tried before the role's own."""
+    landings = _landings.setdefault(str(role), [])
+    landings.insert(0, Landing(url_name, when)) if when is not None else landings.append(Landing(url_name))
+
+
+def landings_for(role: str) -> list[Landing]:
+    return list(_landings.get(str(role), ()))
+
+
 def landing_url_name(user: Any) -> str:
-    """Where "/" sends a user: the first landing page they may see, else their first menu entry.
+    """Where "/" sends a user: their role's daily work if they may open it, else the first landing
+    page of the menu they may see, else their first menu entry.
 
     A fixed home page would be a 403 for roles without it (provider staff, care workers)."""
+    for landing in landings_for(getattr(user, "role", "")):
+        if (landing.when is None or landing.when(user)) and url_if_permitted(user, landing.url_name):
+            return landing.url_name
     items = [item for group in menu_for(user) for item in group.items]
     chosen = next((i for i in items if i.landing), None) or (items[0] if items else None)
     return chosen.url_name if chosen else "accounts:my_account"

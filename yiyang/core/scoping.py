@@ -19,7 +19,9 @@ A model opts in with :class:`ScopedManager` and declares, as class attributes (n
 ``scope_organisation`` (optional)
     the path to the key of the organisation the row belongs to: ``"provider_id"``,
     ``"canteen_id"``, ``"work_order__provider_id"``, or ``"pk"`` for the organisation itself. The
-    organisation's kind is the model that path leads to; no registration is needed.
+    organisation's kind is the model that path leads to; no registration is needed. A row that may
+    belong to one of several kinds declares a tuple of paths, one per kind (a care worker's
+    ``("provider_id", "institution_id", "canteen_id")``): the members of each see it.
 ``scope_above`` (optional)
     actions for which a user also sees the rows of the areas *above* their own (a street reads the
     district's roll and the district's rules, which apply to it).
@@ -82,6 +84,11 @@ class Declaration:
     organisation_model: type[models.Model] | None
     above: frozenset[str]
     shares: tuple[Share, ...]
+    #: Every (path, organisation model) pair: the first is ``organisation``/``organisation_model``;
+    #: a row employed by one of several kinds of organisation (a care worker's employer is a
+    #: provider, an institution or a canteen) declares a path for each and is seen by the members
+    #: of whichever its row names.
+    organisations: tuple[tuple[str, type[models.Model]], ...] = ()
 
     @property
     def organisation_type(self) -> str | None:
@@ -95,8 +102,10 @@ def declaration(model: type[models.Model]) -> Declaration:
     path: str | None = model.scope_path
     if path is not None:
         _resolve(model, path)
-    organisation: str | None = getattr(model, "scope_organisation", None)
-    target = _organisation_model(model, organisation) if organisation else None
+    declared: str | tuple[str, ...] | None = getattr(model, "scope_organisation", None)
+    paths = (declared,) if isinstance(declared, str) else tuple(declared or ())
+    organisations = tuple((p, _organisation_model(model, p)) for p in paths)
+    organisation, target = organisations[0] if organisations else (None, None)
     shares = tuple(getattr(model, "scope_shares", ()))
     if shares and target is None:
         raise TypeError(f"{model.__name__} shares rows but declares no scope_organisation")
@@ -105,7 +114,13 @@ def declaration(model: type[models.Model]) -> Declaration:
         if not field.many_to_one:
             raise TypeError(f"{model.__name__}.scope_shares: {share.field} is not a foreign key")
     return Declaration(
-        model, path, organisation, target, frozenset(getattr(model, "scope_above", ())), shares
+        model,
+        path,
+        organisation,
+        target,
+        frozenset(getattr(model, "scope_above", ())),
+        shares,
+        organisations,
     )
 
 
@@ -150,11 +165,11 @@ def scoped_models() -> list[type[models.Model]]:
 
 def organisation_models() -> set[type[models.Model]]:
     """The kinds of organisation some scoped model belongs to (providers, canteens …)."""
-    found = set()
+    found: set[type[models.Model]] = set()
     for model in scoped_models():
-        if hasattr(model, "scope_path") and declaration(model).organisation_model is not None:
-            found.add(declaration(model).organisation_model)
-    return {m for m in found if m is not None}
+        if hasattr(model, "scope_path"):
+            found.update(target for _path, target in declaration(model).organisations)
+    return found
 
 
 # -- what the user brings: areas and memberships -----------------------------------------------------
@@ -286,10 +301,10 @@ def scope_terms(user: Any, model: type[models.Model], action: str = "view") -> l
             above = sorted({p[:n] for p in paths for n in range(2, len(p))})
             if above:
                 terms.append(Term(d.path, "in", above))
-    if d.organisation is not None and d.organisation_model is not None:
-        keys = organisation_ids(user, d.organisation_model)
+    for organisation, organisation_model in d.organisations:
+        keys = organisation_ids(user, organisation_model)
         if keys:
-            terms.append(Term(d.organisation, "in", list(keys)))
+            terms.append(Term(organisation, "in", list(keys)))
     for source, share in _shares_into(model):
         if action not in share.actions:
             continue

@@ -18,6 +18,21 @@ def postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def rowcount(cursor: Any) -> int:
+    """The number of rows the cursor's last INSERT, UPDATE or DELETE wrote.
+
+    Python's sqlite3 reports -1 for a statement that begins with ``WITH`` (it only recognises
+    statements starting with INSERT, UPDATE, DELETE or REPLACE), so every ``WITH … INSERT …
+    SELECT`` of the set-based engines counted -1 rows on SQLite; SQLite's own ``changes()`` knows.
+    PostgreSQL reports the count for any statement.
+    """
+    count = int(cursor.rowcount)
+    if count >= 0 or postgres():
+        return count
+    cursor.execute("SELECT changes()")
+    return int(cursor.fetchone()[0])
+
+
 def tune(**settings: str | int) -> None:
     """PostgreSQL, for this transaction only: ``SET LOCAL name = value`` for each setting.
 

@@ -8,8 +8,9 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from yiyang.core.importing.engine import run_import
+from yiyang.core.importing.engine import crash_message, run_import
 from yiyang.core.importing.registry import importer_for_batch
+from yiyang.core.jobs import recover_stale
 from yiyang.core.models import ImportBatch
 
 log = logging.getLogger(__name__)
@@ -17,15 +18,20 @@ log = logging.getLogger(__name__)
 
 @task()
 def run_import_batch(batch_id: int) -> str:
+    recover_stale()  # jobs a killed worker left running end before this one starts
+    # Claimed once: a retried task, or a second worker, never imports the same batch twice.
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.PENDING).update(
+        status=ImportBatch.Status.RUNNING, heartbeat_at=timezone.now()
+    )
     batch = ImportBatch.objects.select_related("actor").get(pk=batch_id)
-    if batch.is_finished:
-        return batch.status  # a retried job must not import twice
+    if not claimed:
+        return batch.status
     try:
-        run_import(batch, importer_for_batch(batch))
+        importer = importer_for_batch(batch)
     except Exception as exc:  # the page must show the failure, not spin forever
-        log.exception("import batch %s crashed", batch_id)
+        log.exception("import batch %s could not start", batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportBatch.Status.CRASHED, message=f"处理失败：{exc}", finished_at=timezone.now()
+            status=ImportBatch.Status.CRASHED, message=crash_message(exc, batch), finished_at=timezone.now()
         )
-        raise
-    return ImportBatch.objects.get(pk=batch_id).status
+        return ImportBatch.Status.CRASHED
+    return run_import(batch, importer).batch.status

@@ -27,6 +27,7 @@ This module is imported by tests only; it needs the Django app registry to be re
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
 import json
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from yiyang.core.scoping import permission_name
 
@@ -240,6 +242,22 @@ def new_id_number(*, age: int = 75, sex: str = "M", region: str = "320612") -> s
     return make_id_number(region, birth, sequence)
 
 
+def later_today(minutes: int = 60) -> datetime.datetime:
+    """A local time ``minutes`` from now, but never past today's 23:59.
+
+    A test that books something "in an hour" and then looks for it on today's lists fails between
+    23:00 and midnight in Asia/Shanghai, the hours CI often runs in.
+    """
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return min(now + datetime.timedelta(minutes=minutes), now.replace(hour=23, minute=59))
+
+
+def earlier_today(minutes: int = 60) -> datetime.datetime:
+    """A local time ``minutes`` ago, but never before today's midnight (the other side of ``later_today``)."""
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return max(now - datetime.timedelta(minutes=minutes), now.replace(hour=0, minute=0))
+
+
 def _years_before(day: Any, years: int) -> Any:
     try:
         return day.replace(year=day.year - years)
@@ -264,6 +282,24 @@ OrganisationMaker = Callable[["World", str], Any]
 
 #: Every matrix built, for the coverage test.
 MATRICES: list[AccessMatrix] = []
+
+
+def load_matrices() -> list[AccessMatrix]:
+    """Every access matrix of the project: imports each module under ``yiyang/*/tests`` that builds one.
+
+    The matrices are also the registry of factories that put one record of each scoped model in an
+    area: the coverage test and the edit round trip (``tests/test_edit_round_trip.py``) read them
+    whichever part of the suite runs."""
+    import importlib
+    from pathlib import Path
+
+    import yiyang
+
+    root = Path(yiyang.__file__).parent
+    for path in sorted(root.glob("*/tests/*.py")):
+        if path.name != "test_access_coverage.py" and "AccessMatrix" in path.read_text(encoding="utf-8"):
+            importlib.import_module(".".join(path.relative_to(root.parent).with_suffix("").parts))
+    return MATRICES
 
 
 @dataclass(frozen=True)
@@ -505,3 +541,48 @@ class AccessMatrix:
             f"[{permission_name(model, endpoint.action)}: {'granted' if allowed else 'not granted'}]:\n  "
             + "\n  ".join(problems)
         )
+
+
+def pass_second_factor(client: Client, user: Any) -> None:
+    """Mark ``client``'s session as having passed the second factor, as ``force_login`` skips the
+    password: a test about pages and data logs an administrator in without typing a code. The tests
+    of the second factor itself log in through the pages (``yiyang/accounts/tests/test_second_factor.py``)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from yiyang.accounts.second_factor import required_for
+
+    if not required_for(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def install_second_factor_login() -> None:
+    """``Client.force_login`` and ``Client.login`` also pass the second factor (``pass_second_factor``)."""
+    from django.test import Client
+
+    if getattr(Client, "_second_factor_installed", False):
+        return
+    force_login, login = Client.force_login, Client.login
+
+    def force_login_verified(self: Client, user: Any, backend: str | None = None) -> None:
+        force_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    def login_verified(self: Client, **credentials: Any) -> bool:
+        ok = login(self, **credentials)
+        if ok:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model()._default_manager.get(username=credentials.get("username"))
+            pass_second_factor(self, user)
+        return ok
+
+    Client.force_login = force_login_verified  # type: ignore[method-assign,assignment]
+    Client.login = login_verified  # type: ignore[method-assign,assignment]
+    Client._second_factor_installed = True  # type: ignore[attr-defined]

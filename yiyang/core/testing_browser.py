@@ -9,12 +9,15 @@ tests marked ``browser`` are skipped.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -30,6 +33,45 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SHOTS = Path("/tmp/yiyang-shots")
+STATIC_PREFIXES = ("/static/", "/media/")
+#: how long a step may wait: a CI machine running two test processes and Chromium is slow, not broken
+TIMEOUT_MS = 30_000
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share one connection.
+
+    On SQLite the test database lives in memory, so every thread of the live server is handed the
+    test's own connection. Two requests at once — a dashboard's cards loading by htmx while the
+    next page is asked for — then share one transaction state: one request's failed statement
+    marks the other's atomic block as broken, and every later test of the process fails at
+    teardown. Each request runs (and its body is read) under one lock; on PostgreSQL, where every
+    thread has its own connection, requests are still answered in parallel.
+    """
+
+    lock = threading.Lock()
+
+    def set_app(self, application: Any) -> None:
+        if not self.connections_override:
+            super().set_app(application)
+            return
+
+        def serialised(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            if environ.get("PATH_INFO", "").startswith(STATIC_PREFIXES):  # files, no database
+                return application(environ, start_response)
+            with self.lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(serialised)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -84,6 +126,11 @@ class Traffic:
             return
         self.failures.append(f"failed {request.url} {request.failure}")
 
+    def console(self, message: Any) -> None:
+        # A script or style the Content-Security-Policy blocked is an error of the page.
+        if "Content Security Policy" in message.text:
+            self.errors.append(message.text)
+
     def foreign(self, base: str) -> list[str]:
         return [u for u in self.urls if not u.startswith((base, "data:", "blob:"))]
 
@@ -98,14 +145,35 @@ def page(browser: Any, live_server: Any, transactional_db: None, traffic: Traffi
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     pg = context.new_page()
     pg.on("request", lambda r: traffic.urls.append(r.url))
     pg.on("response", lambda r: traffic.response(r))
     pg.on("requestfailed", lambda r: traffic.failed(r))
     pg.on("pageerror", lambda exc: traffic.errors.append(str(exc)))
+    pg.on("console", traffic.console)
     yield pg
     context.close()
+    # A request the page started last (a card loading by htmx) may still be running on the shared
+    # connection: let it finish before the test's database is flushed under it.
+    if OneRequestAtATime.lock.acquire(timeout=TIMEOUT_MS / 1000):
+        OneRequestAtATime.lock.release()
+
+
+def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Wait until ``expression`` is true in the page.
+
+    Not ``page.wait_for_function``: its polling evaluates the expression with ``eval`` inside the
+    page, which the Content-Security-Policy refuses (no 'unsafe-eval'); ``page.evaluate`` runs it
+    from the outside.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
 
 
 def login(page: Any, live_server: Any, username: str, password: str) -> None:
@@ -115,6 +183,38 @@ def login(page: Any, live_server: Any, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/otp/" in page.url:
+        second_factor(page, username)
+
+
+def totp_code(key: bytes) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(key):06d}"
+
+
+def second_factor(page: Any, username: str) -> None:
+    """The code of the user's authenticator, as their phone would show it: on enrolment from the secret
+    the page shows; afterwards from the device's key (its replay guard reset, as a new time step would)."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    secret = page.locator("#otp-secret")
+    if secret.count():
+        text = secret.inner_text().replace(" ", "")
+        key = base64.b32decode(text + "=" * (-len(text) % 8))
+    else:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+        key = device.bin_key
+    page.locator("#id_token").fill(totp_code(key))
+    with page.expect_navigation():
+        page.locator("#otp-submit").click()
+    if page.locator("#otp-continue").count():  # enrolled: the recovery codes, shown once
+        with page.expect_navigation():
+            page.locator("#otp-continue").click()
+    assert not page.locator("#otp-error").count(), "second factor refused"
 
 
 def upload_import(page: Any, live_server: Any, workbook: Path, *, dry_run: bool) -> None:

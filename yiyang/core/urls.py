@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiyang.core import views_audit
+from yiyang.core import views_audit, views_documents
 from yiyang.core.importing import views as import_views
 
 app_name = "core"
@@ -10,5 +10,7 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.batch_detail, name="importbatch_detail"),
     path("imports/<int:pk>/annotated/", import_views.batch_annotated, name="importbatch_annotated"),
     path("imports/<int:pk>/confirm/", import_views.batch_confirm, name="importbatch_confirm"),
+    path("documents/<int:pk>/", views_documents.document_detail, name="documentjob_detail"),
+    path("documents/<int:pk>/download/", views_documents.document_download, name="documentjob_download"),
     path("imports/template/<str:kind>/", import_views.import_template, name="import_template"),
 ]

@@ -8,8 +8,8 @@ through ``for_user`` with the action the view performs, so a record outside the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlencode
 
 import django_filters
@@ -30,9 +30,12 @@ from yiyang.core import audit
 from yiyang.core.errors import error_text
 from yiyang.core.exporting import ColumnLike, clear_fields, export_response
 from yiyang.core.forms import limit_choices
+from yiyang.core.links import may_open
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.navigation import landing_url_name
 from yiyang.core.scoping import ScopedManager, is_in_scope, permission_name
+
+V = TypeVar("V", bound=Callable[..., Any])
 
 
 def require_perm(request: HttpRequest, perm: str) -> None:
@@ -41,14 +44,40 @@ def require_perm(request: HttpRequest, perm: str) -> None:
         raise PermissionDenied
 
 
+def link_permission(permission: str) -> Callable[[V], V]:
+    """For function views: the permission links to this page are shown for (``core.links``). The view
+    still checks it (or more) itself; this only lets lists and menus ask before they link."""
+
+    def mark(view: V) -> V:
+        view.required_permission = permission  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 class ScopedViewMixin(LoginRequiredMixin):
     model: ClassVar[type[models.Model]]
     action: str = "view"
+    #: The permission the page needs when it is not the model's for ``action`` (``core.links``).
+    required_permission: ClassVar[str | None] = None
     request: HttpRequest
     kwargs: dict[str, Any]
 
+    @classmethod
+    def permission_for(cls, kwargs: dict[str, Any]) -> str:
+        """The permission a request with these URL arguments needs: what links are checked against."""
+        return cls.required_permission or permission_name(cls.model, cls.action_for(kwargs))
+
+    @classmethod
+    def action_for(cls, kwargs: dict[str, Any]) -> str:
+        return cls.action
+
     def check_permission(self, action: str | None = None) -> None:
-        if not self.request.user.has_perm(permission_name(self.model, action or self.action)):
+        if action is None and self.required_permission:
+            permission = self.required_permission
+        else:
+            permission = permission_name(self.model, action or self.action)
+        if not self.request.user.has_perm(permission):
             raise PermissionDenied
 
     def get_queryset(self, action: str | None = None) -> models.QuerySet[Any]:
@@ -103,15 +132,19 @@ class ObjectListView(ScopedViewMixin, View):
         fs, qs = self.filtered()
         status = 200
         if request.GET.get("export") == "xlsx":
-            if not request.GET.get("clear"):
+            if self.export_columns is None:
+                # This list offers no export (a roll or a settlement has its own documents).
+                messages.error(request, _("此列表不提供导出"))
+                status = 400
+            elif not request.GET.get("clear"):
                 return self.export(qs)
-            reason = request.GET.get("reason", "").strip()
-            if not self.may_export_clear():
+            elif not self.may_export_clear():
                 raise PermissionDenied
-            if reason:
+            elif reason := request.GET.get("reason", "").strip():
                 return self.export(qs, clear_reason=reason)
-            messages.error(request, _("导出明文须填写事由"))
-            status = 400
+            else:
+                messages.error(request, _("导出明文须填写事由"))
+                status = 400
         # Not Table(qs, request=…): that paginates once with the table's default page size, and
         # RequestConfig below paginates again, running the page's query twice.
         table = self.table(qs)
@@ -140,7 +173,8 @@ class ObjectListView(ScopedViewMixin, View):
             "model_meta": meta,
             "title": self.list_title,
             "breadcrumbs": [(self.list_title, "")],
-            "can_add": self.request.user.has_perm(permission_name(self.model, "add")),
+            "can_add": self.request.user.has_perm(permission_name(self.model, "add"))
+            and may_open(self.request.user, self.add_url()),
             "can_export": self.export_columns is not None
             and self.request.user.has_perm(permission_name(self.model, "export")),
             "add_url": self.add_url(),
@@ -158,6 +192,10 @@ class ObjectListView(ScopedViewMixin, View):
         except Exception:
             return ""
 
+    def export_rows(self, qs: models.QuerySet[Any]) -> Iterable[Any]:
+        """The rows the export columns read: the queryset, or what a view makes of it."""
+        return qs
+
     def export(self, qs: models.QuerySet[Any], *, clear_reason: str | None = None) -> HttpResponse:
         self.check_permission("export")
         assert self.export_columns is not None
@@ -165,7 +203,7 @@ class ObjectListView(ScopedViewMixin, View):
         query = self.request.GET.copy()
         query.pop("reason", None)  # the reason has its own column in the access log
         return export_response(
-            qs,
+            self.export_rows(qs),
             self.export_columns,
             filename=self.model._meta.verbose_name or "",
             user=self.request.user,
@@ -214,8 +252,12 @@ class ObjectEditView(ScopedViewMixin, View):
     def creating(self) -> bool:
         return "pk" not in self.kwargs
 
+    @classmethod
+    def action_for(cls, kwargs: dict[str, Any]) -> str:
+        return "add" if "pk" not in kwargs else "change"
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.action = "add" if "pk" not in kwargs else "change"
+        self.action = self.action_for(kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data: Any = None, files: Any = None) -> BaseForm:
@@ -283,8 +325,12 @@ class ObjectDeleteView(ScopedViewMixin, View):
 
     retire_field: ClassVar[str | None] = None
 
+    @classmethod
+    def action_for(cls, kwargs: dict[str, Any]) -> str:
+        return "change" if cls.retire_field else "delete"
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.action = "change" if self.retire_field else "delete"
+        self.action = self.action_for(kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:

@@ -6,7 +6,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["ColumnSpec", "normalize_header"]
+__all__ = ["CELL_MAX_LENGTH", "ColumnSpec", "normalize_header"]
+
+#: No cell of any import is longer than this: a name, an address, a note. A longer one (a pasted
+#: document) is reported as a cell error instead of reaching a column that cannot hold it.
+CELL_MAX_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,12 @@ class ColumnSpec:
     help: str = ""
     choices: tuple[str, ...] = ()
     text_format: bool = False
+    #: The longest text the column's field holds; None: :data:`CELL_MAX_LENGTH`.
+    max_length: int | None = None
+
+    @property
+    def length_limit(self) -> int:
+        return self.max_length or CELL_MAX_LENGTH
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ Whatever the outcome, every issue is kept and an annotated copy of the workbook 
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -30,6 +31,8 @@ from yiyang.core.importing.columns import ColumnSpec
 from yiyang.core.importing.reader import ImportFileError, RawRow, TableReader, open_table
 from yiyang.core.importing.writer import CellIssue, write_annotated_copy
 from yiyang.core.models import ImportBatch
+
+log = logging.getLogger(__name__)
 
 STAGE_CHUNK = 5000
 STORED_ERRORS = 2000  # the batch row keeps this many; the annotated file and CLI get them all
@@ -146,10 +149,30 @@ def _reader(batch: ImportBatch, importer: Importer) -> TableReader:
 
 
 def run_import(batch: ImportBatch, importer: Importer) -> ImportResult:
+    """Run the batch, in the request or in a worker. Whatever happens, it ends: a failure that is not
+    the file's fault ends the batch as crashed with a reason that quotes no cell (an exception's text
+    may carry a value from the file); a killed process loses its lease (``core.jobs``)."""
+    from yiyang.core.jobs import lease
+
     # Spreadsheets are records exchanged with the civil-affairs system: cells are parsed, and the
     # error report and annotated copy are written, in Chinese whatever the uploader's language.
     with unit_of_work(batch.request_id), records_language():
-        return _run(batch, importer)
+        try:
+            with lease(ImportBatch, batch.pk):
+                return _run(batch, importer)
+        except Exception as exc:
+            log.exception("import batch %s crashed (%s)", batch.pk, type(exc).__name__)
+            result = ImportResult(batch)
+            return _finish(result, ImportBatch.Status.CRASHED, message=crash_message(exc, batch))
+
+
+def crash_message(exc: BaseException, batch: ImportBatch) -> str:
+    """What the uploader reads: the kind of failure and the request to quote to support, never the
+    exception's own text (a database error quotes the offending value: an ID number, a phone)."""
+    return (
+        f"处理失败（{type(exc).__name__}），未写入任何数据。"
+        f"请重试；仍失败请联系管理员并提供请求编号 {batch.request_id}。"
+    )
 
 
 def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
@@ -165,6 +188,7 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
         return _finish(result, ImportBatch.Status.INVALID, message=exc.message)
 
     issues = result.issues
+    columns = importer.file_columns()
     rejected_rows: set[int] = set()
     seen: dict[bytes | str, int] = {}
     importer.begin()
@@ -174,6 +198,7 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
         for raw in reader.rows():
             total += 1
             try:
+                _check_lengths(raw, columns)
                 key, record = importer.clean(raw)
             except RowRejected as exc:
                 rejected_rows.add(raw.number)
@@ -184,8 +209,8 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
                             raw.number,
                             importer.header_of(field_name, reader) if field_name else "",
                             field_name,
-                            "" if value is None else str(value),
-                            message,
+                            shown(field_name, value),
+                            unquoted(field_name, value, message),
                         )
                     )
                 continue
@@ -196,7 +221,7 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
                         raw.number,
                         importer.header_of(importer.columns[0].field, reader),
                         importer.columns[0].field,
-                        str(raw.values.get(importer.columns[0].field, "")),
+                        shown(importer.columns[0].field, raw.values.get(importer.columns[0].field, "")),
                         f"{importer.key_label}与第 {seen[key]} 行重复",
                     )
                 )
@@ -244,9 +269,54 @@ def _run(batch: ImportBatch, importer: Importer) -> ImportResult:
         importer.end()
 
 
+def _check_lengths(raw: RawRow, columns: Sequence[ColumnSpec]) -> None:
+    """An over-long text cell is the row's error, before any importer stores it in a column too short."""
+    problems = [
+        (spec.field, f"内容过长：{len(value)} 个字符，最多 {spec.length_limit} 个")
+        for spec in columns
+        if isinstance(value := raw.values.get(spec.field), str) and len(value) > spec.length_limit
+    ]
+    if problems:
+        raise RowRejected(problems)
+
+
+#: Characters of a cell the error report quotes: enough to find it, never a whole pasted document.
+QUOTED_CHARS = 50
+
+
+def quoted(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS] + "…"
+
+
+def shown(field_name: str, value: object) -> str:
+    """A cell as the error report quotes it: an ID number or phone masked as on screen (the report is
+    kept on the batch and shown to whoever may see the batch), any other cell :func:`quoted`."""
+    from yiyang.core.crypto import mask_phone
+    from yiyang.core.idnumber import mask_id_number
+
+    text = quoted(value)
+    if not text:
+        return text
+    if "id_number" in field_name:
+        return mask_id_number(str(value).strip())
+    if "phone" in field_name:
+        return mask_phone(str(value).strip())
+    return text
+
+
+def unquoted(field_name: str, value: object, message: str) -> str:
+    """A message about an ID number or phone that quotes the cell quotes it masked."""
+    text = "" if value is None else str(value).strip()
+    if not text or not ("id_number" in field_name or "phone" in field_name):
+        return message
+    masked = shown(field_name, value)
+    return message.replace(repr(value), masked).replace(text, masked)
+
+
 def _progress(batch: ImportBatch, processed: int) -> None:
     batch.processed_rows = processed
-    ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
+    ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed, heartbeat_at=timezone.now())
 
 
 def _annotate(batch: ImportBatch, importer: Importer, issues: list[CellIssue]) -> None:

@@ -29,12 +29,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from yiyang.core import audit
+from yiyang.core import audit, crypto
 from yiyang.core.exporting import XLSX_TYPE
 from yiyang.core.i18n import stored
 from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create, import_batch_start
 from yiyang.core.importing.registry import import_permission, importer_for
 from yiyang.core.importing.writer import write_template
+from yiyang.core.jobs import settle_if_stale
 from yiyang.core.models import AccessLog, ImportBatch
 from yiyang.core.views import require_perm
 from yiyang.core.widgets import LongSelect
@@ -88,6 +89,10 @@ class ImportView(View):
         # The choices come through the scoping door: an area outside the user's scope is not one of them.
         choices = importer_for(self.kind).area_choices(request.user)
         form = UploadForm(request.POST, request.FILES, area_choices=choices)
+        if crypto.hash_rotation_pending():
+            # An import matches rows by their look-up digests: during a rotation of the hash key a
+            # record not yet rotated would look new and be registered twice.
+            form.add_error(None, _("查找摘要密钥轮换进行中，请在轮换完成后再导入"))
         if not form.is_valid():
             return self.render(form, status=400)
         upload = form.cleaned_data["file"]
@@ -154,6 +159,7 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
+    settle_if_stale(batch)  # a batch whose process died reads as failed, with the reason
     template = "core/_import_status.html" if getattr(request, "htmx", False) else "core/import_batch.html"
     return render(
         request,

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, NoReturn
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from yiyang.core import crypto
 from yiyang.core.context import unit_of_work
 from yiyang.core.importing.actions import ALLOWED_SUFFIXES, import_batch_create, import_batch_start
 from yiyang.core.importing.registry import import_permission, importer_for
@@ -51,6 +52,10 @@ class ImportCommand(BaseCommand):
             self.refuse(f"找不到文件 {path}", as_json)
         if not path.name.lower().endswith(ALLOWED_SUFFIXES):
             self.refuse("仅支持 .xlsx、.xls、.csv 文件", as_json)
+        if crypto.hash_rotation_pending():
+            self.refuse(
+                "查找摘要密钥轮换进行中（yiyang keys rotate --hashes），请在轮换完成后再导入", as_json
+            )
         actor = resolve_actor(options["actor"])
         if not actor.has_perm(import_permission(self.kind)):
             self.refuse(f"用户 {actor.username} 没有导入{self.what}的权限", as_json)

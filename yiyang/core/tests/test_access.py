@@ -1,4 +1,4 @@
-"""The access matrix of what core keeps itself: import batches (the audit logs are in people's)."""
+"""The access matrix of what core keeps itself: import batches and documents printed in the background (the audit logs are in people's)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from yiyang.core.models import ImportBatch
+from yiyang.core.models import DocumentJob, ImportBatch
 from yiyang.core.testing import AccessMatrix, Endpoint, World, next_number
 
 
@@ -30,3 +30,24 @@ BATCHES = AccessMatrix(
 @pytest.mark.parametrize(("who", "endpoint"), BATCHES.cases())
 def test_import_batch_access(client: Client, world: World, who: str, endpoint: str) -> None:
     BATCHES.check(client, world, who, endpoint)
+
+
+def make_document(world: World, area: Any) -> DocumentJob:
+    return DocumentJob.objects.create(
+        kind="benefits.public_list",
+        title=f"公示名单{next_number()}",
+        filename="公示.pdf",
+        area_path=area.path,
+    )
+
+
+DOCUMENTS = AccessMatrix(
+    DocumentJob,
+    make_document,
+    [Endpoint("detail", lambda d: reverse("core:documentjob_detail", args=[d.pk]))],
+)
+
+
+@pytest.mark.parametrize(("who", "endpoint"), DOCUMENTS.cases())
+def test_document_job_access(client: Client, world: World, who: str, endpoint: str) -> None:
+    DOCUMENTS.check(client, world, who, endpoint)

@@ -176,9 +176,15 @@ ERRORS = [
     pytest.param("110105194912000029", "bad_date", "出生日期不存在：1949年12月00日", id="day-00"),
     pytest.param("110105491331002", "bad_date", "出生日期不存在：1949年13月31日", id="legacy-month-13"),
     pytest.param("110105202605020018", "future_date", "出生日期 2026-05-02 晚于今天", id="tomorrow"),
-    pytest.param("110105194912310021", "bad_checksum", "校验码应为 X，实际为 1", id="checksum-X-expected"),
-    pytest.param("440524188001010015", "bad_checksum", "校验码应为 4，实际为 5", id="checksum-digit"),
-    pytest.param("11010519491213002X", "bad_checksum", "校验码应为 9，实际为 X", id="swapped-digits"),
+    pytest.param(
+        "110105194912310021", "bad_checksum", "校验码不符：号码有误，请核对证件", id="checksum-X-expected"
+    ),
+    pytest.param(
+        "440524188001010015", "bad_checksum", "校验码不符：号码有误，请核对证件", id="checksum-digit"
+    ),
+    pytest.param(
+        "11010519491213002X", "bad_checksum", "校验码不符：号码有误，请核对证件", id="swapped-digits"
+    ),
     pytest.param(
         "99010519491231002X", "bad_province", "前两位 99 不是有效的省级行政区代码", id="province-99"
     ),

@@ -97,3 +97,27 @@ def test_everything_is_harmless_off_postgres() -> None:
         sql.analyze()
         if not sql.postgres():
             sql.analyze("core_no_such_table")  # never sent: SQLite has nothing to gain
+
+
+def test_rowcount_of_statements_beginning_with_with() -> None:
+    """sqlite3 reports -1 for ``WITH … UPDATE``; the toolkit reports the rows written on every backend
+    (issue 11: 复核资格 said "标记 -1 条")."""
+    with transaction.atomic():
+        sql.create_stage(STAGE, COLUMNS)
+        sql.copy_rows(STAGE, ["n", "name", "day"], [(i, "x", datetime.date(2026, 1, i)) for i in range(1, 6)])
+        with connection.cursor() as cur:
+            cur.execute(
+                f"WITH pick(n) AS (VALUES (2), (4)) UPDATE {STAGE} SET name = 'y' WHERE n IN (SELECT n FROM pick)"
+            )
+            assert sql.rowcount(cur) == 2
+            cur.execute(
+                f"WITH pick(n) AS (VALUES (7), (8), (9)) INSERT INTO {STAGE} (n, name) SELECT n, 'z' FROM pick"
+            )
+            assert sql.rowcount(cur) == 3
+            cur.execute(f"DELETE FROM {STAGE} WHERE n > 3")
+            assert sql.rowcount(cur) == 5
+            cur.execute(
+                f"WITH pick(n) AS (VALUES (100)) UPDATE {STAGE} SET name = 'y' WHERE n IN (SELECT n FROM pick)"
+            )
+            assert sql.rowcount(cur) == 0
+        sql.drop_stage(STAGE)

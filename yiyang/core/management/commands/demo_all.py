@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command, get_commands
+from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
@@ -45,6 +45,8 @@ class Command(BaseCommand):
                 "数据库中已有数据，演示数据不会覆盖它。如需清空重建，请加 --reset（会清空台账及其关联数据）"
             )
         known = get_commands()
+        if options["reset"]:
+            self.empty_in_reverse(known)
         for step in settings.DEMO_STEPS:
             if step not in known:
                 continue  # a module that is not installed in this deployment
@@ -61,3 +63,17 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             self.stdout.write(f"   {step}: {time.perf_counter() - started:.1f} 秒")
+
+    def empty_in_reverse(self, known: dict[str, str]) -> None:
+        """Before a rebuild, the steps that say how (``Command.empty_demo``) empty their data, last step
+        first: a later module's records may refuse to be deleted with an earlier module's (approved
+        post subsidies keep their care worker, and so the care home she works in), so each module's
+        own reset must not be the first to reach them."""
+        for step in reversed(settings.DEMO_STEPS):
+            if step not in known:
+                continue
+            command = load_command_class(known[step], step)
+            empty = getattr(command, "empty_demo", None)
+            if empty is not None:
+                self.stdout.write(f"== {step}：清空")
+                empty()

@@ -1,0 +1,30 @@
+"""Gunicorn settings for Yiyang: `gunicorn -c config/gunicorn.conf.py config.wsgi` (docs/deploy.md).
+
+Responses carry no ``Server`` header: gunicorn always writes ``Server: gunicorn`` itself, before the
+application's headers, so the line is removed where gunicorn builds it. (nginx's ``server_tokens off``
+hides only nginx's version, and passes the upstream's header on.)
+"""
+
+from __future__ import annotations
+
+import os
+
+from gunicorn.http import wsgi
+
+bind = os.environ.get("YIYANG_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("YIYANG_WEB_WORKERS", "4"))
+timeout = int(os.environ.get("YIYANG_WEB_TIMEOUT", "60"))
+graceful_timeout = 30
+forwarded_allow_ips = "127.0.0.1"
+accesslog = "-"
+# The access log never shows a query string: one could hold a search term (issue 18 item 1).
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%({x-request-id}o)s"'
+
+_default_headers = wsgi.Response.default_headers
+
+
+def _without_server(self: wsgi.Response) -> list[str]:
+    return [h for h in _default_headers(self) if not h.lower().startswith("server:")]
+
+
+wsgi.Response.default_headers = _without_server
