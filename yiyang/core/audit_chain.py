@@ -219,6 +219,8 @@ def seal(using: str = "default", batch: int = BATCH, ledger: Ledger = AUDIT) -> 
                     values,
                 )
             total += len(rows)
+            if len(rows) < batch:  # that was all: no second transaction to find nothing
+                return total
 
 
 def _seal_quietly(using: str, ledger: Ledger = AUDIT) -> None:
