@@ -27,6 +27,7 @@ from yiyang.complaints import actions, tallies
 from yiyang.complaints.choices import UNANSWERED, Finding, Satisfaction, Status, UnitKind
 from yiyang.complaints.models import Case, CaseTally, ProtectiveCase
 from yiyang.complaints.stats import resolution_rates
+from yiyang.core.figures import figures_for
 from yiyang.core.scoping import grant_membership
 from yiyang.core.testing import World, next_number
 from yiyang.services.models import Provider
@@ -220,6 +221,22 @@ def test_the_page_reads_what_a_scan_of_the_cases_gives_for_every_scope(world: Wo
             for start, end in ((today - datetime.timedelta(days=60), today),
                                (today - datetime.timedelta(days=20), today - datetime.timedelta(days=3))):  # fmt: skip
                 assert page(user, by, start, end) == scanned(user, by, start, end), (who, by, start, end)
+    # the dashboard's 今年办结率 reads the same cells: equal to the cases received this year, per child area
+    figure = next(fig for fig in figures_for(world.alice) if fig.key == "complaints.resolution_rate")
+    year = datetime.datetime.combine(
+        today.replace(month=1, day=1), datetime.time(), timezone.get_default_timezone()
+    )
+    a = world.areas
+    for who, area, children in (("alice", a.district, [a.street_a, a.street_b]),
+                                ("bob", a.street_a, [a.community_a1, a.community_a2])):  # fmt: skip
+        user = world.users[who]
+        values = figure.compute(user, area.path, [c.path for c in children])
+        for child in children:
+            cases = Case.objects.for_user(user).filter(
+                received_at__gte=year, area_path__startswith=child.path
+            )
+            n, done = cases.count(), cases.filter(status=Status.CLOSED).count()
+            assert values[child.path] == (done / n if n else None), (who, child.name)
     # the streets see only their own areas: bob none of street B's counts
     rows, _ = resolution_rates(world.bob, by="street", start=today - datetime.timedelta(days=60), end=today)
     assert {r.params["area"] for r in rows} <= {world.areas.street_a.path}
