@@ -173,6 +173,15 @@ class Walk:
         return "none"  # closed: nothing more happens to it
 
 
+def walked(world: World, seed: int, steps: int) -> Walk:
+    """``steps`` random actions from ``seed`` (a refused one, e.g. a transfer to the same unit, included)."""
+    walk = Walk(world, random.Random(seed))
+    for _ in range(steps):
+        with contextlib.suppress(ValidationError):
+            walk.step()
+    return walk
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_the_cells_equal_a_fresh_group_by_after_every_action(world: World, seed: int) -> None:
     walk = Walk(world, random.Random(seed))
@@ -206,10 +215,7 @@ def test_every_kind_of_action_moves_the_counts(world: World) -> None:
 
 @pytest.mark.parametrize("seed", [11, 12])
 def test_the_page_reads_what_a_scan_of_the_cases_gives_for_every_scope(world: World, seed: int) -> None:
-    walk = Walk(world, random.Random(seed))
-    for _ in range(60):
-        with contextlib.suppress(ValidationError):
-            walk.step()
+    walk = walked(world, seed, 60)
     # some open cases fall overdue, so that the clock-bound count is tested too
     Case.objects.filter(status__in=UNANSWERED, due_at__isnull=False).update(
         due_at=timezone.now() - datetime.timedelta(hours=1)
@@ -263,10 +269,7 @@ def test_a_case_can_only_be_deleted_while_unanswered_and_by_the_district(world: 
 
 
 def test_the_command_rebuilds_the_cells_from_scratch(world: World) -> None:
-    walk = Walk(world, random.Random(5))
-    for _ in range(20):
-        with contextlib.suppress(ValidationError):
-            walk.step()
+    walked(world, 5, 20)
     expected = kept()
     CaseTally.objects.all().delete()
     CaseTally.objects.create(day=timezone.localdate(), area_path="320612", unit_name="错的", total=99)
@@ -288,10 +291,7 @@ def test_the_data_migration_fills_the_cells_as_the_rebuild_does(world: World) ->
 
     from django.apps import apps
 
-    walk = Walk(world, random.Random(7))
-    for _ in range(25):
-        with contextlib.suppress(ValidationError):
-            walk.step()
+    walked(world, 7, 25)
     expected = kept()
     CaseTally.objects.all().delete()
     importlib.import_module("yiyang.complaints.migrations.0009_fill_case_tallies").fill(apps, None)
