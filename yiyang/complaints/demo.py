@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiyang.areas.models import Area, AreaLevel
+from yiyang.complaints import tallies
 from yiyang.complaints.actions.deadlines import escalate_overdue
 from yiyang.complaints.calendar import due_at
 from yiyang.complaints.choices import (
@@ -188,6 +189,7 @@ def build(
                                     unit=unit, note="按时办结" if case.on_time else "超期办结"))  # fmt: skip
     CaseEvent.objects.bulk_create(events, batch_size=2000)
     escalated = escalate_overdue(now)
+    tallies.rebuild()  # the cases were written in bulk, not by the actions that keep the counts
     # The last three months' scorecards, so the credit list has something to show.
     month = timezone.localdate().replace(day=1)
     for _ in range(3):

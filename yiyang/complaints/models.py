@@ -239,6 +239,53 @@ class Case(TimeStampedModel):
         return self.elder_id
 
 
+class CaseTally(models.Model):
+    """办结率统计: case counts per day received, area and responsible unit, kept exactly by every action.
+
+    The 办结率 page sums these few rows instead of grouping the cases: each action that opens, assigns,
+    transfers, replies to, calls back, closes, reopens or deletes a case moves that case's one count
+    from its cell before to its cell after, in the action's transaction (:mod:`yiyang.complaints.tallies`),
+    and :func:`~yiyang.complaints.tallies.rebuild` recomputes them all from the cases with the same
+    definition. The cell carries the case's area path and unit provider, so the one door scopes it as
+    it scopes the cases: a street sees the cells of its own areas, a provider those of its own cases.
+    Overdue counts depend on the clock and are read from the open cases themselves.
+    """
+
+    day = models.DateField(_("受理日期"))
+    area_path = models.CharField(_("区域路径"), max_length=15)
+    unit_provider = models.ForeignKey(
+        Provider, verbose_name=_("承办服务商"), null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    #: ``unit_provider_id`` or 0: the unique cell key without a NULL (which never conflicts)
+    unit_key = models.BigIntegerField(_("承办单位键"), default=0)
+    unit_name = models.CharField(_("承办单位"), max_length=100, blank=True)
+    total = models.IntegerField(_("受理件数"), default=0)
+    closed = models.IntegerField(_("办结"), default=0)
+    on_time = models.IntegerField(_("按时办结"), default=0)
+    called = models.IntegerField(_("已回访"), default=0)
+    satisfied = models.IntegerField(_("满意"), default=0)
+
+    objects = ScopedManager()
+    scope_path = "area_path"
+    scope_organisation = "unit_provider_id"
+
+    class Meta:
+        verbose_name = _("办结率统计")
+        verbose_name_plural = _("办结率统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "area_path", "unit_key", "unit_name"], name="unique_case_tally_cell"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit_provider", "day"], name="case_tally_provider_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area_path} {self.unit_name}: {self.closed}/{self.total}"
+
+
 class CaseEvent(models.Model):
     """办理记录: one step of a case (intake, assignment, reminder, escalation, reply, return call …)."""
 

@@ -14,6 +14,10 @@ _OFFICE = [Role.DISTRICT_ADMIN, Role.STREET_WORKER, Role.COMMUNITY_WORKER, Role.
 _READERS = [*_OFFICE, Role.AUDITOR]
 
 grant([*_READERS, Role.PROVIDER_STAFF], ["complaints.view_case", "complaints.view_caseevent"])
+# The 办结率 counts: whoever reads the cases reads their counts (scoped the same way, by area or unit).
+grant([*_READERS, Role.PROVIDER_STAFF], ["complaints.view_casetally"])
+# A case registered in error (a duplicate call, a test entry) is removed by the district, before a reply.
+grant([Role.DISTRICT_ADMIN], ["complaints.delete_case"])
 grant(_READERS, ["complaints.identify_case", "complaints.export_case"])
 grant([Role.PROVIDER_STAFF], ["complaints.export_case"])
 grant(_OFFICE, ["complaints.add_case", "complaints.change_case", "complaints.assign_case"])

@@ -9,7 +9,7 @@ from yiyang.complaints.actions.handling import (
     case_reply,
     case_return_call,
 )
-from yiyang.complaints.actions.intake import CaseData, case_create
+from yiyang.complaints.actions.intake import CaseData, case_create, case_delete
 from yiyang.complaints.actions.protection import (
     escalate_overdue_steps,
     protection_close,
@@ -24,6 +24,7 @@ __all__ = [
     "case_assign",
     "case_close",
     "case_create",
+    "case_delete",
     "case_extension_decide",
     "case_extension_request",
     "case_reply",

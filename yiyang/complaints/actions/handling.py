@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area, AreaLevel
+from yiyang.complaints import tallies
 from yiyang.complaints.actions.common import record
 from yiyang.complaints.calendar import add_working_days, end_of_day
 from yiyang.complaints.choices import (
@@ -74,6 +75,7 @@ def case_assign(
     """
     require(actor, "assign", case)
     locked(case, "status", "unit_kind", "unit_area_id", "unit_provider_id", "unit_name")
+    counted = tallies.case_count(case)  # where the case is counted until this action
     if case.status not in (Status.NEW, Status.ASSIGNED):
         raise ValidationError(_("已答复或已办结的件不能交办"))
     area, provider, name = _unit(unit_kind, unit_area, unit_provider, unit_name)
@@ -105,6 +107,7 @@ def case_assign(
     else:
         text = f"交 {name} 办理，时限 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}（{case.due_rule}）"
         record(case, EventKind.ASSIGN, actor, before, text + (f"：{note}" if note else ""))
+    tallies.apply_change(counted, tallies.case_count(case))
     return case
 
 
@@ -162,6 +165,7 @@ def case_reply(*, case: Case, reply: str, finding: str, actor: Any) -> Case:
     """答复 the complainant: the unit's answer and its finding; the case then awaits the return call."""
     require(actor, "reply", case)
     locked(case, "status")
+    counted = tallies.case_count(case)  # where the case is counted until this action
     if case.status != Status.ASSIGNED:
         raise ValidationError(_("只有办理中的件可以答复"))
     if not reply.strip():
@@ -173,6 +177,7 @@ def case_reply(*, case: Case, reply: str, finding: str, actor: Any) -> Case:
     case.status = Status.REPLIED
     case.save()
     record(case, EventKind.REPLY, actor, before, f"{stored(Finding(finding).label)}：{case.reply[:400]}")
+    tallies.apply_change(counted, tallies.case_count(case))
     return case
 
 
@@ -182,6 +187,7 @@ def case_return_call(*, case: Case, satisfaction: str, note: str = "", actor: An
     with a fresh deadline; not reached, it stays waiting for another call."""
     require(actor, "callback", case)
     locked(case, "status")
+    counted = tallies.case_count(case)  # where the case is counted until this action
     if case.status != Status.REPLIED:
         raise ValidationError(_("答复后才能回访"))
     if satisfaction not in Satisfaction.values:
@@ -193,6 +199,7 @@ def case_return_call(*, case: Case, satisfaction: str, note: str = "", actor: An
     if satisfaction == Satisfaction.UNREACHED:
         case.save()
         record(case, EventKind.RETURN_CALL, actor, before, label + (f"：{note}" if note else ""))
+        tallies.apply_change(counted, tallies.case_count(case))
         return case
     if satisfaction == Satisfaction.DISSATISFIED:
         deadline = deadline_for(case.channel, case.category, now, urgent=case.urgent)
@@ -204,11 +211,13 @@ def case_return_call(*, case: Case, satisfaction: str, note: str = "", actor: An
         record(case, EventKind.RETURN_CALL, actor, before, label + (f"：{note}" if note else ""))
         text = f"第 {case.reopen_count} 次重新办理，时限 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
         record(case, EventKind.REOPEN, actor, None, text, audit_row=False)
+        tallies.apply_change(counted, tallies.case_count(case))
         return case
     _close(case, now)
     case.save()
     record(case, EventKind.RETURN_CALL, actor, before, label + (f"：{note}" if note else ""))
     record(case, EventKind.CLOSE, actor, None, "按时办结" if case.on_time else "超期办结", audit_row=False)
+    tallies.apply_change(counted, tallies.case_count(case))
     return case
 
 
@@ -224,6 +233,7 @@ def case_close(*, case: Case, note: str, actor: Any) -> Case:
     """办结 a replied case without a return call (the complainant cannot be reached after tries)."""
     require(actor, "callback", case)
     locked(case, "status")
+    counted = tallies.case_count(case)  # where the case is counted until this action
     if case.status != Status.REPLIED:
         raise ValidationError(_("没有答复意见的件不能办结"))
     if not note.strip():
@@ -232,6 +242,7 @@ def case_close(*, case: Case, note: str, actor: Any) -> Case:
     _close(case, timezone.now())
     case.save()
     record(case, EventKind.CLOSE, actor, before, note.strip())
+    tallies.apply_change(counted, tallies.case_count(case))
     return case
 
 

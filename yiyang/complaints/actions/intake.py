@@ -13,12 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiyang.areas.models import Area
+from yiyang.complaints import tallies
 from yiyang.complaints.actions import protection
 from yiyang.complaints.actions.common import record
-from yiyang.complaints.choices import URGENT_CATEGORIES, Category, Channel, EventKind, Relation
-from yiyang.complaints.models import Case
+from yiyang.complaints.choices import UNANSWERED, URGENT_CATEGORIES, Category, Channel, EventKind, Relation
+from yiyang.complaints.models import Case, ProtectiveCase
+from yiyang.core import audit
 from yiyang.core.i18n import stored
+from yiyang.core.models import AuditEntry
 from yiyang.core.scoping import require
+from yiyang.core.workflow import locked
 from yiyang.institutions.models import Institution
 from yiyang.people.models import Elder
 from yiyang.safety.models import Alarm
@@ -123,6 +127,7 @@ def case_create(*, data: CaseData, actor: Any) -> tuple[Case, bool]:
             case.number = f"TS{timezone.localtime(case.received_at):%Y%m%d}{case.pk:06d}"
             case.save(update_fields=["number"])
             record(case, EventKind.INTAKE, actor, None, stored(Channel(case.channel).label))
+            tallies.apply_change(None, tallies.case_count(case))
             if case.category == Category.NEGLECT_ABUSE:  # protection starts with the case, whoever took it
                 protection.open_for(case, actor, at=case.received_at)
     except IntegrityError:
@@ -132,3 +137,31 @@ def case_create(*, data: CaseData, actor: Any) -> tuple[Case, bool]:
             raise
         return found, False
     return case, True
+
+
+@transaction.atomic
+def case_delete(*, case: Case, reason: str, actor: Any) -> None:
+    """删除 a case registered in error (a duplicate call, a test entry) while it is still unanswered.
+
+    A case the unit has replied to is part of the record and stays; so does one that opened a
+    protective follow-up. The case leaves the 办结率 counts in the same transaction, and the audit
+    trail keeps what it was and why it went.
+    """
+    require(actor, "delete", case)
+    locked(case, "status")
+    if case.status not in UNANSWERED:
+        raise ValidationError(_("已答复或已办结的件不能删除"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明删除原因")})
+    if ProtectiveCase.objects.filter(case=case).exists():
+        raise ValidationError(_("已启动保护性跟进的件不能删除"))
+    tallies.apply_change(tallies.case_count(case), None)
+    audit.record_change(
+        actor=actor,
+        obj=case,
+        action=AuditEntry.Action.DELETE,
+        verb="case.delete",
+        before=audit.snapshot(case),
+        message=reason.strip()[:500],
+    )
+    case.delete()

@@ -16,6 +16,7 @@ from yiyang.complaints.models import (
     CalendarDay,
     Case,
     CaseEvent,
+    CaseTally,
     DeadlineRule,
     InstitutionScore,
     InstitutionScorePoint,
@@ -256,6 +257,25 @@ MATRICES.update(
                      contains=page_contains(lambda p: p.note)),
         ], organisation=make_home),
     }
+)  # fmt: skip
+
+
+def make_tally(world: World, area: Any, provider: Provider | None = None) -> CaseTally:
+    return CaseTally.objects.create(
+        day=timezone.localdate(), area_path=area.path, unit_provider=provider, unit_key=provider.pk if provider else 0,
+        unit_name=f"承办单位{next_number()}", total=3, closed=2,
+    )  # fmt: skip
+
+
+def _rates_by_unit(t: CaseTally) -> str:
+    return reverse("complaints:resolution_rate") + f"?by=unit&from={t.day:%Y-%m-%d}&to={t.day:%Y-%m-%d}"
+
+
+# The 办结率 counts: read on the 办结率 page, scoped as the cases they count (area and unit provider).
+MATRICES["tally"] = AccessMatrix(
+    CaseTally, make_tally,
+    [Endpoint("rates", _rates_by_unit, listing=True, contains=page_contains(lambda t: t.unit_name))],
+    organisation=make_provider,
 )  # fmt: skip
 CASES = matrix_cases(MATRICES)
 

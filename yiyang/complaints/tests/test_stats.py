@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from yiyang.complaints.models import Case
 from yiyang.complaints.stats import resolution_rates
-from yiyang.complaints.tests.factories import make_case
+from yiyang.complaints.tests.factories import make_case, update_case
 from yiyang.core.figures import figures_for
 from yiyang.core.testing import World
 from yiyang.services.tests import factories as f
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 def closed(case: Case, *, on_time: bool = True, satisfaction: str = "satisfied") -> None:
     now = timezone.now()
-    Case.objects.filter(pk=case.pk).update(status="closed", reply="已处理", replied_at=now, closed_at=now,
-                                           on_time=on_time, satisfaction=satisfaction)  # fmt: skip
+    update_case(case, status="closed", reply="已处理", replied_at=now, closed_at=now, on_time=on_time,
+                satisfaction=satisfaction)  # fmt: skip
 
 
 @pytest.fixture
