@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import datetime
+import inspect
+from functools import partial, partialmethod
 from typing import Any
 
 from django import template
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 from yiyang.core import numbers
 
@@ -76,6 +80,9 @@ def audit_operation(context: Any, entry: Any) -> str:
     return str(_audit_reader(context).operation(entry))
 
 
+_UNSET = object()
+
+
 def _has_callable(value: Any) -> bool:
     if callable(value):
         return True
@@ -96,9 +103,50 @@ class _CellPlan:
         self.render_fn = column.render
         self.args, self.catch_all = signature(self.render_fn)
         attrs = {**dict(table.attrs), **dict(column.column.attrs)}
+        self._ways: dict[type, Any] = {}
         self.td = (
             None if _has_callable(attrs.get("td", attrs.get("cell", {}))) else column.attrs["td"].as_html()
         )
+
+    def cell(self, row: Any) -> Any:
+        """What ``BoundRow.get_cell`` gives, the model field's value read directly when the column
+        shows one field of the record (its choice's label as ``get_FOO_display`` gives it)."""
+        record = row.record
+        way = self._ways.get(type(record), _UNSET)
+        if way is _UNSET:
+            way = self._ways[type(record)] = self._way_for(record)
+        column = self.column
+        if way is None:
+            return row._get_and_render_with(column, partial(self.render, row), column.default)
+        name, labels = way
+        value = getattr(record, name)
+        if labels is not None:
+            value = force_str(labels.get(make_hashable(value), value), strings_only=True)
+        if value in column.column.empty_values:
+            return column.default
+        return self.render(row, column, value)
+
+    def _way_for(self, record: Any) -> tuple[str, dict[Any, Any] | None] | None:
+        """(attribute, labels of its choices or None) when the accessor names one concrete field of a
+        model instance and the label is Django's own ``get_FOO_display``; None: django-tables2's way."""
+        from django.core.exceptions import FieldDoesNotExist
+        from django.db import models
+
+        name = str(self.column.accessor)
+        if not isinstance(record, models.Model) or "__" in name or "." in name:
+            return None
+        try:
+            field = record._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if not getattr(field, "concrete", False) or field.is_relation or field.attname != name:
+            return None
+        if not getattr(field, "choices", None):
+            return name, None
+        if not isinstance(inspect.getattr_static(type(record), f"get_{name}_display", None), partialmethod):
+            return None  # a model's own get_FOO_display: let django-tables2 call it
+        # Django's _get_FIELD_display, its labels made text once for the table (one language a request)
+        return name, {k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)}
 
     def render(self, row: Any, bound_column: Any, value: Any = None) -> Any:
         # BoundRow._call_render, with the signature looked up once (call_with_appropriate)
@@ -130,8 +178,6 @@ def table_body(context: template.Context, table: Any) -> str:
     that row, output as ``{{ cell }}`` would be: localised, escaped unless safe. What does not change
     from row to row (the render function's signature, attributes without callables) is worked out
     once per column (``_CellPlan``)."""
-    from functools import partial
-
     from django.template.base import render_value_in_context
     from django.utils import formats
     from django.utils.html import conditional_escape, format_html
@@ -147,7 +193,7 @@ def table_body(context: template.Context, table: Any) -> str:
         cells = []
         for plan in plans:
             column = plan.column
-            cell = row._get_and_render_with(column, partial(plan.render, row), column.default)
+            cell = plan.cell(row)
             if plan.td is None:
                 # attributes computed from the record and value, as BoundRow.items() lets them be
                 column.current_value, column.current_record = cell, row.record

@@ -5,26 +5,26 @@ from django.db import migrations, models
 # people_elder_count and the triggers that keep it (yiyang.people.counts, as of this migration),
 # then its rows from the registry. PostgreSQL only: SQLite lists count their rows.
 POSTGRESQL = [
-    'CREATE TABLE people_elder_count (\n        area_path varchar(15) NOT NULL,\n        status varchar(12) NOT NULL,\n        n bigint NOT NULL,\n        PRIMARY KEY (area_path, status)\n    )',
-    'CREATE FUNCTION people_elder_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    \n    INSERT INTO people_elder_count AS c (area_path, status, n)\n    SELECT area_path, status, sum(d) FROM (SELECT area_path, status, 1 AS d FROM new_rows) AS change GROUP BY 1, 2 HAVING sum(d) <> 0\n    ORDER BY 1, 2  -- one order for every writer: no deadlock between two statements\n    ON CONFLICT (area_path, status) DO UPDATE SET n = c.n + EXCLUDED.n\n;\n    RETURN NULL;\nEND $$',
-    'CREATE FUNCTION people_elder_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    \n    INSERT INTO people_elder_count AS c (area_path, status, n)\n    SELECT area_path, status, sum(d) FROM (SELECT area_path, status, -1 AS d FROM old_rows) AS change GROUP BY 1, 2 HAVING sum(d) <> 0\n    ORDER BY 1, 2  -- one order for every writer: no deadlock between two statements\n    ON CONFLICT (area_path, status) DO UPDATE SET n = c.n + EXCLUDED.n\n;\n    RETURN NULL;\nEND $$',
-    'CREATE FUNCTION people_elder_count_update() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    \n    INSERT INTO people_elder_count AS c (area_path, status, n)\n    SELECT area_path, status, sum(d) FROM (SELECT area_path, status, 1 AS d FROM new_rows UNION ALL SELECT area_path, status, -1 AS d FROM old_rows) AS change GROUP BY 1, 2 HAVING sum(d) <> 0\n    ORDER BY 1, 2  -- one order for every writer: no deadlock between two statements\n    ON CONFLICT (area_path, status) DO UPDATE SET n = c.n + EXCLUDED.n\n;\n    RETURN NULL;\nEND $$',
-    'CREATE FUNCTION people_elder_count_truncate() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    DELETE FROM people_elder_count;\n    RETURN NULL;\nEND $$',
-    'CREATE TRIGGER people_elder_count_insert AFTER INSERT ON people_elder REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_insert()',
-    'CREATE TRIGGER people_elder_count_delete AFTER DELETE ON people_elder REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_delete()',
-    'CREATE TRIGGER people_elder_count_update AFTER UPDATE ON people_elder REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_update()',
-    'CREATE TRIGGER people_elder_count_truncate AFTER TRUNCATE ON people_elder FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_truncate()',
+    "CREATE TABLE people_elder_count (\n        area_path varchar(15) NOT NULL,\n        status varchar(12) NOT NULL,\n        n bigint NOT NULL,\n        PRIMARY KEY (area_path, status)\n    )",
+    "CREATE FUNCTION people_elder_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    \n    INSERT INTO people_elder_count AS c (area_path, status, n)\n    SELECT area_path, status, sum(d) FROM (SELECT area_path, status, 1 AS d FROM new_rows) AS change GROUP BY 1, 2 HAVING sum(d) <> 0\n    ORDER BY 1, 2  -- one order for every writer: no deadlock between two statements\n    ON CONFLICT (area_path, status) DO UPDATE SET n = c.n + EXCLUDED.n\n;\n    RETURN NULL;\nEND $$",
+    "CREATE FUNCTION people_elder_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    \n    INSERT INTO people_elder_count AS c (area_path, status, n)\n    SELECT area_path, status, sum(d) FROM (SELECT area_path, status, -1 AS d FROM old_rows) AS change GROUP BY 1, 2 HAVING sum(d) <> 0\n    ORDER BY 1, 2  -- one order for every writer: no deadlock between two statements\n    ON CONFLICT (area_path, status) DO UPDATE SET n = c.n + EXCLUDED.n\n;\n    RETURN NULL;\nEND $$",
+    "CREATE FUNCTION people_elder_count_update() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    \n    INSERT INTO people_elder_count AS c (area_path, status, n)\n    SELECT area_path, status, sum(d) FROM (SELECT area_path, status, 1 AS d FROM new_rows UNION ALL SELECT area_path, status, -1 AS d FROM old_rows) AS change GROUP BY 1, 2 HAVING sum(d) <> 0\n    ORDER BY 1, 2  -- one order for every writer: no deadlock between two statements\n    ON CONFLICT (area_path, status) DO UPDATE SET n = c.n + EXCLUDED.n\n;\n    RETURN NULL;\nEND $$",
+    "CREATE FUNCTION people_elder_count_truncate() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    DELETE FROM people_elder_count;\n    RETURN NULL;\nEND $$",
+    "CREATE TRIGGER people_elder_count_insert AFTER INSERT ON people_elder REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_insert()",
+    "CREATE TRIGGER people_elder_count_delete AFTER DELETE ON people_elder REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_delete()",
+    "CREATE TRIGGER people_elder_count_update AFTER UPDATE ON people_elder REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_update()",
+    "CREATE TRIGGER people_elder_count_truncate AFTER TRUNCATE ON people_elder FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_truncate()",
 ]
 POSTGRESQL_REVERSE = [
-    'DROP TRIGGER people_elder_count_truncate ON people_elder',
-    'DROP TRIGGER people_elder_count_update ON people_elder',
-    'DROP TRIGGER people_elder_count_delete ON people_elder',
-    'DROP TRIGGER people_elder_count_insert ON people_elder',
-    'DROP FUNCTION people_elder_count_truncate()',
-    'DROP FUNCTION people_elder_count_update()',
-    'DROP FUNCTION people_elder_count_delete()',
-    'DROP FUNCTION people_elder_count_insert()',
-    'DROP TABLE people_elder_count',
+    "DROP TRIGGER people_elder_count_truncate ON people_elder",
+    "DROP TRIGGER people_elder_count_update ON people_elder",
+    "DROP TRIGGER people_elder_count_delete ON people_elder",
+    "DROP TRIGGER people_elder_count_insert ON people_elder",
+    "DROP FUNCTION people_elder_count_truncate()",
+    "DROP FUNCTION people_elder_count_update()",
+    "DROP FUNCTION people_elder_count_delete()",
+    "DROP FUNCTION people_elder_count_insert()",
+    "DROP TABLE people_elder_count",
 ]
 
 
@@ -48,15 +48,16 @@ def drop_counts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0010_health_digest_per_elder'),
+        ("people", "0010_health_digest_per_elder"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='elder',
-            index=models.Index(fields=['status', 'area_path', 'name_pinyin', 'id'], name='elder_list_order_idx'),
+            model_name="elder",
+            index=models.Index(
+                fields=["status", "area_path", "name_pinyin", "id"], name="elder_list_order_idx"
+            ),
         ),
         migrations.RunPython(create_counts, drop_counts),
     ]
