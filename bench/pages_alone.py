@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "loadmix"))
 
-from common import ROOT, percentile, save
+from common import ROOT, percentile, save  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/yiyang_bench_load"
 TARGETS_MS = {"elder list": 50.0, "roll detail": 200.0}
@@ -97,9 +97,7 @@ def pages() -> dict[str, tuple[Any, str, dict[str, str]]]:
     community = Area.objects.filter(parent=street).order_by("code").first()
     assert community is not None
     roll = (
-        PaymentRoll.objects.filter(area=district, programme__code="gaoling")
-        .order_by("-month")
-        .first()
+        PaymentRoll.objects.filter(area=district, programme__code="gaoling").order_by("-month").first()
         or PaymentRoll.objects.filter(area=district).order_by("-month", "pk").first()
     )
     assert roll is not None, "the benefits demo made no roll"
