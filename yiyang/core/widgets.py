@@ -34,6 +34,7 @@ class LongSelect(forms.Select):
         choices = self.choices
         if self.label_field and isinstance(choices, ModelChoiceIterator):
             field = choices.field
+            assert field.queryset is not None
             if field.empty_label is not None:
                 yield "", field.empty_label
             yield from field.queryset.values_list(field.to_field_name or "pk", self.label_field)

@@ -19,6 +19,7 @@ the list counts its rows as before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -107,7 +108,8 @@ def count(prefixes: Sequence[str] | None, statuses: Iterable[str] | None) -> int
     None where the counts are not kept (SQLite)."""
     if not available():
         return None
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if prefixes is not None:
         if not prefixes:
             return 0

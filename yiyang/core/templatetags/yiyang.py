@@ -139,7 +139,12 @@ class _CellPlan:
             field = record._meta.get_field(name)
         except FieldDoesNotExist:
             return None
-        if not getattr(field, "concrete", False) or field.is_relation or field.attname != name:
+        if (
+            not isinstance(field, models.Field)
+            or not getattr(field, "concrete", False)
+            or field.is_relation
+            or field.attname != name
+        ):
             return None
         if not getattr(field, "choices", None):
             return name, None
