@@ -61,7 +61,7 @@ from yiyang.core.errors import error_text
 from yiyang.core.i18n import records_language
 from yiyang.core.models import DocumentJob
 from yiyang.core.pdf import pdf_response
-from yiyang.core.scoping import permission_name
+from yiyang.core.scoping import area_scope, outermost, path_range_q, permission_name
 from yiyang.core.views import ObjectDetailView, ObjectEditView, ObjectListView, link_permission, require_perm
 from yiyang.people.models import Elder
 
@@ -140,12 +140,18 @@ class PaymentRollDetailView(ObjectDetailView):
         context = super().get_context(obj)
         request, user = self.request, self.request.user
         # A street worker sees the lines of their own streets only.
+        # The roll's programme and month too: its lines are in that month's partition alone, and
+        # saying so spares reading the roll index of every other month.
         lines = (
             RollLine.objects.for_user(user)
-            .filter(roll=obj)
+            .filter(roll=obj, programme_id=obj.programme_id, month=obj.month)
             .select_related("elder", "elder__area")
             .order_by("area_path", "id")
         )
+        areas_only, prefixes = area_scope(user, RollLine, "view")
+        if areas_only and prefixes:
+            # the user's streets as ranges of the page's index too (LIKE alone cannot use it)
+            lines = lines.filter(path_range_q("area_path", outermost(prefixes)))
         change = request.GET.get("change_type", "")
         if change in ChangeType.values:
             lines = lines.filter(change_type=change)
@@ -163,7 +169,9 @@ class PaymentRollDetailView(ObjectDetailView):
             streets=[(s, reviewed.get(p)) for p, s in sorted(streets.items())],
             my_unreviewed=[s for s in my_streets if s.path not in reviewed],
             # The re-check's result, shown before approval (approval runs the re-check itself).
-            open_flags=RollLine.objects.for_user(user).filter(roll=obj, flagged=True, excluded=False).count()
+            open_flags=RollLine.objects.for_user(user)
+            .filter(roll=obj, programme_id=obj.programme_id, month=obj.month, flagged=True, excluded=False)
+            .count()
             if obj.rechecked_at and not obj.is_locked
             else 0,
             budgets=actions.budget_status(obj),

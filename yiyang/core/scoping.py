@@ -323,6 +323,46 @@ def area_q(path_field: str, paths: Sequence[str]) -> Q:
     return _q([Term(path_field, "startswith", p) for p in outermost(paths)])
 
 
+def path_range_q(path_field: str, prefixes: Sequence[str]) -> Q:
+    """The same rows as ``path_field`` starting with one of ``prefixes``, said as ranges as well
+    (``>= '320612001' AND < '320612002'``), for an index on the column in the database's collation:
+    PostgreSQL turns ``LIKE 'p%'`` into a range only for the pattern operators or the C collation.
+    Add it beside the prefix match, never instead of it. Paths are digits (``areas.models``); for
+    any other prefix no range is said (``Q()``)."""
+    if not prefixes or not all(p.isdigit() and p.isascii() for p in prefixes):
+        return Q()
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        term = Q(**{f"{path_field}__gte": prefix})
+        following = _following(prefix)
+        if following:
+            term &= Q(**{f"{path_field}__lt": following})
+        q |= term
+    return q
+
+
+def _following(prefix: str) -> str:
+    """The first digit string after every string that starts with ``prefix``: "3206129" → "320613"."""
+    digits = prefix.rstrip("9")
+    if not digits:
+        return ""
+    return digits[:-1] + str(int(digits[-1]) + 1)
+
+
+def area_scope(user: Any, model: type[models.Model], action: str = "view") -> tuple[bool, list[str] | None]:
+    """Whether ``user``'s scope on ``model`` is made of areas alone, and which: ``(True, None)`` for
+    everything, ``(True, prefixes)`` for the rows whose path starts with one of ``prefixes`` (none
+    for ``[]``), ``(False, None)`` when other ways in count too (organisations, shares) — then
+    :func:`scope_terms` says what. The permission is not part of it (as for ``scope_terms``)."""
+    terms = scope_terms(user, model, action)
+    if terms is EVERYTHING:
+        return True, None
+    path = declaration(model).path
+    if any(term.path != path or term.op != "startswith" for term in terms):
+        return False, None
+    return True, [str(term.value) for term in terms]
+
+
 def outermost(paths: Iterable[str]) -> list[str]:
     # A street inside an assigned district adds nothing; dropping it keeps the SQL short.
     kept: list[str] = []

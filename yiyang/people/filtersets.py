@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiyang.areas.models import Area, AreaLevel
+from yiyang.core.scoping import path_range_q
 from yiyang.core.widgets import LongSelect
 from yiyang.people.choices import AgeBracket, EconomicCategory, ElderStatus, LivingSituation, Sex
 from yiyang.people.models import Elder
@@ -26,11 +27,11 @@ class ElderFilterSet(django_filters.FilterSet):
         queryset=Area.objects.none(),
         method="filter_area",
         to_field_name="path",
-        widget=LongSelect,
+        widget=LongSelect(label_field="name"),  # str(area) is its name
     )
-    sex = django_filters.ChoiceFilter(label=_("性别"), choices=Sex.choices)
+    sex = django_filters.ChoiceFilter(label=_("性别"), choices=Sex.choices, widget=LongSelect)
     age_bracket = django_filters.ChoiceFilter(
-        label=_("年龄段"), choices=AgeBracket.choices, method="filter_bracket"
+        label=_("年龄段"), choices=AgeBracket.choices, method="filter_bracket", widget=LongSelect
     )
     # Bounded: an age past the calendar's range was a server error, not an empty list.
     age_min = django_filters.NumberFilter(
@@ -39,9 +40,11 @@ class ElderFilterSet(django_filters.FilterSet):
     age_max = django_filters.NumberFilter(
         label=_("最大年龄"), method="filter_age_max", min_value=0, max_value=MAX_AGE
     )
-    living_situation = django_filters.ChoiceFilter(label=_("居住情况"), choices=LivingSituation.choices)
+    living_situation = django_filters.ChoiceFilter(
+        label=_("居住情况"), choices=LivingSituation.choices, widget=LongSelect
+    )
     category = django_filters.ChoiceFilter(
-        label=_("经济类别"), choices=EconomicCategory.choices, method="filter_category"
+        label=_("经济类别"), choices=EconomicCategory.choices, method="filter_category", widget=LongSelect
     )
     disabled = django_filters.BooleanFilter(label=_("失能"), method="filter_disabled")
     hukou_local = django_filters.BooleanFilter(label=_("本区户籍"))
@@ -50,6 +53,7 @@ class ElderFilterSet(django_filters.FilterSet):
         choices=[*ElderStatus.choices, ("all", _("全部"))],
         method="filter_status",
         empty_label=None,
+        widget=LongSelect,
     )
 
     class Meta:
@@ -77,7 +81,10 @@ class ElderFilterSet(django_filters.FilterSet):
         return qs.filter(elder_search_q(value))
 
     def filter_area(self, qs: QuerySet[Elder], name: str, value: Area | None) -> QuerySet[Elder]:
-        return qs.filter(area_path__startswith=value.path) if value else qs
+        if not value:
+            return qs
+        # the range too: the list's index (elder_list_order_idx) reads just the area's entries
+        return qs.filter(path_range_q("area_path", [value.path]), area_path__startswith=value.path)
 
     def filter_bracket(self, qs: QuerySet[Elder], name: str, value: str) -> QuerySet[Elder]:
         earliest, latest = birth_range(AgeBracket(int(value)), timezone.localdate())

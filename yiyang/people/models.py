@@ -166,6 +166,10 @@ class Elder(TimeStampedModel):
             # extra LIKE-pattern copies Django adds for db_index/unique CharFields (each one is
             # maintained on every insert of a city-wide import).
             models.Index(fields=["id_tail"], name="elder_id_tail_idx"),
+            # The list's default order within its default filter: the first page's keys are the first
+            # fifty entries of the scope's range (the list bounds the area's paths as a range too:
+            # LIKE alone cannot use a column in the database's collation).
+            models.Index(fields=["status", "area_path", "name_pinyin", "id"], name="elder_list_order_idx"),
             models.Index(fields=["phone_hash"], name="elder_phone_hash_idx"),
             models.Index(fields=["phone_tail"], name="elder_phone_tail_idx"),
         ]

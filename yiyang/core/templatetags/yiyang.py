@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import datetime
+import inspect
+from functools import partial, partialmethod
 from typing import Any
 
 from django import template
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 from yiyang.core import numbers
 
@@ -76,13 +80,109 @@ def audit_operation(context: Any, entry: Any) -> str:
     return str(_audit_reader(context).operation(entry))
 
 
+_UNSET = object()
+
+
+def _has_callable(value: Any) -> bool:
+    if callable(value):
+        return True
+    if isinstance(value, dict):
+        return any(_has_callable(v) for v in value.values())
+    return False
+
+
+class _CellPlan:
+    """What a column's cells need, worked out once per table rather than once per cell: the
+    arguments its render function takes (django-tables2 inspects the signature for every cell) and
+    its ``<td>`` attributes when they do not depend on the row (no callable among them)."""
+
+    def __init__(self, table: Any, column: Any) -> None:
+        from django_tables2.utils import signature
+
+        self.column = column
+        self.render_fn = column.render
+        self.args, self.catch_all = signature(self.render_fn)
+        attrs = {**dict(table.attrs), **dict(column.column.attrs)}
+        self._ways: dict[type, Any] = {}
+        self.td = (
+            None if _has_callable(attrs.get("td", attrs.get("cell", {}))) else column.attrs["td"].as_html()
+        )
+
+    def cell(self, row: Any) -> Any:
+        """What ``BoundRow.get_cell`` gives, the model field's value read directly when the column
+        shows one field of the record (its choice's label as ``get_FOO_display`` gives it)."""
+        record = row.record
+        way = self._ways.get(type(record), _UNSET)
+        if way is _UNSET:
+            way = self._ways[type(record)] = self._way_for(record)
+        column = self.column
+        if way is None:
+            return row._get_and_render_with(column, partial(self.render, row), column.default)
+        name, labels = way
+        value = getattr(record, name)
+        if labels is not None:
+            value = force_str(labels.get(make_hashable(value), value), strings_only=True)
+        if value in column.column.empty_values:
+            return column.default
+        return self.render(row, column, value)
+
+    def _way_for(self, record: Any) -> tuple[str, dict[Any, Any] | None] | None:
+        """(attribute, labels of its choices or None) when the accessor names one concrete field of a
+        model instance and the label is Django's own ``get_FOO_display``; None: django-tables2's way."""
+        from django.core.exceptions import FieldDoesNotExist
+        from django.db import models
+
+        name = str(self.column.accessor)
+        if not isinstance(record, models.Model) or "__" in name or "." in name:
+            return None
+        try:
+            field = record._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if (
+            not isinstance(field, models.Field)
+            or not getattr(field, "concrete", False)
+            or field.is_relation
+            or field.attname != name
+        ):
+            return None
+        if not getattr(field, "choices", None):
+            return name, None
+        if not isinstance(inspect.getattr_static(type(record), f"get_{name}_display", None), partialmethod):
+            return None  # a model's own get_FOO_display: let django-tables2 call it
+        # Django's _get_FIELD_display, its labels made text once for the table (one language a request)
+        return name, {k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)}
+
+    def render(self, row: Any, bound_column: Any, value: Any = None) -> Any:
+        # BoundRow._call_render, with the signature looked up once (call_with_appropriate)
+        column = self.column
+        kwargs = {
+            "value": value,
+            "record": row.record,
+            "column": column.column,
+            "bound_column": column,
+            "bound_row": row,
+            "table": row.table,
+        }
+        if self.catch_all:
+            content = self.render_fn(**kwargs)
+        elif all(a in kwargs for a in self.args):
+            content = self.render_fn(**{a: kwargs[a] for a in self.args})
+        else:
+            content = None
+        return column.link(content, **kwargs) if column.link else content
+
+
 @register.simple_tag(takes_context=True)
 def table_body(context: template.Context, table: Any) -> str:
     """A django-tables2 table's ``<tbody>``, built in Python: what its template does, without a
     template node per cell (an elder list page's 450 cells cost more than its queries).
 
-    Each cell is the column's own rendering (``BoundRow.items``) and each ``<td>`` its attributes for
-    that row, output as ``{{ cell }}`` would be: localised, escaped unless safe."""
+    Each cell is the column's own rendering (what ``BoundRow.items`` yields, through the row's own
+    value look-up: choices displayed, empty values defaulted) and each ``<td>`` its attributes for
+    that row, output as ``{{ cell }}`` would be: localised, escaped unless safe. What does not change
+    from row to row (the render function's signature, attributes without callables) is worked out
+    once per column (``_CellPlan``)."""
     from django.template.base import render_value_in_context
     from django.utils import formats
     from django.utils.html import conditional_escape, format_html
@@ -91,16 +191,25 @@ def table_body(context: template.Context, table: Any) -> str:
     rows = table.paginated_rows if hasattr(table, "page") else table.rows
     tbody: Any = table.attrs.get("tbody") if hasattr(table.attrs, "get") else None
     parts = [f"<tbody {tbody.as_html() if hasattr(tbody, 'as_html') else ''}>"]
+    plans = [_CellPlan(table, column) for column in table.columns]
     empty = True
     for row in rows:
         empty = False
         cells = []
-        for column, cell in row.items():
+        for plan in plans:
+            column = plan.column
+            cell = plan.cell(row)
+            if plan.td is None:
+                # attributes computed from the record and value, as BoundRow.items() lets them be
+                column.current_value, column.current_record = cell, row.record
+                td = column.attrs["td"].as_html()
+            else:
+                td = plan.td
             if column.localize is None:
                 text = render_value_in_context(cell, context)
             else:
                 text = conditional_escape(formats.localize(cell, use_l10n=column.localize))
-            cells.append(f"<td {column.attrs['td'].as_html()}>{text}</td>")
+            cells.append(f"<td {td}>{text}</td>")
         parts.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
     if empty and table.empty_text:
         parts.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(table.columns), table.empty_text))
