@@ -6,12 +6,12 @@ winning. From it one ``SELECT`` describes every line the roll should hold (``wan
 nights occupied per care level (a bed-month is a month's nights) and beds that came into use that
 month per bed kind, with the rate and the amount.
 
-The roll's lines are then brought to ``want`` without rewriting them: lines whose figures changed are
-updated, missing ones inserted, vanished ones deleted, each set-based. A line is identified by
-(home, kind, category) within its roll. A recomputation that finds nothing changed writes no line. On
-PostgreSQL the three changes are data-modifying CTEs of one statement (``want`` is aggregated once,
-and the total comes back from it, so the lines are not read again); on SQLite, which has no such
-CTEs, they are three statements.
+The roll's lines are replaced by ``want``: on PostgreSQL the old lines' delete and the insert are
+data-modifying CTEs of one statement (the total comes back from the insert, so the lines are not read
+again); on SQLite two statements. Measured (bench/institutions_occupancy.py, issue 16), bringing the
+lines to ``want`` in place instead (update changed lines, insert missing, delete vanished) cost more
+than this at a district's ~4,000 lines: joining ``want`` to the roll's lines costs about as much as
+writing them afresh.
 """
 
 from __future__ import annotations
@@ -32,17 +32,14 @@ from yiyang.institutions.models import SubsidyLine, SubsidyRule
 from yiyang.institutions.occupancy import HOMES, TABLE, nights_sql, overlap_sql
 
 LINES = "institutions_subsidyline"
-_COLUMNS = ("quantity", "bed_months", "rate", "amount")
 
 
 @dataclass(frozen=True)
 class Computed:
-    """What a computation left in the roll, and what it changed to get there."""
+    """What a computation left in the roll, and how many lines it replaced."""
 
     lines: int
     total: Decimal
-    added: int
-    changed: int
     removed: int
 
 
@@ -125,58 +122,37 @@ def _want(
     return ", ".join(ctes), params
 
 
-def _same_line(line: str, want: str) -> str:
-    return (
-        f"{line}.institution_id = {want}.institution_id AND {line}.kind = {want}.kind"
-        f" AND {line}.category = {want}.category"
-    )
-
-
 def compute_lines(roll_id: int, area_path: str, month: datetime.date) -> Computed:
-    """Bring the roll's lines to what occupancy and the rules in force give for ``month``. The caller
-    holds the roll locked (a draft)."""
+    """Replace the roll's lines with what occupancy and the rules in force give for ``month``. The
+    caller holds the roll locked (a draft)."""
     want = _want(area_path, month, all_rates(month.replace(day=1)))
+    delete = f"DELETE FROM {LINES} WHERE roll_id = %(roll)s"
     with connection.cursor() as cur:
         if want is None:
-            cur.execute(f"DELETE FROM {LINES} WHERE roll_id = %s", [roll_id])
-            return Computed(0, Decimal("0"), 0, 0, int(cur.rowcount))
+            cur.execute(delete, {"roll": roll_id})
+            return Computed(0, Decimal("0"), int(cur.rowcount))
         ctes, params = want
         params["roll"] = roll_id
-        differs = " OR ".join(f"{LINES}.{c} <> w.{c}" for c in _COLUMNS)  # every column is NOT NULL
-        update = f"""
-            UPDATE {LINES} SET {", ".join(f"{c} = w.{c}" for c in _COLUMNS)} FROM want w
-            WHERE {LINES}.roll_id = %(roll)s AND {_same_line(LINES, "w")} AND ({differs})"""
         insert = f"""
-            INSERT INTO {LINES} (roll_id, institution_id, kind, category, {", ".join(_COLUMNS)})
-            SELECT %(roll)s, w.institution_id, w.kind, w.category, {", ".join(f"w.{c}" for c in _COLUMNS)}
-            FROM want w
-            WHERE NOT EXISTS (SELECT 1 FROM {LINES} l WHERE l.roll_id = %(roll)s AND {_same_line("l", "w")})"""
-        delete = f"""
-            DELETE FROM {LINES}
-            WHERE roll_id = %(roll)s AND NOT EXISTS (SELECT 1 FROM want w WHERE {_same_line(LINES, "w")})"""
+            INSERT INTO {LINES} (roll_id, institution_id, kind, category, quantity, bed_months, rate, amount)
+            SELECT %(roll)s, institution_id, kind, category, quantity, bed_months, rate, amount FROM want"""
         if connection.vendor == "postgresql":
-            # One statement: every sub-statement sees the lines as they were before it, and each
-            # touches its own rows (changed, missing, vanished), so the order does not matter.
+            # One statement: the delete sees the lines as they were before it, so it removes the old
+            # lines only; the total comes back from the insert itself, so the lines are not read again.
             cur.execute(
                 f"""WITH {ctes},
-                changed AS ({update} RETURNING 1),
-                added AS ({insert} RETURNING 1),
-                removed AS ({delete} RETURNING 1)
-                SELECT (SELECT COUNT(*) FROM want), (SELECT COALESCE(SUM(amount), 0) FROM want),
-                       (SELECT COUNT(*) FROM added), (SELECT COUNT(*) FROM changed),
-                       (SELECT COUNT(*) FROM removed)""",
+                removed AS ({delete} RETURNING 1),
+                written AS ({insert} RETURNING amount)
+                SELECT COUNT(*), COALESCE(SUM(amount), 0), (SELECT COUNT(*) FROM removed) FROM written""",
                 params,
             )
-            lines, total, added, changed, removed = cur.fetchone()
-            return Computed(int(lines), Decimal(total), int(added), int(changed), int(removed))
-        counts = []
-        for statement in (delete, update, insert):
-            cur.execute(f"WITH {ctes} {statement}", params)
-            cur.execute("SELECT changes()")  # the driver's rowcount is -1 after a statement opening WITH
-            counts.append(int(cur.fetchone()[0]))
-    removed, changed, added = counts
+            lines, total, removed = cur.fetchone()
+            return Computed(int(lines), Decimal(total), int(removed))
+        cur.execute(delete, params)
+        removed = int(cur.rowcount)
+        cur.execute(f"WITH {ctes} {insert}", params)
     totals = SubsidyLine.objects.filter(roll_id=roll_id).aggregate(n=Count("pk"), t=Sum("amount"))
-    return Computed(totals["n"], totals["t"] or Decimal("0"), added, changed, removed)
+    return Computed(totals["n"], totals["t"] or Decimal("0"), removed)
 
 
 def bare_aggregate(area_path: str, month: datetime.date) -> list[tuple[object, ...]]:

@@ -46,9 +46,8 @@ def subsidy_roll_compute(*, area: Area, month: datetime.date, actor: Any) -> Sub
     audit.record_change(
         actor=actor, obj=roll, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
         verb="subsidyroll.compute",
-        after={"lines": done.lines, "total": str(roll.total), "added": done.added, "changed": done.changed,
-               "removed": done.removed},
-        message=f"计算 {done.lines} 条（新增 {done.added}，变更 {done.changed}，删除 {done.removed}），合计 {roll.total} 元",
+        after={"lines": done.lines, "total": str(roll.total)},
+        message=f"计算 {done.lines} 条，合计 {roll.total} 元",
     )  # fmt: skip
     return roll
 
