@@ -32,20 +32,22 @@ def subsidy_roll_compute(*, area: Area, month: datetime.date, actor: Any) -> Sub
         raise ValidationError({"month": _("不能计算未来月份的补贴")})
     probe = SubsidyRoll(area_path=area.path, area_name=area.name, month=first)
     require(actor, "add", probe)
-    roll, created = SubsidyRoll.objects.get_or_create(
+    # The roll is locked as it is read (or created): two computations of one month run one after the
+    # other, and the second sees the first's lines.
+    roll, created = SubsidyRoll.objects.select_for_update().get_or_create(
         area_path=area.path, month=first, defaults={"area_name": area.name}
     )
-    locked(roll)
     if roll.status != ClaimStatus.DRAFT:
         raise ValidationError(_("%(roll)s 已审核或批准，不能重新计算") % {"roll": roll})
-    roll.lines.all().delete()
-    count, roll.total = subsidy.compute_lines(roll.pk, area.path, first)
+    done = subsidy.compute_lines(roll.pk, area.path, first)
+    roll.total = done.total
     roll.computed_at = timezone.now()
     roll.save(update_fields=["total", "computed_at", "updated_at"])
     audit.record_change(
         actor=actor, obj=roll, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-        verb="subsidyroll.compute", after={"lines": count, "total": str(roll.total)},
-        message=f"计算 {count} 条，合计 {roll.total} 元",
+        verb="subsidyroll.compute",
+        after={"lines": done.lines, "total": str(roll.total)},
+        message=f"计算 {done.lines} 条，合计 {roll.total} 元",
     )  # fmt: skip
     return roll
 

@@ -105,10 +105,10 @@ class SubsidyLine(models.Model):
     computed from: nights occupied or beds added, and the rate.
 
     The foreign keys carry no database constraint (as the benefits roll's and the settlement's lines):
-    the rows are written only by ``subsidy.compute_lines``, which takes the home from the join on the
-    homes and the roll it holds locked, and two referential checks per line at commit cost a month's
-    computation about as much as the aggregate it is made from. Deletions go through the ORM, whose
-    CASCADE (roll) and PROTECT (home) still apply. The roll's own index is the composite one below.
+    the rows are written, updated and deleted only by ``subsidy.compute_lines``, which takes the home
+    from the join on the homes and the roll it holds locked, and two referential checks per line at
+    commit cost a month's computation about as much as the aggregate it is made from. Rolls and homes
+    are deleted through the ORM, whose CASCADE (roll) and PROTECT (home) still apply. The roll's own index is the composite one below.
     """
 
     roll = models.ForeignKey(
