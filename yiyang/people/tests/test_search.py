@@ -89,11 +89,11 @@ def crowd(world: World) -> list[Elder]:
     initials in both readings), initials that are also pinyin (w: 王 wang, 吴 wu), ID and phone tails
     that are the same four digits for some and not others."""
     names = ["王松", "王淑英", "王思远", "吴山", "单雪", "单伟森", "薄文", "薄伟森", "魏淑", "王五"]
-    elders = []
+    elders: list[Elder] = []
     for n, name in enumerate(names * 3):
         area = world.areas.community_a1 if n % 2 else world.areas.community_a2
-        elder = ElderFactory(name=name, area=area, phone=f"1391234{n % 4:04d}" if n % 3 else "")
-        elders.append(elder)
+        ElderFactory(name=name, area=area, phone=f"1391234{n % 4:04d}" if n % 3 else "")
+    elders.extend(Elder.objects.order_by("pk"))
     return elders
 
 
