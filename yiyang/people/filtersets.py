@@ -12,7 +12,7 @@ from yiyang.core.scoping import path_range_q
 from yiyang.core.widgets import LongSelect
 from yiyang.people.choices import AgeBracket, EconomicCategory, ElderStatus, LivingSituation, Sex
 from yiyang.people.models import Elder
-from yiyang.people.selectors import elder_search_q
+from yiyang.people.selectors import elder_search
 from yiyang.people.stats import birth_cutoff, birth_range
 
 MAX_AGE = 150
@@ -78,7 +78,7 @@ class ElderFilterSet(django_filters.FilterSet):
         return super().qs
 
     def filter_q(self, qs: QuerySet[Elder], name: str, value: str) -> QuerySet[Elder]:
-        return qs.filter(elder_search_q(value))
+        return elder_search(qs, value)
 
     def filter_area(self, qs: QuerySet[Elder], name: str, value: Area | None) -> QuerySet[Elder]:
         if not value:

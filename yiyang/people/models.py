@@ -15,6 +15,7 @@ from yiyang.core import crypto
 from yiyang.core.dated import in_force, in_force_q
 from yiyang.core.i18n import records_language
 from yiyang.core.idnumber import IdNumber
+from yiyang.core.indexes import ByteOrderIndex
 from yiyang.core.models import TimeStampedModel
 from yiyang.core.pagination import LateRowsQuerySet
 from yiyang.core.scoping import ScopedManager, ScopedQuerySet
@@ -126,52 +127,58 @@ class Elder(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["area_path"], opclasses=_PATTERN, name="elder_area_path_idx"),
-            # The search indexes carry the scope, the list's default filter (status) and its sort
-            # columns, so a search page's keys and count come from index-only scans (see
-            # core.pagination.LateRowsQuerySet).
-            models.Index(
-                fields=["name_initials"],
-                opclasses=_PATTERN,
-                include=["area_path", "name_pinyin", "status", "id"],
+            # The search indexes (people.selectors.elder_search): each is led by the field a term
+            # matches on, then the results' order (full pinyin, id), byte-ordered so that a prefix
+            # is a range of the index and its entries come out in the page's order; each includes
+            # the scope, the list's default filter (status) and the fields the search's earlier
+            # branches test, so a page's keys and the count come from index-only scans that stop
+            # after the page (see core.pagination.LateRowsQuerySet.search).
+            ByteOrderIndex(
+                fields=["name_initials", "name_pinyin", "id"],
+                include=["area_path", "status"],
                 name="elder_initials_idx",
             ),
-            models.Index(
-                fields=["name_pinyin"],
-                opclasses=_PATTERN,
-                include=["area_path", "status", "id"],
+            ByteOrderIndex(
+                fields=["name_pinyin", "id"],
+                include=["area_path", "status", "name_initials", "name_initials_alt"],
                 name="elder_pinyin_idx",
             ),
             # The other readings: a few names in a hundred have one, so the indexes hold only those.
-            models.Index(
-                fields=["name_initials_alt"],
-                opclasses=_PATTERN,
-                include=["area_path", "name_pinyin", "status", "id"],
+            ByteOrderIndex(
+                fields=["name_initials_alt", "name_pinyin", "id"],
+                include=["area_path", "status", "name_initials"],
                 condition=~models.Q(name_initials_alt=""),
                 name="elder_initials_alt_idx",
             ),
-            models.Index(
-                fields=["name_pinyin_alt"],
-                opclasses=_PATTERN,
-                include=["area_path", "name_pinyin", "status", "id"],
+            ByteOrderIndex(
+                fields=["name_pinyin_alt", "name_pinyin", "id"],
+                include=["area_path", "status", "name_initials", "name_initials_alt"],
                 condition=~models.Q(name_pinyin_alt=""),
                 name="elder_pinyin_alt_idx",
             ),
-            models.Index(
-                fields=["name"],
-                opclasses=_PATTERN,
-                include=["area_path", "name_pinyin", "status", "id"],
-                name="elder_name_idx",
+            ByteOrderIndex(
+                fields=["name", "name_pinyin", "id"], include=["area_path", "status"], name="elder_name_idx"
             ),
-            # Digests and tails are only ever compared for equality: plain indexes, without the
-            # extra LIKE-pattern copies Django adds for db_index/unique CharFields (each one is
+            # Tails and hashes are only compared for equality (plain key columns; plain indexes, without the
+            # extra LIKE-pattern copies Django adds for db_index/unique CharFields, each one
             # maintained on every insert of a city-wide import).
-            models.Index(fields=["id_tail"], name="elder_id_tail_idx"),
+            ByteOrderIndex(
+                fields=["id_tail", "name_pinyin", "id"],
+                include=["area_path", "status"],
+                plain=("id_tail",),
+                name="elder_id_tail_idx",
+            ),
+            ByteOrderIndex(
+                fields=["phone_tail", "name_pinyin", "id"],
+                include=["area_path", "status", "id_tail"],
+                plain=("phone_tail",),
+                name="elder_phone_tail_idx",
+            ),
             # The list's default order within its default filter: the first page's keys are the first
             # fifty entries of the scope's range (the list bounds the area's paths as a range too:
             # LIKE alone cannot use a column in the database's collation).
             models.Index(fields=["status", "area_path", "name_pinyin", "id"], name="elder_list_order_idx"),
             models.Index(fields=["phone_hash"], name="elder_phone_hash_idx"),
-            models.Index(fields=["phone_tail"], name="elder_phone_tail_idx"),
         ]
         constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="elder_one_per_id_number")]
 

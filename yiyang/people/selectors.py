@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 import re
+from functools import reduce
+from typing import Any, NamedTuple, TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from yiyang.core import crypto, search_tokens
 from yiyang.core.cells import clean_text
@@ -15,48 +18,89 @@ _LETTERS = re.compile(r"^[a-z]+$")
 _DIGITS = re.compile(r"^\d+[xX]?$")
 
 
+class SearchBranch(NamedTuple):
+    """One way a term can match: the condition, and the field it matched on (the results' first
+    sort key: ``ws`` lists 王松 before 王淑英, each group by full pinyin; None for an equality,
+    whose matches share the key and are listed by full pinyin alone)."""
+
+    q: Q
+    key: str | None
+
+
 def elder_search_q(text: str) -> Q:
-    """One search box for everything a worker might type.
+    """One search box for everything a worker might type (see :func:`elder_search_branches`)."""
+    branches = elder_search_branches(text)
+    if branches is None:
+        return Q()
+    if not branches:
+        return Q(pk__in=[])
+    return reduce(operator.or_, (b.q for b in branches))
+
+
+Q_ = TypeVar("Q_", bound=QuerySet[Any])
+
+
+def elder_search(qs: Q_, text: str) -> Q_:
+    """``qs`` narrowed to the elders ``text`` finds, best matches first: by the field matched
+    (``ws`` finds initials ws before wsy), then by full pinyin. The first page and the count are
+    read from the indexes, never by sorting or counting the matches' rows
+    (``core.pagination.LateRowsQuerySet.search``)."""
+    branches = elder_search_branches(text)
+    if branches is None:
+        return qs
+    return qs.search(branches, then=("name_pinyin",))  # type: ignore[attr-defined]
+
+
+def elder_search_branches(text: str) -> list[SearchBranch] | None:
+    """The ways ``text`` matches an elder, each answered by an index of its own (None: no term).
 
     张三 / 张 → name prefix; zhangsan / zs → pinyin or initials prefix, in either reading of a
     polyphonic surname (单 shan / dan); 1234 or 123X → last digits of
     the ID number or phone; a full 18- or 15-digit ID number or an 11-digit mobile → exact look-up
     through the keyed hash (the clear values are encrypted and cannot be searched directly).
-    Every branch is a prefix or equality match, so each is answered from an index.
+    Every branch is a prefix or equality match on the leading column of a
+    :class:`~yiyang.core.indexes.ByteOrderIndex` that also carries the scope, the status and the
+    sort columns, so the first page is read in order from the indexes and nothing is sorted
+    (``ElderQuerySet.search``).
     """
     term = (clean_text(search_tokens.reveal(text)) or "").replace(" ", "")
     if not term:
-        return Q()
+        return None
     lower = term.lower()
     if _LETTERS.match(lower):
         # Every reading of the surname finds the person (单 shan or dan): the other reading has its
         # own partial indexes, which the "not empty" condition lets the planner use.
-        initials = Q(name_initials__startswith=lower) | (
-            Q(name_initials_alt__startswith=lower) & ~Q(name_initials_alt="")
-        )
+        branches = [
+            SearchBranch(Q(name_initials__startswith=lower), "name_initials"),
+            SearchBranch(
+                Q(name_initials_alt__startswith=lower) & ~Q(name_initials_alt=""), "name_initials_alt"
+            ),
+        ]
         if not could_be_pinyin(lower):
-            return initials  # no OR with the full-pinyin indexes, which cannot match
-        return (
-            initials
-            | Q(name_pinyin__startswith=lower)
-            | (Q(name_pinyin_alt__startswith=lower) & ~Q(name_pinyin_alt=""))
-        )
+            return branches  # no OR with the full-pinyin indexes, which cannot match
+        return [
+            *branches,
+            SearchBranch(Q(name_pinyin__startswith=lower), "name_pinyin"),
+            SearchBranch(Q(name_pinyin_alt__startswith=lower) & ~Q(name_pinyin_alt=""), "name_pinyin_alt"),
+        ]
     if _DIGITS.match(term):
         term = term.upper()
         if len(term) in (15, 18):
             try:
                 value = parse_id_number(normalize_id_text(term)).value
             except IdNumberError:
-                return Q(pk__in=[])
-            return Q(id_number_hash__in=crypto.lookup_hashes(value))
+                return []
+            return [SearchBranch(Q(id_number_hash__in=crypto.lookup_hashes(value)), None)]
         if len(term) == 11 and term.startswith("1"):
-            return Q(phone_hash__in=crypto.lookup_hashes(term))
-        if len(term) <= 4:
-            return (
-                Q(id_tail__endswith=term) | Q(phone_tail__endswith=term)
-                if len(term) < 4
-                else (Q(id_tail=term) | Q(phone_tail=term))
-            )
-        # 5–17 digits: the stored tail answers the last four, the rest cannot be matched blindly
-        return Q(id_tail=term[-4:]) | Q(phone_tail=term[-4:])
-    return Q(name__startswith=term)
+            return [SearchBranch(Q(phone_hash__in=crypto.lookup_hashes(term)), None)]
+        if len(term) < 4:
+            return [
+                SearchBranch(Q(id_tail__endswith=term), None),
+                SearchBranch(Q(phone_tail__endswith=term), None),
+            ]
+        # 4–17 digits: the stored tail answers the last four, the rest cannot be matched blindly
+        return [
+            SearchBranch(Q(id_tail=term[-4:]), None),
+            SearchBranch(Q(phone_tail=term[-4:]), None),
+        ]
+    return [SearchBranch(Q(name__startswith=term), "name")]

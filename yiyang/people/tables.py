@@ -40,6 +40,13 @@ class ElderTable(tables.Table):
         empty_text = _("没有符合条件的老年人")
         order_by = ("area", "name")
 
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # A search lists its best matches first, read in that order from the indexes: the table
+        # keeps it (its default order would sort every match) until a column is clicked.
+        if getattr(data, "searching", False):
+            kwargs.setdefault("order_by", ())
+        super().__init__(data, *args, **kwargs)
+
     def render_name(self, record: Elder) -> Any:
         return format_html(
             '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.pk]), record.name

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db.models import Q
 
 from yiyang.core.testing import World
 from yiyang.people.models import Elder
 from yiyang.people.pinyin import could_be_pinyin
-from yiyang.people.selectors import elder_search_q
+from yiyang.people.selectors import elder_search, elder_search_q
 from yiyang.people.tests.factories import ElderFactory
 
 
@@ -68,3 +70,76 @@ def test_late_rows_pages_equal_plain_pages(world: World, ordering: tuple[str, ..
     assert late.count() == plain.count() == 30
     assert list(late.values_list("pk", flat=True)[:3]) == list(plain.values_list("pk", flat=True)[:3])
     assert late.first() == plain.first()
+
+
+def _searched(world: World, term: str) -> Any:
+    return elder_search(Elder.objects.for_user(world.alice), term).select_related("area").late_rows()
+
+
+def _the_plain_way(searched: Any) -> Any:
+    """The same rows and order, read the ordinary way: one query with the OR and the CASE order."""
+    plain = searched.order_by(*searched.query.order_by)
+    assert not plain.searching
+    return plain
+
+
+@pytest.fixture
+def crowd(world: World) -> list[Elder]:
+    """Names whose searches match in several ways at once: 单 (shan / dan), 薄 (bo / bao, the same
+    initials in both readings), initials that are also pinyin (w: 王 wang, 吴 wu), ID and phone tails
+    that are the same four digits for some and not others."""
+    names = ["王松", "王淑英", "王思远", "吴山", "单雪", "单伟森", "薄文", "薄伟森", "魏淑", "王五"]
+    elders: list[Elder] = []
+    for n, name in enumerate(names * 3):
+        area = world.areas.community_a1 if n % 2 else world.areas.community_a2
+        ElderFactory(name=name, area=area, phone=f"1391234{n % 4:04d}" if n % 3 else "")
+    elders.extend(Elder.objects.order_by("pk"))
+    return elders
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "term", ["ws", "w", "wang", "d", "dan", "sx", "b", "bw", "bao", "王", "0001", "0", "01"]
+)
+def test_search_pages_and_count_equal_the_plain_query(world: World, crowd: list[Elder], term: str) -> None:
+    searched = _searched(world, term)
+    plain = _the_plain_way(searched)
+    everything = list(plain)
+    assert searched.count() == plain.count() == len(everything)
+    assert len({e.pk for e in everything}) == len(everything)  # every match once
+    for start, stop in [(0, 4), (4, 9), (0, 50), (7, 8), (40, 60)]:
+        got = searched[start:stop]
+        assert [e.pk for e in got] == [e.pk for e in everything[start:stop]], (start, stop)
+        assert all(e.area.name for e in got)
+
+
+@pytest.mark.django_db
+def test_search_lists_the_closest_matches_first(world: World, crowd: list[Elder]) -> None:
+    first = [e.name for e in _searched(world, "ws")[:15]]
+    # initials ws (two characters) by full pinyin (wangsong, weishu, wushan), then wsy (wangshuying
+    # before wangsiyuan); each name thrice
+    assert first == [name for name in ["王松", "魏淑", "吴山", "王淑英", "王思远"] for _ in range(3)]
+    # 单 is found by either reading, and 薄 (bo / bao, initials b either way) only once
+    assert {e.name for e in _searched(world, "dx")[:50]} == {"单雪"}
+    assert [e.name for e in _searched(world, "bw")[:50]].count("薄文") == 3
+
+
+@pytest.mark.django_db
+def test_search_finds_each_elder_whose_id_or_phone_ends_so(world: World, crowd: list[Elder]) -> None:
+    tail = crowd[1].phone_tail
+    expected = {e.pk for e in crowd if tail in (e.id_tail, e.phone_tail)}
+    assert expected
+    assert {e.pk for e in _searched(world, tail)[:100]} == expected
+    assert _searched(world, tail).count() == len(expected)
+
+
+@pytest.mark.django_db
+def test_a_search_can_still_be_filtered_and_sorted(world: World, crowd: list[Elder]) -> None:
+    searched = _searched(world, "ws").filter(area_path__startswith=world.areas.community_a1.path)
+    everything = list(_the_plain_way(searched))
+    assert everything and all(e.area == world.areas.community_a1 for e in everything)
+    assert [e.pk for e in searched[:50]] == [e.pk for e in everything]
+    assert searched.count() == len(everything)
+    by_age = searched.order_by("-birth_date", "pk")
+    assert not by_age.searching
+    assert [e.pk for e in by_age[:50]] == [e.pk for e in searched.order_by("-birth_date", "pk")]

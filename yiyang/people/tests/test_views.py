@@ -599,3 +599,23 @@ def test_update_via_action_keeps_stats(population: World) -> None:
         actor=world.dave,
     )
     assert_stats_match()
+
+
+def test_a_search_lists_its_closest_matches_first_until_a_column_is_sorted(
+    client: Client, world: World
+) -> None:
+    for name, area in [
+        ("王淑英", world.areas.community_a2),
+        ("魏松", world.areas.community_a1),
+        ("王松", world.areas.community_a2),
+    ]:
+        ElderFactory(name=name, area=area)
+    client.force_login(world.bob)
+    response = client.get(reverse(LIST), {"q": "ws"})
+    # initials ws before wsy, each by full pinyin; not the list's own order (community, then name)
+    assert [e.name for e in response.context["table"].page.object_list.data] == ["王松", "魏松", "王淑英"]
+    assert list_count(response) == 3
+    assert "共 3 条" in html.unescape(response.content.decode())
+    by_name = client.get(reverse(LIST), {"q": "ws", "sort": "name"})
+    assert [e.name for e in by_name.context["table"].page.object_list.data] == ["王淑英", "王松", "魏松"]
+    assert list_count(by_name) == 3
