@@ -111,7 +111,7 @@ def create_like(cur: Any, table: str, period: Period) -> None:
     rows to know they belong to the period."""
     cur.execute(f'CREATE TABLE "{table}" (LIKE "{TASK}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS)')
     cur.execute(
-        f"ALTER TABLE \"{table}\" ADD CONSTRAINT \"{table}_bound\" "
+        f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}_bound" '
         f"CHECK (period_key >= '{period.lo}' AND period_key < '{period.hi}')"
     )
 

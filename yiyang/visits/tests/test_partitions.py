@@ -35,7 +35,9 @@ def _in(table: str) -> list[tuple[int, int, str]]:
 
 
 def test_period_of_a_key_and_its_block() -> None:
-    assert partitions.period_of("2026-12") == partitions.Period("visits_visittask_202612", "2026-12", "2026-13")
+    assert partitions.period_of("2026-12") == partitions.Period(
+        "visits_visittask_202612", "2026-12", "2026-13"
+    )
     assert partitions.period_of("2026-12b-R2") == partitions.period_of("2026-12")
     assert partitions.period_of("2026Q4") == partitions.Period("visits_visittask_2026q4", "2026Q4", "2026Q5")
     assert partitions.period_of("A123") is None and partitions.period_of("S7") is None
@@ -112,7 +114,10 @@ def test_tasks_written_before_the_month_had_its_partition_move_into_it(world: Wo
     assert result.routine == 1
     month = partitions.period_of(_month())
     assert month
-    assert [(i, e) for i, e, _k in _in(month.name)] == [(by_hand.pk, kept.pk), (_in(month.name)[1][0], other.pk)]
+    assert [(i, e) for i, e, _k in _in(month.name)] == [
+        (by_hand.pk, kept.pk),
+        (_in(month.name)[1][0], other.pk),
+    ]
     assert VisitTask.objects.get(elder=kept, period_key=_month()).reason == "手工"
     assert [i for i, _e, _k in _in(partitions.DEFAULT_PARTITION)] == [after_alarm.pk]
 
