@@ -102,7 +102,7 @@ def exists(cur: Any, period: Period) -> bool:
 
 
 def columns() -> list[str]:
-    return [field.column for field in VisitTask._meta.concrete_fields]
+    return [str(field.column) for field in VisitTask._meta.concrete_fields]
 
 
 def create_like(cur: Any, table: str, period: Period) -> None:

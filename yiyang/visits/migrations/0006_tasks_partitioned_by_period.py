@@ -16,9 +16,7 @@ from django.db import migrations, models
 TASK = "visits_visittask"
 PLAIN_IDS = 2**32  # ids below are the sequence's; above, the blocks of generated periods
 UNIQUE = "ALTER TABLE {table} ADD CONSTRAINT one_visit_task_per_period UNIQUE (elder_id, period_key)"
-OPEN = (
-    "CREATE INDEX visittask_open_idx ON {table} (assignee_id, due_date, id) WHERE status = 'open'"
-)
+OPEN = "CREATE INDEX visittask_open_idx ON {table} (assignee_id, due_date, id) WHERE status = 'open'"
 PATH = "CREATE INDEX visittask_path_idx ON {table} (area_path varchar_pattern_ops)"
 
 
@@ -87,7 +85,7 @@ def unpartition(apps, schema_editor):
     with schema_editor.connection.cursor() as cur:
         _set_aside(cur, old)
         _copy(cur, old, partitioned=False)
-        cur.execute(f"ALTER TABLE {TASK} ALTER period_key TYPE varchar(24) COLLATE \"default\"")
+        cur.execute(f'ALTER TABLE {TASK} ALTER period_key TYPE varchar(24) COLLATE "default"')
         cur.execute(f"INSERT INTO {TASK} SELECT * FROM {old}")
         cur.execute(f"DROP TABLE {old} CASCADE")
         _set_identity(cur, TASK)
