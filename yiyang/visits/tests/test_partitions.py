@@ -152,6 +152,6 @@ def test_a_task_written_while_the_new_partition_is_filled_is_kept(
 
 
 @postgres_only
-def test_an_emptied_month_partition_is_dropped_and_made_again() -> None:
+def test_period_partitions_left_empty_are_dropped() -> None:
     VisitTask.objects.all().delete()
     assert partitions.drop_empty() == len(partitions.period_partitions()) == 0
