@@ -10,13 +10,15 @@ run, medians of ``--repeat`` runs:
 
 * baseline: one bare ``INSERT … SELECT`` into an unindexed table of the same rows (the same tier
   ``CASE`` and periods) — no worker, no unique constraint, no conflict handling, no audit;
-* generate: ``tasks_generate`` — the whole action (rules in force, worker staging table, the insert
-  under the (elder, period) unique constraint with ``ON CONFLICT DO NOTHING``, event tasks, audit)
-  into an empty month;
+* generate: ``tasks_generate`` — the whole action (rules in force, worker staging table, the month's
+  and quarter's new partitions filled, indexed and attached — see ``visits.partitions`` —, event
+  tasks, audit) into a month that has no tasks and no partition yet;
 * again: the same month generated a second time (adds nothing);
 * floor: the baseline's rows into a copy of the task table with its four indexes (primary key, the
   unique (elder, period), the area path, the open tasks by worker) and nothing else — what any
   table with these look-ups pays, row by row, on this machine;
+* fresh: the same rows as a new table (``CREATE TABLE … AS``) and then its four indexes built, bare —
+  what a new month's partition pays at the least (PostgreSQL, ``visits.partitions``);
 * "my visits today": the phone's list request for the busiest worker (one worker per community, so
   at 2,000,000 elders 8,576 open tasks; a real grid worker has a few hundred elders), its next
   batch, beside the same batch read bare by the index.
@@ -111,7 +113,7 @@ def main() -> None:
     from yiyang.areas.models import Area, AreaLevel
     from yiyang.core import sql as core_sql
     from yiyang.people.models import Elder
-    from yiyang.visits import actions, generation
+    from yiyang.visits import actions, generation, partitions
     from yiyang.visits.demo import ensure_rules
     from yiyang.visits.models import VisitTask
     from yiyang.visits.tiers import month_bounds
@@ -175,9 +177,38 @@ def main() -> None:
     def baseline() -> tuple[float, int]:
         return bare(indexed=False)
 
+    def fresh() -> tuple[float, float]:
+        """The same rows as a new table (``CREATE TABLE … AS``, which may run with parallel workers) and
+        then the task table's four indexes built on it, bare: what a new month's partition pays at the
+        least (seconds to fill, seconds to index)."""
+        start, _end = month_bounds(today.year, today.month)
+        case_sql, case_params = generation.tier_case(periodic, start)
+        cte_sql, cte_params = generation.slots_cte(periodic, today.year, today.month)
+        with transaction.atomic(), connection.cursor() as cur:
+            core_sql.tune(work_mem="128MB")
+            cur.execute("DROP TABLE IF EXISTS bench_fresh_tasks")
+            t0 = time.perf_counter()
+            cur.execute(
+                f"CREATE TABLE bench_fresh_tasks AS WITH {cte_sql} SELECT s.no::bigint * 4294967296 + e.id AS id, "
+                "e.id AS elder_id, s.rule_id, e.area_path, s.period_key, s.window_start, s.due_date, "
+                "s.reason, 'open'::varchar(12) AS status, NULL::bigint AS assignee_id "
+                f"FROM people_elder e JOIN slots s ON s.no = ({case_sql}) "
+                "WHERE e.status = 'living' AND e.area_path LIKE %s ORDER BY e.area_path, e.id",
+                [*cte_params, *case_params, f"{district.path}%"],
+            )
+            t1 = time.perf_counter()
+            cur.execute("ALTER TABLE bench_fresh_tasks ADD PRIMARY KEY (id, period_key), "
+                        "ADD UNIQUE (elder_id, period_key)")  # fmt: skip
+            cur.execute("CREATE INDEX ON bench_fresh_tasks (area_path varchar_pattern_ops)")
+            cur.execute("CREATE INDEX ON bench_fresh_tasks (assignee_id, due_date, id) WHERE status = 'open'")
+            t2 = time.perf_counter()
+            cur.execute("DROP TABLE bench_fresh_tasks")
+        return t1 - t0, t2 - t1
+
     def generate() -> tuple[float, float, int]:
         with connection.cursor() as cur:
             cur.execute(f"TRUNCATE {VisitTask._meta.db_table} CASCADE")
+        partitions.drop_empty()  # each run generates a new month, as on the month's first day
         t0 = time.perf_counter()
         made = actions.tasks_generate(area=district, month=month, actor=None)
         first = time.perf_counter() - t0
@@ -187,19 +218,25 @@ def main() -> None:
         assert again.total == 0, again
         return first, second, made.total
 
-    runs: dict[str, list[float]] = {"baseline": [], "floor": [], "generate": [], "again": []}
+    runs: dict[str, list[float]] = {
+        "baseline": [], "floor": [], "fresh_fill": [], "fresh_index": [], "fresh": [], "generate": [], "again": []
+    }  # fmt: skip
     rows = tasks = 0
     for n in range(args.repeat):
         b, rows = baseline()
         f, _rows = bare(indexed=True)
+        ff, fi = fresh()
         g, a, tasks = generate()
         runs["baseline"].append(b)
         runs["floor"].append(f)
+        runs["fresh_fill"].append(ff)
+        runs["fresh_index"].append(fi)
+        runs["fresh"].append(ff + fi)
         runs["generate"].append(g)
         runs["again"].append(a)
         print(f"run {n + 1}: baseline {b:.2f} s ({rows:,} rows), floor (same rows, task indexes) {f:.2f} s, "
-              f"generate {g:.2f} s ({tasks:,} tasks), again {a:.2f} s, load {os.getloadavg()[0]:.1f}",
-              flush=True)  # fmt: skip
+              f"new table + indexes {ff:.2f} + {fi:.2f} s, generate {g:.2f} s ({tasks:,} tasks), again {a:.2f} s, "
+              f"load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
     medians = {k: round(statistics.median(v), 3) for k, v in runs.items()}
 
     # "My visits today" for the busiest worker: the phone's list request, through the view.
@@ -255,6 +292,9 @@ def main() -> None:
         "ratio_generate_to_baseline": round(medians["generate"] / medians["baseline"], 2),
         "ratio_floor_to_baseline": round(medians["floor"] / medians["baseline"], 2),
         "ratio_generate_to_floor": round(medians["generate"] / medians["floor"], 2),
+        "ratio_fresh_to_baseline": round(medians["fresh"] / medians["baseline"], 2),
+        "ratio_generate_to_fresh": round(medians["generate"] / medians["fresh"], 2),
+        "partitioned": partitions.partitioned(),
         "runs": runs,
         "my_visits_today": today_ms,
         "postgres": core_sql.postgres(),

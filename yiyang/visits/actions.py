@@ -296,7 +296,11 @@ def my_day(actor: Any, day: datetime.date | None = None, *, after: str | None = 
     if last is not None:
         # (due, id) > the cursor, with the due date alone as a bound that the index can seek to
         page = page.filter(Q(due_date__gt=last[0]) | Q(id__gt=last[1]), due_date__gte=last[0])
-    rows = list(page.select_related("elder").only(*_DAY_FIELDS)[: size + 1])
+    # The batch's tasks first, then their elders: on PostgreSQL the open tasks lie in a partition per
+    # period, and the planner — counting the worker's area and the worker as independent — expected a
+    # few dozen rows and joined all of a community's thousands with their elders before sorting.
+    batch = VisitTask.objects.filter(pk__in=page.values("pk")[: size + 1]).order_by("due_date", "id")
+    rows = list(batch.select_related("elder").only(*_DAY_FIELDS))
     totals = mine.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=day)))
     more = len(rows) > size
     rows = rows[:size]

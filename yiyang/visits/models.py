@@ -103,7 +103,9 @@ class VisitTask(ElderRecord, TimeStampedModel):
 
     ``period_key`` names the period (``2026-12``, ``2026-12b`` for the second half-month,
     ``2026Q4``, ``A123`` after alarm 123, ``…-R2`` for a second attempt): one task per elder and
-    key, so generating a period twice adds nothing.
+    key, so generating a period twice adds nothing. On PostgreSQL the table is partitioned by
+    ``period_key``, a partition per month and per quarter (``visits.partitions``); SQLite keeps one
+    table.
     """
 
     # A month's tasks for a city are written in one statement, and every index and every deferred
@@ -192,9 +194,13 @@ class VisitRecord(ElderRecord, models.Model):
     again (the connection dropped before the answer came) finds the stored one instead of a second.
     """
 
+    # No database constraint: on PostgreSQL the tasks are partitioned by period, and a foreign key can
+    # only point at a partitioned table's whole primary key (id, period_key). The record is written by
+    # the action that holds its task locked, and Django's on_delete still applies (visits.partitions).
     task = models.ForeignKey(
-        VisitTask, verbose_name=_("走访任务"), on_delete=models.CASCADE, related_name="records"
-    )
+        VisitTask, verbose_name=_("走访任务"), on_delete=models.CASCADE, related_name="records",
+        db_constraint=False,
+    )  # fmt: skip
     elder = models.ForeignKey(Elder, verbose_name=_("老年人"), on_delete=models.CASCADE, related_name="+")
     area_path = models.CharField(_("区域路径"), max_length=15)
     client_key = models.CharField(_("提交编号"), max_length=64, unique=True)
