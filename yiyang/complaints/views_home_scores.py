@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from yiyang.complaints.choices import INSTITUTION_SOURCES, CreditList, ScoreSource
+from yiyang.complaints.choices import INSTITUTION_SOURCES, CreditList
 from yiyang.complaints.filtersets import month_bounds
 from yiyang.complaints.models import InstitutionScore, InstitutionScorePoint
+from yiyang.complaints.views_scores import points_by_source
 from yiyang.core.filtersets import IdFilter
 from yiyang.core.views import ObjectListView, ScopedViewMixin
 from yiyang.institutions.models import Finding as InspectionFinding
@@ -142,11 +143,7 @@ class InstitutionScoreDetailView(ScopedViewMixin, View):
             .filter(institution_id=score.institution_id, month=score.month)
             .order_by("at", "id")
         )
-        by_source: dict[str, list[Any]] = {}
-        for p in points:
-            by_source.setdefault(p.source, [ScoreSource(p.source).label, 0, 0])
-            by_source[p.source][1] += 1
-            by_source[p.source][2] += p.points
+        by_source = points_by_source(points)
         history = self.get_queryset().filter(institution_id=score.institution_id).order_by("-month")[:12]
         title = _("%(home)s %(month)s 考评") % {"home": score.institution, "month": f"{score.month:%Y-%m}"}
         home_url = ""

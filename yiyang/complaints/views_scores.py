@@ -103,6 +103,16 @@ class ProviderScoreListView(ObjectListView):
         return HttpResponseRedirect(reverse("complaints:providerscore_list") + f"?month={bounds[0]:%Y-%m}")
 
 
+def points_by_source(points: list[Any]) -> dict[str, list[Any]]:
+    """A month's points by kind: {source: [label, how many, points]} (providers' and homes' alike)."""
+    by_source: dict[str, list[Any]] = {}
+    for p in points:
+        by_source.setdefault(p.source, [ScoreSource(p.source).label, 0, 0])
+        by_source[p.source][1] += 1
+        by_source[p.source][2] += p.points
+    return by_source
+
+
 def source_url(point: ScorePoint) -> str:
     if point.ref_type == "complaints.case":
         return reverse("complaints:case_detail", args=[point.ref_id])
@@ -123,11 +133,7 @@ class ProviderScoreDetailView(ScopedViewMixin, View):
             .filter(provider_id=score.provider_id, month=score.month)
             .order_by("at", "id")
         )
-        by_source: dict[str, list[Any]] = {}
-        for p in points:
-            by_source.setdefault(p.source, [ScoreSource(p.source).label, 0, 0])
-            by_source[p.source][1] += 1
-            by_source[p.source][2] += p.points
+        by_source = points_by_source(points)
         history = self.get_queryset().filter(provider_id=score.provider_id).order_by("-month")[:12]
         title = _("%(provider)s %(month)s 考评") % {
             "provider": score.provider,
