@@ -9,6 +9,7 @@ tests marked ``browser`` are skipped.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -95,6 +96,21 @@ def _static_root_apart(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session")
+def live_server(django_db_setup: None, live_server: Any) -> Any:
+    """pytest-django's live server, started only once the test database exists.
+
+    The server hands its threads the connections of in-memory SQLite databases when it starts. Started
+    before the test database (a worker whose first test opens a browser), it sees the file database of
+    the settings, hands over nothing, and each request opens its own connection to the shared in-memory
+    database, where two requests at once fail with "database table is locked" instead of waiting."""
+    from django.db import connections
+
+    in_memory = {c.alias for c in connections.all() if getattr(c, "is_in_memory_db", lambda: False)()}
+    assert in_memory <= set(live_server.thread.connections_override), "the live server has its own connection"
+    return live_server
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM}")
@@ -176,6 +192,14 @@ def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
         page.wait_for_timeout(100)
 
 
+def wait_for_record(page: Any, prefix: str) -> None:
+    """Wait until the page is a record's own page under `prefix` (``/volunteers/teams/`` → ``…/teams/12/``).
+
+    A glob such as ``**/teams/*/`` also matches the ``…/teams/add/`` page the form was posted from, so
+    it would return before the browser has left it."""
+    page.wait_for_url(re.compile(re.escape(prefix) + r"\d+/$"))
+
+
 def login(page: Any, live_server: Any, username: str, password: str) -> None:
     """Log in through the form, as a person would."""
     page.goto(f"{live_server.url}/accounts/login/")
@@ -223,7 +247,7 @@ def upload_import(page: Any, live_server: Any, workbook: Path, *, dry_run: bool)
     page.locator("#id_file").set_input_files(str(workbook))
     page.locator("#id_dry_run").set_checked(dry_run)
     page.get_by_role("button", name="上传并检查").click()
-    page.wait_for_url("**/imports/*/")
+    wait_for_record(page, "/imports/")
     page.locator("#import-state").wait_for()
 
 
