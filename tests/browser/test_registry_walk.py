@@ -16,7 +16,7 @@ from yiyang.areas.models import Area
 from yiyang.core.idnumber import make_id_number, parse_id_number
 from yiyang.core.models import AccessLog
 from yiyang.core.testing import PASSWORD, World
-from yiyang.core.testing_browser import Traffic, login, shot, upload_import, wait_until
+from yiyang.core.testing_browser import Traffic, login, shot, upload_import, wait_for_record, wait_until
 from yiyang.people.actions import ElderData, elder_create
 from yiyang.people.models import Elder
 
@@ -179,7 +179,7 @@ def test_switch_to_english_and_back(
     wait_until(page, "document.querySelectorAll('#results table tbody tr').length === 1")
     assert _list_rows(page)[0].startswith("张三")
     page.locator("#results").get_by_role("link", name="张三").click()
-    assert page.locator(".card-header", has_text="Timeline").is_visible()
+    page.locator(".card-header", has_text="Timeline").wait_for()
     shot(page, "elder-detail-english")
 
     page.get_by_role("button", name="中文").click()
@@ -276,7 +276,7 @@ def test_import_messy_then_clean(
     assert page.locator("#import-state").inner_text() == "试导入通过"
     assert Elder.objects.count() == before
     page.get_by_role("button", name="确认导入").click()
-    page.wait_for_url("**/imports/*/")
+    wait_for_record(page, "/imports/")
     page.locator("#import-state").wait_for()
     assert page.locator("#import-state").inner_text() == "已导入"
     assert Elder.objects.count() == before + 1

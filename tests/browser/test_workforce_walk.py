@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from yiyang.core.idnumber import make_id_number
 from yiyang.core.testing import PASSWORD, World
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, wait_for_record
 from yiyang.institutions.tests.factories import make_institution, make_staff
 from yiyang.workforce.models import CareWorker, Certificate, PostSubsidyRoll
 
@@ -56,7 +56,7 @@ def test_a_carer_is_registered_trained_and_paid(
     page.get_by_label("银行账号").fill("6222 0202 0011 2233 445")
     shot(page, "workforce-register")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/workforce/*/")
+    wait_for_record(page, "/workforce/")
     worker = CareWorker.objects.get(name="王秀英")
     assert (worker.institution, worker.area, worker.account) == (
         home,
@@ -78,7 +78,7 @@ def test_a_carer_is_registered_trained_and_paid(
     page.get_by_label("结业日期").fill(ends.isoformat())
     page.get_by_label("培训天数").fill("17")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/workforce/training/*/")
+    wait_for_record(page, "/workforce/training/")
     page.locator("#enrol select").select_option(label="王秀英")
     page.locator("#enrol").get_by_role("button", name="报名").click()
     page.wait_for_load_state()
@@ -102,7 +102,7 @@ def test_a_carer_is_registered_trained_and_paid(
     page.get_by_label("区域").select_option(label=areas.street_a.name)
     page.get_by_label("发放月份").fill(f"{month:%Y-%m}")
     page.get_by_role("button", name="生成").click()
-    page.wait_for_url("**/workforce/subsidies/*/")
+    wait_for_record(page, "/workforce/subsidies/")
     assert "王秀英" in page.content() and "350.00" in page.content()  # 中级 200 + 工龄 5–10 年 150
     page.locator("#review-roll").click()
     page.wait_for_load_state()

@@ -125,6 +125,7 @@ def test_missed_visit_complaint_to_score_and_resolution_rate(
     login(street, live_server, "bob", PASSWORD)
     street.goto(f"{live_server.url}/complaints/cases/?escalated=true")
     street.get_by_role("link", name=case.number).click()
+    street.locator("#case-escalated").wait_for()
     assert street.locator("#case-escalated").is_visible() and street.locator("#case-overdue").is_visible()
     assert "超期督办" in street.locator("#events").inner_text()
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from yiyang.core.testing import PASSWORD, World
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, wait_for_record
 from yiyang.coverage.actions import coverage_compute
 from yiyang.coverage.models import SiteProposal
 from yiyang.people.tests.factories import ElderFactory
@@ -69,7 +69,7 @@ def test_outside_communities_and_proposed_sites(
     page.get_by_label("新增站点数").fill("2")
     page.get_by_label("候选点").select_option("community")
     page.get_by_role("button", name="生成建议").click()
-    page.wait_for_url("**/coverage/proposals/*/")
+    wait_for_record(page, "/coverage/proposals/")
     rows = [r.split("\t") for r in page.locator("table tbody tr").all_inner_texts()]
     assert [(r[0], r[1], r[4]) for r in rows] == [("1", "机场新村社区附近", "2"), ("2", "南山社区附近", "1")]
     page.locator("#coverage-chart canvas").wait_for()

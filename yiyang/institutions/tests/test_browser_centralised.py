@@ -16,7 +16,7 @@ from yiyang.benefits.models import CentralisedSupport, RollLine
 from yiyang.benefits.tests.factories import certify
 from yiyang.core.scoping import grant_membership
 from yiyang.core.testing import PASSWORD, build_areas, make_user
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, wait_for_record
 from yiyang.institutions.actions.residents import risk_assessment_create
 from yiyang.institutions.models import Resident
 from yiyang.institutions.tests.factories import make_bed, make_institution
@@ -57,7 +57,7 @@ def test_staff_admit_a_tekun_elder_and_the_street_sees_the_benefit_change(
     page.locator("#id_centralised_support").check()
     shot(page, "institutions-admit-tekun-phone")
     page.get_by_role("button", name="办理入住").click()
-    page.wait_for_url("**/institutions/residents/*/")
+    wait_for_record(page, "/institutions/residents/")
     assert "是" in page.locator("#centralised-support").inner_text()
     shot(page, "institutions-admitted-tekun-phone")
     stay = Resident.objects.get(elder=elder)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from yiyang.assessments.tests.factories import make_assessment
 from yiyang.core.scoping import grant_membership
 from yiyang.core.testing import PASSWORD, build_areas, make_user
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, wait_for_record
 from yiyang.institutions.models import Finding, Resident, SubsidyRoll, SubsidyRule
 from yiyang.institutions.tests.factories import make_bed, make_institution
 from yiyang.people.tests.factories import ElderFactory
@@ -70,10 +70,10 @@ def test_admit_fall_inspect_escalate_subsidy_dashboard(page: Any, live_server: A
     page.locator("#id_level_fall").select_option("2")
     page.locator("#id_measures_fall").fill("床边加装扶手，夜间留灯")
     page.get_by_role("button", name="保存评估").click()
-    page.wait_for_url("**/institutions/risks/*/")
+    wait_for_record(page, "/institutions/risks/")
 
     admit()
-    page.wait_for_url("**/institutions/residents/*/")
+    wait_for_record(page, "/institutions/residents/")
     register = page.locator("#risk-register tr[data-risk='fall']")
     assert "中" in register.inner_text() and "床边加装扶手" in register.inner_text()
     shot(page, "institutions-admitted-phone")
@@ -84,7 +84,7 @@ def test_admit_fall_inspect_escalate_subsidy_dashboard(page: Any, live_server: A
     page.locator("#id_harm").select_option("minor")
     page.locator("#id_description").fill("夜间如厕时滑倒，护理员及时发现")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/institutions/residents/*/")
+    wait_for_record(page, "/institutions/residents/")
     assert "高" in page.locator("#risk-register tr[data-risk='fall']").inner_text()
     assert "跌倒" in page.locator("#incidents").inner_text()
     shot(page, "institutions-fall-phone")
@@ -98,7 +98,7 @@ def test_admit_fall_inspect_escalate_subsidy_dashboard(page: Any, live_server: A
     page.locator("#id_inspected_on").fill(f"{today - datetime.timedelta(days=40):%Y-%m-%d}")
     page.locator("#id_inspectors").fill("区民政局 张科长")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/institutions/inspections/*/")
+    wait_for_record(page, "/institutions/inspections/")
     form = page.locator("#finding-form")
     form.locator("#id_description").fill("灭火器过期未更换")
     form.locator("#id_deadline").fill(f"{today - datetime.timedelta(days=1):%Y-%m-%d}")
@@ -116,7 +116,7 @@ def test_admit_fall_inspect_escalate_subsidy_dashboard(page: Any, live_server: A
     page.locator("#compute-form select").select_option(label=areas.district.name)
     page.locator("#compute-form input[type=month]").fill(f"{month:%Y-%m}")
     page.get_by_role("button", name="按入住计算补贴").click()
-    page.wait_for_url("**/institutions/subsidies/*/")
+    wait_for_record(page, "/institutions/subsidies/")
     nights = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - admitted
     assert "爱心养老院" in page.locator("#payments").inner_text()
     roll = SubsidyRoll.objects.get()

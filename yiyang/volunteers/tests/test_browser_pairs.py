@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from yiyang.core.testing import PASSWORD, build_areas, make_user
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, wait_for_record
 from yiyang.people.actions import elder_set_status
 from yiyang.people.tests.factories import ElderFactory
 from yiyang.volunteers.models import MutualAidPair, ServiceRecord, TimeAccount
@@ -54,7 +54,7 @@ def test_pair_overdue_call_credited_and_ended_by_death(page: Any, live_server: A
     assert MutualAidPair.objects.count() == 1
     page.get_by_label("结对老人身份证号").fill(elder.id_number)
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/volunteers/pairs/*/")
+    wait_for_record(page, "/volunteers/pairs/")
     pair = MutualAidPair.objects.get(elder=elder)
     assert page.locator("#pair-status").inner_text() == "结对中" and elder.id_number not in page.content()
     shot(page, "volunteers-pair-created-375")
@@ -73,7 +73,7 @@ def test_pair_overdue_call_credited_and_ended_by_death(page: Any, live_server: A
     page.locator("#checkin-pair").filter(has_text="周小燕").wait_for()
     page.locator("#position-state").filter(has_text="已取得定位").wait_for()
     page.get_by_role("button", name="到达老人家，签到").click()
-    page.wait_for_url("**/volunteers/services/*/")
+    wait_for_record(page, "/volunteers/services/")
     record = ServiceRecord.objects.get(pair=pair)
     ServiceRecord.objects.filter(pk=record.pk).update(
         checked_in_at=record.checked_in_at - datetime.timedelta(hours=1)

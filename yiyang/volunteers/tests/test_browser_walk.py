@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from yiyang.core.testing import PASSWORD, build_areas, make_user, new_id_number
-from yiyang.core.testing_browser import Traffic, login, shot
+from yiyang.core.testing_browser import Traffic, login, shot, wait_for_record
 from yiyang.people.models import ElderContact
 from yiyang.people.tests.factories import ElderFactory
 from yiyang.volunteers.models import (
@@ -58,7 +58,7 @@ def test_team_request_service_hours_transfer_and_no_cash(
     page.locator("#id_area").select_option(index=1)
     page.get_by_label("依托单位").fill("东市社区卫生服务站")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/volunteers/teams/*/")
+    wait_for_record(page, "/volunteers/teams/")
     team = VolunteerTeam.objects.get(name="东市社区医疗志愿者服务队")
 
     # ... and its first volunteer: a bad ID number is refused with a reason, then the right one saves
@@ -82,7 +82,7 @@ def test_team_request_service_hours_transfer_and_no_cash(
     assert not Volunteer.objects.exists()
     page.get_by_label("身份证号").fill(id_number)
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/volunteers/*/")
+    wait_for_record(page, "/volunteers/")
     volunteer = Volunteer.objects.get(name="陈晓丽")
     assert volunteer.team == team and id_number not in page.content()
 
@@ -94,11 +94,13 @@ def test_team_request_service_hours_transfer_and_no_cash(
     page.get_by_label("希望日期").fill(datetime.date.today().isoformat())
     _select(page, "#id_wanted_slot", "上午")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/volunteers/requests/*/")
+    wait_for_record(page, "/volunteers/requests/")
     candidates = page.locator("#candidates tbody tr").first
     assert "陈晓丽" in candidates.inner_text() and "m" in candidates.inner_text()
-    candidates.get_by_role("button", name="推荐").click()
-    page.get_by_role("button", name="志愿者接单").click()
+    with page.expect_navigation():
+        candidates.get_by_role("button", name="推荐").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="志愿者接单").click()
     assert page.locator("#request-status").inner_text() == "已接单"
     request = HelpRequest.objects.get()
 
@@ -109,7 +111,7 @@ def test_team_request_service_hours_transfer_and_no_cash(
     page.get_by_role("link", name="上门签到").click()
     page.locator("#position-state").filter(has_text="已取得定位").wait_for()
     page.get_by_role("button", name="到达老人家，签到").click()
-    page.wait_for_url("**/volunteers/services/*/")
+    wait_for_record(page, "/volunteers/services/")
     record = ServiceRecord.objects.get(help_request=request)
     ServiceRecord.objects.filter(pk=record.pk).update(
         checked_in_at=record.checked_in_at - datetime.timedelta(hours=1)
@@ -180,11 +182,12 @@ def test_chongyang_sign_ups_attendance_and_a_top_ten_election(
     page.get_by_label("结束时间").fill((now + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("名额").fill("60")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/volunteers/activities/*/")
+    wait_for_record(page, "/volunteers/activities/")
     page.locator("#sign-up input[name=elder]").fill(elder.id_number)
     page.get_by_role("button", name="报名", exact=True).click()
     page.locator("#signups").filter(has_text="樊济民").wait_for()
     page.get_by_role("link", name="签到码").first.click()
+    page.locator("#ticket-qr svg").wait_for()  # the ticket page has loaded
     assert page.locator("#ticket-qr svg").count() == 1
     code = Participation.objects.get(elder=elder).code  # what the QR code holds
     page.set_viewport_size({"width": 375, "height": 740})
@@ -203,6 +206,7 @@ def test_chongyang_sign_ups_attendance_and_a_top_ten_election(
     page.locator("#id_area").select_option(label="通州区")
     page.get_by_label("须群众投票").uncheck()
     page.get_by_role("button", name="保存").click()
+    wait_for_record(page, "/volunteers/honours/")
     campaign_url = page.url
     page.context.clear_cookies()
     login(page, live_server, worker.username, PASSWORD)
