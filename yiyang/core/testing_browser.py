@@ -176,7 +176,7 @@ def page(browser: Any, live_server: Any, transactional_db: None, traffic: Traffi
         OneRequestAtATime.lock.release()
 
 
-def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
+def wait_until(page: Any, expression: str, timeout: float = TIMEOUT_MS / 1000) -> None:
     """Wait until ``expression`` is true in the page.
 
     Not ``page.wait_for_function``: its polling evaluates the expression with ``eval`` inside the
