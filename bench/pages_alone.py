@@ -13,7 +13,8 @@
 - Pages, taken in turn so that the machine's load falls on all alike: the elder list (first page, then
   page 2 000 of the district / page 200 of the street, then filtered by sex and area), as the district
   administrator ``admin`` and the street worker ``jinsha``; this month's draft roll (the district's
-  高龄津贴) as both; the baseline view as both.
+  高龄津贴) as both; an elder's page and the work orders, as the load run opens them; the baseline view as
+  both.
 
 Reported per page: median and p95 of the wall time, the median CPU time of this process, queries and
 their wall time (median), and the ratio of the median to the baseline's. ``--profile NAME`` runs that
@@ -83,6 +84,7 @@ def pages() -> dict[str, tuple[Any, str, dict[str, str]]]:
     from yiyang.areas.models import Area
     from yiyang.benefits.models import PaymentRoll
     from yiyang.core.testing import pass_second_factor
+    from yiyang.people.models import Elder
     from yiyang.people.demo import DEMO_DISTRICT
 
     clients = {}
@@ -105,6 +107,8 @@ def pages() -> dict[str, tuple[Any, str, dict[str, str]]]:
     print(f"roll {roll.pk}: {roll} ({roll.status}), {history.count()} rolls in {roll.month.year}", flush=True)
     admin, street_worker = clients["admin"], clients["jinsha"]
     url_list, url_roll = "/people/elders/", f"/benefits/rolls/{roll.pk}/"
+    elder = Elder.objects.filter(area_path__startswith=street.path).order_by("pk").first()
+    assert elder is not None
     return {
         "baseline, district administrator": (admin, "/bench/ping/", {}),
         "baseline, street worker": (street_worker, "/bench/ping/", {}),
@@ -119,6 +123,10 @@ def pages() -> dict[str, tuple[Any, str, dict[str, str]]]:
         ),
         "roll detail, district administrator": (admin, url_roll, {}),
         "roll detail, street worker": (street_worker, url_roll, {}),
+        # two more pages of the load run, for their cost alone
+        "elder detail, street worker": (street_worker, f"/people/elders/{elder.pk}/", {}),
+        "work orders, street worker": (street_worker, "/services/work-orders/", {}),
+        "work orders, district administrator": (admin, "/services/work-orders/", {}),
     }
 
 

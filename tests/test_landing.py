@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiyang.accounts.roles import LANDING, Role
-from yiyang.core.links import may_open
+from yiyang.core.links import may_open, permitted_record_url, record_url
 from yiyang.core.navigation import landing_url_name, menu_for
 from yiyang.core.tables import edit_link, permitted_link
 from yiyang.core.testing import World, make_user
@@ -166,6 +166,25 @@ def test_may_open_reads_the_pages_own_permission(world: World) -> None:
     assert may_open(world.dave, listing) and not may_open(world.dave, edit)  # reads the rules, changes none
     assert not may_open(world.grace, reverse("benefits:bankaccount_edit", args=[1]))  # a function view
     assert not may_open(world.alice, "/no/such/page/")
+
+
+@pytest.mark.parametrize(
+    "url_name, pk",
+    [("people:elder_detail", 7), ("services:workorder_detail", 123456), ("safety:ruleconfig_edit", 1)],
+)
+def test_a_record_url_is_what_reverse_gives(url_name: str, pk: int) -> None:
+    assert record_url(url_name, pk) == reverse(url_name, args=[pk])
+    assert record_url(url_name, str(pk)) == reverse(url_name, args=[pk])
+
+
+def test_a_record_url_is_given_to_those_who_may_open_it(world: World) -> None:
+    edit = reverse("safety:ruleconfig_edit", args=[5])
+    for user in (world.alice, world.dave, world.grace):
+        expected = edit if may_open(user, edit) else ""
+        assert permitted_record_url(user, "safety:ruleconfig_edit", 5) == expected
+    assert permitted_record_url(world.alice, "safety:ruleconfig_edit", 5) == edit
+    assert permitted_record_url(world.dave, "safety:ruleconfig_edit", 5) == ""  # reads the rules only
+    assert permitted_record_url(None, "people:elder_detail", 5) == ""
 
 
 class _Rules(tables.Table):

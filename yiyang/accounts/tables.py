@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext, pgettext_lazy
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiyang.accounts.actions import must_change_password
 from yiyang.accounts.models import User
+from yiyang.core.links import record_url
 
 
 def area_names(user: User) -> str:
@@ -55,7 +55,7 @@ class UserTable(tables.Table):
 
     def render_username(self, record: User) -> Any:
         return format_html(
-            '<a href="{}">{}</a>', reverse("accounts:user_detail", args=[record.pk]), record.username
+            '<a href="{}">{}</a>', record_url("accounts:user_detail", record.pk), record.username
         )
 
     def render_name(self, record: User) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +17,7 @@ from yiyang.benefits.models import (
     RollLine,
     Suspension,
 )
+from yiyang.core.links import record_url
 from yiyang.core.tables import CountColumn, ElderColumn, MoneyColumn, edit_link, permitted_link
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -88,7 +88,7 @@ class SuspensionTable(tables.Table):
 
     def render_notice(self, record: Suspension) -> str:
         notice = format_html(
-            '<a href="{}">{}</a>', reverse("benefits:suspension_notice", args=[record.pk]), _("告知书")
+            '<a href="{}">{}</a>', record_url("benefits:suspension_notice", record.pk), _("告知书")
         )
         request = getattr(self, "request", None)
         if (
@@ -97,7 +97,7 @@ class SuspensionTable(tables.Table):
             and request is not None
             and request.user.has_perm("benefits.change_suspension")
         ):
-            url = reverse("benefits:suspension_resume", args=[record.pk])
+            url = record_url("benefits:suspension_resume", record.pk)
             return format_html('{} · <a href="{}">{}</a>', notice, url, _("恢复发放"))
         return notice
 
@@ -181,4 +181,4 @@ class ElderBankAccountTable(tables.Table):
         empty_text = _("没有代发账户")
 
     def render_elder(self, record: ElderBankAccount, value: str) -> str:
-        return str(permitted_link(self, reverse("benefits:bankaccount_edit", args=[record.elder_id]), value))
+        return str(permitted_link(self, record_url("benefits:bankaccount_edit", record.elder_id), value))

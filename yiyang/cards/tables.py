@@ -3,17 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yiyang.cards.models import Card, CardRule, Claim, Enrolment, InsuranceRule
+from yiyang.core.links import record_url
 from yiyang.core.tables import ElderColumn, MoneyColumn, edit_link, permitted
 
 _ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class CardTable(tables.Table):
-    number = tables.Column(_("证号"), linkify=permitted(lambda c: reverse("cards:card_detail", args=[c.pk])))
+    number = tables.Column(_("证号"), linkify=permitted(lambda c: record_url("cards:card_detail", c.pk)))
     elder = ElderColumn()
     area = tables.Column(_("所在区域"), accessor="elder__area__name", order_by=("area_path",))
     basis = tables.Column(_("办理依据"))
@@ -59,7 +59,7 @@ class EnrolmentTable(tables.Table):
 
 
 class ClaimTable(tables.Table):
-    number = tables.Column(_("报案号"), linkify=permitted(lambda c: reverse("cards:claim_edit", args=[c.pk])))
+    number = tables.Column(_("报案号"), linkify=permitted(lambda c: record_url("cards:claim_edit", c.pk)))
     elder = ElderColumn()
     kind = tables.Column(_("理赔类型"))
     occurred_on = tables.DateColumn(format="Y-m-d", verbose_name=_("出险日期"))

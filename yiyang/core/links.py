@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import NoReverseMatch, Resolver404, get_urlconf, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, get_urlconf, resolve, reverse
 
 
 def required_permission(func: Any, kwargs: dict[str, Any]) -> str | None:
@@ -43,6 +43,38 @@ def url_if_permitted(user: Any, url_name: str, *args: Any) -> str:
 
 # The URL configuration does not change while the process runs: what a name reverses to and which
 # permission a path's view checks are looked up once (every page's menu asks for ~60 entries).
+
+
+def reversed_url(url_name: str, *args: Any) -> str:
+    """``reverse(url_name, args=args)``, looked up once per process ("" when it does not reverse)."""
+    return _reversed(_urlconf(), url_name, args)
+
+
+def record_url(url_name: str, pk: Any) -> str:
+    """``reverse(url_name, args=[pk])`` for a URL whose one argument is a record's integer key, built
+    from the URL reversed once: a list's link per row costs a string, not a resolver walk (~40 µs)."""
+    before, after = _around_key(_urlconf(), get_script_prefix(), url_name)
+    return f"{before}{int(pk)}{after}"
+
+
+def permitted_record_url(user: Any, url_name: str, pk: Any) -> str:
+    """``record_url`` when ``user`` may open that page, else "". The page's permission does not depend
+    on which record it shows, so it is looked up once per URL name, not resolved once per row."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    found, permission = _permission_of_path(_urlconf(), urlsplit(record_url(url_name, _KEY_MARK)).path)
+    if not found or (permission is not None and not user.has_perm(permission)):
+        return ""
+    return record_url(url_name, pk)
+
+
+_KEY_MARK = 987654321
+
+
+@lru_cache(maxsize=512)
+def _around_key(urlconf: str, prefix: str, url_name: str) -> tuple[str, str]:
+    before, _mark, after = reverse(url_name, args=[_KEY_MARK], urlconf=urlconf).partition(str(_KEY_MARK))
+    return before, after
 
 
 def _urlconf() -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 
-from yiyang.core.links import url_if_permitted
+from yiyang.core.links import reversed_url, url_if_permitted
 
 #: A menu label: a lazy translation (``gettext_lazy``), translated when the menu is rendered.
 Label = str | Promise
@@ -22,6 +22,10 @@ class MenuItem:
     permission: str = ""
     icon: str = "circle"
     landing: bool = False  # preferred first page after login, for those who may see it
+
+    @property
+    def url(self) -> str:
+        return reversed_url(self.url_name)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from yiyang.core.audit_reading import AuditReader, query_text
-from yiyang.core.links import may_open
+from yiyang.core.links import may_open, permitted_record_url
 from yiyang.core.models import AccessLog, AuditEntry
 from yiyang.core.numbers import grouped, money
 
@@ -55,7 +55,9 @@ class ElderColumn(tables.Column):
 
     def render(self, value: Any, record: Any, table: Any) -> Any:
         # linked for readers who may open the elder's page (a volunteer team's leader may not)
-        return permitted_link(table, reverse("people:elder_detail", args=[record.elder_id]), value)
+        user = getattr(getattr(table, "request", None), "user", None)
+        url = permitted_record_url(user, "people:elder_detail", record.elder_id)
+        return format_html('<a href="{}">{}</a>', url, value) if url else conditional_escape(value)
 
 
 _NOWRAP = {"td": {"class": "text-nowrap"}}

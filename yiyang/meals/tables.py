@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.links import record_url
 from yiyang.core.tables import MoneyColumn
 from yiyang.meals.models import Canteen, DeliveryOrder, MealRecord
 
@@ -79,7 +79,7 @@ class DeliveryOrderTable(tables.Table):
     def render_actions(self, record: DeliveryOrder) -> Any:
         if record.status != "pending":
             return ""
-        url = reverse("meals:deliveryorder_deliver", args=[record.pk])
+        url = record_url("meals:deliveryorder_deliver", record.pk)
         return format_html(
             '<form method="post" action="{}" class="d-flex gap-1">'
             '<input name="deliverer" class="form-control form-control-sm" placeholder="{}" required style="width:7em">'

@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.links import record_url
 from yiyang.people.models import Elder
 
 
@@ -46,14 +47,13 @@ class ElderTable(tables.Table):
         if getattr(data, "searching", False):
             kwargs.setdefault("order_by", ())
         super().__init__(data, *args, **kwargs)
+        self.today = timezone.localdate()  # once for the page, not once per row
 
     def render_name(self, record: Elder) -> Any:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("people:elder_detail", args=[record.pk]), record.name
-        )
+        return format_html('<a href="{}">{}</a>', record_url("people:elder_detail", record.pk), record.name)
 
     def render_age(self, record: Elder) -> int:
-        return record.age
+        return record.age_on(self.today)
 
     def render_categories(self, record: Elder) -> str:
         return gettext("、").join(record.category_labels())

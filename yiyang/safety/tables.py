@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.links import record_url
 from yiyang.core.tables import CountColumn, permitted_link
 from yiyang.safety.models import Alarm, Device, DeviceEvent, MaintenanceTask, RejectedMessage, RuleConfig
 
@@ -90,7 +90,7 @@ class DeviceEventTable(tables.Table):
 
     def render_alarm(self, value: Any, record: DeviceEvent) -> Any:
         return format_html(
-            '<a href="{}">#{}</a>', reverse("safety:alarm_detail", args=[record.alarm_id]), record.alarm_id
+            '<a href="{}">#{}</a>', record_url("safety:alarm_detail", record.alarm_id), record.alarm_id
         )
 
 
@@ -116,7 +116,7 @@ class MaintenanceTaskTable(tables.Table):
     def render_actions(self, record: MaintenanceTask) -> Any:
         if record.status != "open":
             return record.note
-        url = reverse("safety:maintenancetask_close", args=[record.pk])
+        url = record_url("safety:maintenancetask_close", record.pk)
         return format_html(
             '<form method="post" action="{}" class="d-flex gap-1"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<input name="note" class="form-control form-control-sm" placeholder="{}" required>'
@@ -174,4 +174,4 @@ class RuleConfigTable(tables.Table):
 
     def render_group(self, value: Any, record: RuleConfig) -> Any:
         # Everyone on watch reads the rules; only those who may change them get the link.
-        return permitted_link(self, reverse("safety:ruleconfig_edit", args=[record.pk]), value)
+        return permitted_link(self, record_url("safety:ruleconfig_edit", record.pk), value)

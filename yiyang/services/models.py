@@ -27,6 +27,7 @@ from yiyang.areas.models import Area
 from yiyang.core import crypto
 from yiyang.core.dated import in_force, in_force_q
 from yiyang.core.models import TimeStampedModel
+from yiyang.core.pagination import LateRowsQuerySet
 from yiyang.core.scoping import ScopedManager, Share
 from yiyang.people.models import Elder, ElderRecord
 from yiyang.services.choices import (
@@ -329,7 +330,8 @@ class ProviderScoped(TimeStampedModel):
 
     area_path = models.CharField(_("区域路径"), max_length=15, editable=False)
 
-    objects = ScopedManager()
+    # A list may read its page's keys first, then only those rows with their relations (late_rows).
+    objects = ScopedManager.from_queryset(LateRowsQuerySet)()
     scope_path = "area_path"
     scope_organisation = "provider_id"
 
@@ -469,6 +471,7 @@ class WorkOrder(ProviderScoped):
         verbose_name_plural = pgettext_lazy("plural", "服务工单")
         ordering = ["-scheduled_start", "-id"]
         indexes = [
+            models.Index(fields=["-scheduled_start", "-id"], name="workorder_list_order_idx"),
             models.Index(fields=["area_path"], opclasses=_PATTERN, name="workorder_area_idx"),
             models.Index(fields=["provider", "status"], name="workorder_provider_idx"),
             models.Index(fields=["worker", "plan_date"], name="workorder_worker_idx"),

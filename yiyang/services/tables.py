@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from yiyang.core.links import record_url
 from yiyang.core.tables import CountColumn, ElderColumn, MoneyColumn, edit_link, permitted_link
 from yiyang.services.choices import weekdays_text
 from yiyang.services.models import (
@@ -48,9 +49,7 @@ class WorkOrderTable(tables.Table):
         attrs = {"class": "table table-sm table-hover mb-0"}
 
     def render_number(self, value: str, record: WorkOrder) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("services:workorder_detail", args=[record.pk]), value
-        )
+        return format_html('<a href="{}">{}</a>', record_url("services:workorder_detail", record.pk), value)
 
     def render_scheduled_start(self, value: Any) -> str:
         return _when(value)
@@ -88,7 +87,7 @@ class ExceptionTable(tables.Table):
     def render_order(self, value: str, record: ServiceException) -> str:
         return format_html(
             '<a href="{}#exceptions">{}</a>',
-            reverse("services:workorder_detail", args=[record.work_order_id]),
+            record_url("services:workorder_detail", record.work_order_id),
             value,
         )
 
@@ -140,7 +139,7 @@ class SettlementTable(tables.Table):
 
     def render_month(self, value: Any, record: Settlement) -> str:
         return format_html(
-            '<a href="{}">{}</a>', reverse("services:settlement_detail", args=[record.pk]), f"{value:%Y-%m}"
+            '<a href="{}">{}</a>', record_url("services:settlement_detail", record.pk), f"{value:%Y-%m}"
         )
 
 
@@ -157,9 +156,7 @@ class ProviderTable(tables.Table):
         attrs = {"class": "table table-sm table-hover mb-0"}
 
     def render_name(self, value: str, record: Provider) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("services:provider_detail", args=[record.pk]), value
-        )
+        return format_html('<a href="{}">{}</a>', record_url("services:provider_detail", record.pk), value)
 
 
 class ServiceItemTable(tables.Table):
@@ -205,14 +202,14 @@ class RecurringPlanTable(tables.Table):
         }
 
     def render_elder(self, value: str, record: RecurringPlan) -> str:
-        return str(permitted_link(self, reverse("services:recurringplan_edit", args=[record.pk]), value))
+        return str(permitted_link(self, record_url("services:recurringplan_edit", record.pk), value))
 
 
 def _provider_link(record: Any) -> str:
     if record.provider_id is None:
         return "—"
     return format_html(
-        '<a href="{}">{}</a>', reverse("services:provider_detail", args=[record.provider_id]), record.provider
+        '<a href="{}">{}</a>', record_url("services:provider_detail", record.provider_id), record.provider
     )
 
 

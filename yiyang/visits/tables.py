@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.links import record_url
 from yiyang.core.tables import permitted, permitted_link
 from yiyang.visits.models import Campaign, Contribution, Contributor, VisitRecord, VisitRule, VisitTask
 
@@ -117,7 +117,7 @@ class ContributorTable(tables.Table):
 
     def render_name(self, value: Any, record: Contributor) -> Any:
         # Everyone on the campaign reads the list; only those who may change a contributor get the link.
-        return permitted_link(self, reverse("visits:contributor_edit", args=[record.pk]), value)
+        return permitted_link(self, record_url("visits:contributor_edit", record.pk), value)
 
     class Meta:
         model = Contributor

@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.links import record_url
 from yiyang.core.scoping import allowed
 from yiyang.core.tables import ElderColumn, permitted
 from yiyang.volunteers.models import (
@@ -178,7 +178,7 @@ class MonthEndCheckTable(tables.Table):
 
 class BankRuleTable(tables.Table):
     name = tables.Column(
-        _("名称"), linkify=permitted(lambda record: reverse("volunteers:bankrule_edit", args=[record.pk]))
+        _("名称"), linkify=permitted(lambda record: record_url("volunteers:bankrule_edit", record.pk))
     )
 
     class Meta:

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yiyang.core.links import record_url
 from yiyang.core.tables import CountColumn, MoneyColumn, edit_link, permitted
 from yiyang.workforce.models import (
     CareWorker,
@@ -21,7 +21,7 @@ _ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 def _worker_url(record: Any) -> str:
-    return reverse("workforce:careworker_detail", args=[record.worker_id])
+    return record_url("workforce:careworker_detail", record.worker_id)
 
 
 class CareWorkerTable(tables.Table):

@@ -188,3 +188,27 @@ def test_resolving_an_exception_goes_back_only_to_a_page_of_this_site(
     ]:
         response = client.post(url, {"outcome": "dismissed", "reason": "再次处理", "next": outside})
         assert response.status_code == 302 and response["Location"] == fallback
+
+
+def test_the_work_order_list_reaches_every_order_in_its_order(client: Client, world: World) -> None:
+    """More orders than a page: the exact count, and every order on one page or the next in the list's
+    order (the newest appointment first, the later-created first among equal times), read as the page's
+    keys first and then those orders only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = later_today()
+    item = f.item()
+    for n in range(55):
+        f.order(world.alice, i=item, start=start + datetime.timedelta(minutes=n % 20))
+    expected = list(WorkOrder.objects.order_by("-scheduled_start", "-id").values_list("number", flat=True))
+    client.force_login(world.alice)
+    for page in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("services:workorder_list"), {"page": page}).content.decode()
+        assert "共 55 条" in html
+        shown = [number for number in expected if f">{number}</a>" in html]
+        assert shown == expected[(page - 1) * 50 : page * 50]
+        assert sorted(shown, key=lambda number: html.index(f">{number}</a>")) == shown  # in that order
+        keys = [q["sql"] for q in queries if q["sql"].startswith('SELECT "services_workorder"."id" AS "pk"')]
+        assert len(keys) == 1 and "people_elder" not in keys[0]

@@ -19,6 +19,7 @@ from yiyang.core.errors import error_text
 from yiyang.core.exporting import Column, datetime_, text
 from yiyang.core.i18n import records_language
 from yiyang.core.models import AccessLog
+from yiyang.core.pagination import LateRowsQuerySet
 from yiyang.core.pdf import pdf_response, render_pdf
 from yiyang.core.scoping import allowed
 from yiyang.core.templatetags.yiyang import cn_date
@@ -81,9 +82,11 @@ class WorkOrderListView(ObjectListView):
 
     def get_queryset(self, action: str | None = None) -> Any:
         elder_areas = [f"elder__{a}" for a in ELDER_AREAS]
-        return (
-            super().get_queryset(action).select_related("elder", *elder_areas, "item", "provider", "worker")
-        )
+        # late_rows: the page's fifty keys in the list's order (workorder_list_order_idx), then those
+        # orders with their elder, areas, item, provider and worker; not a join of every order in scope.
+        queryset = super().get_queryset(action)
+        assert isinstance(queryset, LateRowsQuerySet)
+        return queryset.select_related("elder", *elder_areas, "item", "provider", "worker").late_rows()
 
 
 class WorkOrderOverdueView(WorkOrderListView):
