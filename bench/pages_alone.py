@@ -84,8 +84,8 @@ def pages() -> dict[str, tuple[Any, str, dict[str, str]]]:
     from yiyang.areas.models import Area
     from yiyang.benefits.models import PaymentRoll
     from yiyang.core.testing import pass_second_factor
-    from yiyang.people.models import Elder
     from yiyang.people.demo import DEMO_DISTRICT
+    from yiyang.people.models import Elder
 
     clients = {}
     for username in ("admin", "jinsha"):
