@@ -49,7 +49,7 @@ class LongSelect(forms.Select):
         final["name"] = name
         selected = {str(v) for v in self.format_value(value)}
         # The standard library's escape() on plain strings: Django's does the same after checking each
-        # argument for lazy text (2.5 µs a call against 1.0 µs, two calls an option, 1,100 areas).
+        # argument for lazy text (1.0 µs a call against 0.25 µs, two calls an option, 1,100 areas).
         # Not format_html per option: a tenth of the cost.
         options = "".join(
             f'<option value="{escape(key)}"{" selected" if key in selected else ""}>{escape(label)}</option>'
