@@ -25,7 +25,12 @@ def permitted_link(table: Any, url: str, text: Any, *, otherwise: Any = None) ->
     The reader is the request's user, which ``RequestConfig`` puts on the table; with no request
     (a table rendered outside a page) no link is shown."""
     user = getattr(getattr(table, "request", None), "user", None)
-    if user is not None and may_open(user, url):
+    return _linked(url if user is not None and may_open(user, url) else "", text, otherwise)
+
+
+def _linked(url: str, text: Any, otherwise: Any = None) -> Any:
+    """``text`` linked to ``url``; with no URL, ``otherwise`` (the text itself by default)."""
+    if url:
         return format_html('<a href="{}">{}</a>', url, text)
     return conditional_escape(text) if otherwise is None else otherwise
 
@@ -56,8 +61,7 @@ class ElderColumn(tables.Column):
     def render(self, value: Any, record: Any, table: Any) -> Any:
         # linked for readers who may open the elder's page (a volunteer team's leader may not)
         user = getattr(getattr(table, "request", None), "user", None)
-        url = permitted_record_url(user, "people:elder_detail", record.elder_id)
-        return format_html('<a href="{}">{}</a>', url, value) if url else conditional_escape(value)
+        return _linked(permitted_record_url(user, "people:elder_detail", record.elder_id), value)
 
 
 _NOWRAP = {"td": {"class": "text-nowrap"}}
