@@ -166,6 +166,7 @@ def everything(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     for _name, view in list_exports().items():
         grants.add(permission_name(view.model, "export"))
     monkeypatch.setitem(roles._grants, Role.DISTRICT_ADMIN, grants)
+    monkeypatch.setattr(roles, "_frozen", {})  # permissions_for made again from the patched grants
 
     areas = world.areas
     elder = elder_born(datetime.date(1940, 5, 6), area=areas.grid_a1, name="张小三", address="人民路1号")

@@ -33,16 +33,23 @@ class Role(models.TextChoices):
 
 
 _grants: dict[str, set[str]] = {role.value: set() for role in Role}
+# What permissions_for hands out, made once per role: every permission check of a request asks for it
+# (a page's menu alone makes a few hundred checks).
+_frozen: dict[str, frozenset[str]] = {}
 
 
 def grant(roles: Iterable[str], permissions: Iterable[str]) -> None:
     perms = set(permissions)
     for role in roles:
         _grants[str(role)].update(perms)
+    _frozen.clear()
 
 
 def permissions_for(role: str) -> frozenset[str]:
-    return frozenset(_grants.get(role, ()))
+    frozen = _frozen.get(role)
+    if frozen is None:
+        frozen = _frozen[role] = frozenset(_grants.get(role, ()))
+    return frozen
 
 
 def roles_with(permission: str) -> list[str]:

@@ -234,6 +234,7 @@ def test_only_a_district_admin_makes_district_admins(world: World, monkeypatch: 
     # Pretend street workers could manage accounts: they still may not hand out the top role.
     street = set(roles._grants[Role.STREET_WORKER]) | {"accounts.view_user", "accounts.add_user"}
     monkeypatch.setitem(roles._grants, Role.STREET_WORKER, street)
+    monkeypatch.setattr(roles, "_frozen", {})  # permissions_for made again from the patched grants
     data = UserData(
         username="boss",
         last_name="赵",
