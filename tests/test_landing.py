@@ -9,6 +9,7 @@ from typing import Any
 
 import django_tables2 as tables
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -219,3 +220,34 @@ def test_the_menu_holds_only_pages_the_user_may_open(
             for item in group.items:
                 status = client.get(reverse(item.url_name)).status_code
                 assert status == 200, (user.username, item.url_name, status)
+
+
+def test_the_menu_is_worked_out_per_set_of_permissions(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept once per set of permissions: two street workers share one menu, an administrator has
+    another, and a permission granted since (here: street workers may list accounts) shows at once."""
+    from yiyang.accounts import roles
+
+    def entries(user: Any) -> list[str]:
+        return [item.url_name for group in menu_for(user) for item in group.items]
+
+    street_b = make_user("menu_street_b", Role.STREET_WORKER, [world.areas.street_b])
+    assert entries(world.bob) == entries(street_b)
+    assert "accounts:user_list" in entries(world.alice) and "accounts:user_list" not in entries(world.bob)
+
+    grants = set(roles._grants[Role.STREET_WORKER]) | {"accounts.view_user"}
+    monkeypatch.setitem(roles._grants, Role.STREET_WORKER, grants)
+    monkeypatch.setattr(roles, "_frozen", {})
+    bob = type(world.bob).objects.get(pk=world.bob.pk)  # a new request's user: no permission cache
+    assert "accounts:user_list" in entries(bob)
+
+    # The page shows that menu, the current page's entry marked, in the reader's language.
+    client.force_login(bob)
+    url = reverse("accounts:user_list")
+    for language, label in (("zh-hans", "用户管理"), ("en", "Users"), ("zh-hans", "用户管理")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(url).content.decode()
+        assert f'<a class="nav-link text-white-50 active text-white" href="{url}">' in page
+        assert page.count("active text-white") == 1
+        assert f"</i>{label}</a>" in page

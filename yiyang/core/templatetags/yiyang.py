@@ -14,6 +14,17 @@ from yiyang.core import numbers
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def sidebar_menu(context: Any) -> str:
+    """The left-hand menu's groups and entries (``core.navigation.menu_html``)."""
+    from django.utils.safestring import mark_safe
+
+    from yiyang.core.navigation import menu_html
+
+    request = context.get("request")
+    return mark_safe(menu_html(context.get("menu") or [], getattr(request, "path", "")))
+
+
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     if isinstance(mapping, dict):
