@@ -108,11 +108,14 @@ class _CellPlan:
     its ``<td>`` attributes when they do not depend on the row (no callable among them)."""
 
     def __init__(self, table: Any, column: Any) -> None:
+        from django_tables2 import Column
         from django_tables2.utils import signature
 
         self.column = column
         self.render_fn = column.render
         self.args, self.catch_all = signature(self.render_fn)
+        # django-tables2's own Column.render and no link: the value is the cell as it is
+        self.as_is = getattr(self.render_fn, "__func__", None) is Column.render and not column.link
         attrs = {**dict(table.attrs), **dict(column.column.attrs)}
         self._ways: dict[type, Any] = {}
         self.td = (
@@ -135,7 +138,7 @@ class _CellPlan:
             value = force_str(labels.get(make_hashable(value), value), strings_only=True)
         if value in column.column.empty_values:
             return column.default
-        return self.render(row, column, value)
+        return value if self.as_is else self.render(row, column, value)
 
     def _way_for(self, record: Any) -> tuple[str, dict[Any, Any] | None] | None:
         """(attribute, labels of its choices or None) when the accessor names one concrete field of a
@@ -194,6 +197,8 @@ def table_body(context: template.Context, table: Any) -> str:
     that row, output as ``{{ cell }}`` would be: localised, escaped unless safe. What does not change
     from row to row (the render function's signature, attributes without callables) is worked out
     once per column (``_CellPlan``)."""
+    from html import escape
+
     from django.template.base import render_value_in_context
     from django.utils import formats
     from django.utils.html import conditional_escape, format_html
@@ -203,6 +208,7 @@ def table_body(context: template.Context, table: Any) -> str:
     tbody: Any = table.attrs.get("tbody") if hasattr(table.attrs, "get") else None
     parts = [f"<tbody {tbody.as_html() if hasattr(tbody, 'as_html') else ''}>"]
     plans = [_CellPlan(table, column) for column in table.columns]
+    autoescape = context.autoescape
     empty = True
     for row in rows:
         empty = False
@@ -217,7 +223,11 @@ def table_body(context: template.Context, table: Any) -> str:
             else:
                 td = plan.td
             if column.localize is None:
-                text = render_value_in_context(cell, context)
+                # render_value_in_context, which gives a plain string escaped (or as it is)
+                if type(cell) is str:
+                    text = escape(cell) if autoescape else cell
+                else:
+                    text = render_value_in_context(cell, context)
             else:
                 text = conditional_escape(formats.localize(cell, use_l10n=column.localize))
             cells.append(f"<td {td}>{text}</td>")
