@@ -193,7 +193,7 @@ def main() -> None:
                 "e.id AS elder_id, s.rule_id, e.area_path, s.period_key, s.window_start, s.due_date, "
                 "s.reason, 'open'::varchar(12) AS status, NULL::bigint AS assignee_id "
                 f"FROM people_elder e JOIN slots s ON s.no = ({case_sql}) "
-                "WHERE e.status = 'living' AND e.area_path LIKE %s ORDER BY e.area_path, e.id",
+                "WHERE e.status = 'living' AND e.area_path LIKE %s",
                 [*cte_params, *case_params, f"{district.path}%"],
             )
             t1 = time.perf_counter()

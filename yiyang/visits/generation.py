@@ -195,9 +195,13 @@ TIER_STAGE = "visits_tier_stage"
 
 def _stage_tiers(root_path: str, case: tuple[str, list[Any]], numbers: Sequence[int]) -> None:
     """Read the elders once: each living elder under ``root_path`` who has a tier, with the tier's
-    position (``no``) and the area's worker, in area order, into a temporary table. The month's periods
+    position (``no``) and the area's worker, area by area, into a temporary table. The month's periods
     are written from it, partition by partition (a month's and a quarter's), without reading the two
-    million elders again for each."""
+    million elders again for each.
+
+    Area by area is by the areas' keys, not their paths: each area's elders still come together, and
+    integers sort faster than the paths' text (a city's 600,000 staged elders: by path, the sort was a
+    fifth of the month's generation)."""
     case_sql, case_params = case
     on_commit = " ON COMMIT DROP" if core_sql.postgres() else ""
     tiers = ", ".join(f"({_typed('integer')})" for _no in numbers)
@@ -208,7 +212,7 @@ def _stage_tiers(root_path: str, case: tuple[str, list[Any]], numbers: Sequence[
             "SELECT e.id, e.area_path, t.no, w.user_id "
             f"FROM {Elder._meta.db_table} e JOIN tiers t ON t.no = ({case_sql}) "
             f"LEFT JOIN {WORKER_STAGE} w ON w.area_id = e.area_id "
-            "WHERE e.status = %s AND e.area_path LIKE %s ORDER BY e.area_path, e.id",
+            "WHERE e.status = %s AND e.area_path LIKE %s ORDER BY e.area_id, e.id",
             [*numbers, *case_params, ElderStatus.LIVING, f"{root_path}%"],
         )
     core_sql.analyze(TIER_STAGE, statistics_target=10)
@@ -256,7 +260,7 @@ def _insert(cur: Any, table: str, rows: Sequence[SlotRow], year: int, month: int
     period) index, so the rows are written by a plain ``INSERT`` — ``ON CONFLICT`` would make every row a
     speculative insertion, confirmed afterwards, which took longer than writing the rows. Should a task
     be added by hand for an elder and period in the meantime, the unique index refuses the statement and
-    it runs again with ``ON CONFLICT DO NOTHING``. The rows are written in area order: each area's tasks
+    it runs again with ``ON CONFLICT DO NOTHING``. The rows are written area by area: each area's tasks
     land together in the table and in the area and worker indexes (one walk along each instead of a
     random page per row), and a worker's day list and an area's figures read neighbouring pages.
     """
@@ -285,7 +289,7 @@ def _fill_new_period(cur: Any, period: Period, rows: Sequence[SlotRow], year: in
     partition), attach it as the period's partition.
 
     The new table has the tasks' shape and constraints but no index yet; it is filled from the staged
-    tiers (in their area order) without a sequence (ids by block, see ``partitions.block_id_sql``),
+    tiers (area by area) without a sequence (ids by block, see ``partitions.block_id_sql``),
     leaving out the tasks the default partition already holds; its indexes are then built in one
     sorted pass each. Only then is the default partition locked — as the
     attach itself will lock it — for the moment it takes to move the period's tasks written meanwhile

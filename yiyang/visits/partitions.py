@@ -8,8 +8,8 @@ byte ranges whatever the database's locale): the month ``2026-12`` holds the key
 the default partition, so nothing is ever refused for want of a partition. Because the partition key
 is the period itself, the unique (elder, period) constraint holds across the whole table as before.
 
-A period's first generation writes its tasks into a new, index-free table (``CREATE TABLE … AS``,
-which PostgreSQL may compute with parallel workers, as it never does an ``INSERT … SELECT``), builds
+A period's first generation writes its tasks into a new, index-free table shaped like the tasks
+(``create_like``; the elders were read once, with parallel workers, into a staging table), builds
 the table's indexes in one sorted pass each, moves in the tasks of the period already written by
 hand (they sit in the default partition), and attaches it as the period's partition. Later
 generations of the period (another street, a retried month) insert into the existing partition as
