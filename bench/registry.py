@@ -63,10 +63,9 @@ def bench_search(results: dict[str, object]) -> None:
     from django_tables2 import RequestConfig
 
     from yiyang.accounts.models import User
-    from yiyang.people.exports import ELDER_AREAS
     from yiyang.people.filtersets import ElderFilterSet
     from yiyang.people.models import Elder
-    from yiyang.people.tables import ElderTable
+    from yiyang.people.tables import ROW_RELATED, ElderTable
 
     admin, street = User.objects.get(username="admin"), User.objects.get(username="jinsha")
     pool = list(
@@ -87,7 +86,7 @@ def bench_search(results: dict[str, object]) -> None:
     def page(user: User, term: str, *, count: bool) -> None:
         request = factory.get("/people/elders/", {"q": term})
         request.user = user
-        base = Elder.objects.for_user(user).select_related(*ELDER_AREAS).late_rows()
+        base = Elder.objects.for_user(user).select_related(*ROW_RELATED).late_rows()
         fs = ElderFilterSet(request.GET, queryset=base, request=request)
         assert fs.is_valid()
         table = ElderTable(fs.qs)

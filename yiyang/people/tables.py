@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from yiyang.core.links import record_url
 from yiyang.people.models import Elder
 
+#: What a row of the table reads besides the elder: its area's name (the export reads the street and
+#: community above it too, ``exports.ELDER_AREAS``).
+ROW_RELATED = ("area",)
+
 
 class ElderTable(tables.Table):
     name = tables.Column(_("姓名"), order_by=("name_pinyin",))

@@ -31,7 +31,7 @@ from yiyang.people.exports import CLEAR_EXPORT, ELDER_AREAS, ELDER_EXPORT_COLUMN
 from yiyang.people.filtersets import ElderFilterSet
 from yiyang.people.forms import CertificationForm, ContactForm, ElderForm, ElderStatusForm, RevealForm
 from yiyang.people.models import Certification, Elder, ElderContact, ResidencePeriod, SavedFilter
-from yiyang.people.tables import ElderTable
+from yiyang.people.tables import ROW_RELATED, ElderTable
 from yiyang.people.timeline import elder_timeline
 
 
@@ -59,7 +59,10 @@ class ElderListView(ObjectListView):
         areas_only, prefixes = area_scope(self.request.user, Elder, action or self.action)
         if areas_only and prefixes:
             queryset = queryset.filter(path_range_q("area_path", outermost(prefixes)))
-        return queryset.select_related(*ELDER_AREAS).late_rows()
+        return queryset.select_related(*(ELDER_AREAS if action == "export" else ROW_RELATED)).late_rows()
+
+    def export_rows(self, qs: Any) -> Any:
+        return qs.select_related(*ELDER_AREAS)
 
     def known_count(self, fs: Any) -> int | None:
         """The list unfiltered, or filtered by area and status alone (how it opens, and every click
