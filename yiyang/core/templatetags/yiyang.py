@@ -132,25 +132,40 @@ class _CellPlan:
         column = self.column
         if way is None:
             return row._get_and_render_with(column, partial(self.render, row), column.default)
-        name, labels = way
-        value = getattr(record, name)
+        path, labels = way
+        value = record
+        for name in path:  # a field of the record, or of a record it refers to (area__name)
+            value = getattr(value, name)
+            if value is None:
+                break
         if labels is not None:
             value = force_str(labels.get(make_hashable(value), value), strings_only=True)
         if value in column.column.empty_values:
             return column.default
         return value if self.as_is else self.render(row, column, value)
 
-    def _way_for(self, record: Any) -> tuple[str, dict[Any, Any] | None] | None:
-        """(attribute, labels of its choices or None) when the accessor names one concrete field of a
-        model instance and the label is Django's own ``get_FOO_display``; None: django-tables2's way."""
+    def _way_for(self, record: Any) -> tuple[tuple[str, ...], dict[Any, Any] | None] | None:
+        """(attributes to follow, labels of its choices or None) when the accessor names one concrete
+        field of a model instance, or (for a column shown as it is) of a record it refers to by a
+        foreign key (``area__name``), and the label is Django's own ``get_FOO_display``; None:
+        django-tables2's way."""
         from django.core.exceptions import FieldDoesNotExist
         from django.db import models
 
-        name = str(self.column.accessor)
-        if not isinstance(record, models.Model) or "__" in name or "." in name:
+        accessor = str(self.column.accessor)
+        if not isinstance(record, models.Model) or "." in accessor:
             return None
+        *links, name = accessor.split("__")
+        if links and not self.as_is:
+            return None
+        model: Any = type(record)
         try:
-            field = record._meta.get_field(name)
+            for link in links:
+                field = model._meta.get_field(link)
+                if not (getattr(field, "concrete", False) and (field.many_to_one or field.one_to_one)):
+                    return None
+                model = field.related_model
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
             return None
         if (
@@ -160,12 +175,13 @@ class _CellPlan:
             or field.attname != name
         ):
             return None
+        path = (*links, name)
         if not getattr(field, "choices", None):
-            return name, None
-        if not isinstance(inspect.getattr_static(type(record), f"get_{name}_display", None), partialmethod):
+            return path, None
+        if links or not isinstance(inspect.getattr_static(model, f"get_{name}_display", None), partialmethod):
             return None  # a model's own get_FOO_display: let django-tables2 call it
         # Django's _get_FIELD_display, its labels made text once for the table (one language a request)
-        return name, {k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)}
+        return path, {k: force_str(v, strings_only=True) for k, v in make_hashable(field.flatchoices)}
 
     def render(self, row: Any, bound_column: Any, value: Any = None) -> Any:
         # BoundRow._call_render, with the signature looked up once (call_with_appropriate)
@@ -199,6 +215,7 @@ def table_body(context: template.Context, table: Any) -> str:
     once per column (``_CellPlan``)."""
     from html import escape
 
+    from django.conf import settings
     from django.template.base import render_value_in_context
     from django.utils import formats
     from django.utils.html import conditional_escape, format_html
@@ -209,6 +226,8 @@ def table_body(context: template.Context, table: Any) -> str:
     parts = [f"<tbody {tbody.as_html() if hasattr(tbody, 'as_html') else ''}>"]
     plans = [_CellPlan(table, column) for column in table.columns]
     autoescape = context.autoescape
+    grouping = settings.USE_THOUSAND_SEPARATOR  # without it, localize() gives an integer as str() does
+    row_attrs: dict[tuple[Any, ...], str] = {}
     empty = True
     for row in rows:
         empty = False
@@ -226,12 +245,20 @@ def table_body(context: template.Context, table: Any) -> str:
                 # render_value_in_context, which gives a plain string escaped (or as it is)
                 if type(cell) is str:
                     text = escape(cell) if autoescape else cell
+                elif type(cell) is int and not grouping:
+                    text = str(cell)
                 else:
                     text = render_value_in_context(cell, context)
             else:
                 text = conditional_escape(formats.localize(cell, use_l10n=column.localize))
             cells.append(f"<td {td}>{text}</td>")
-        parts.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
+        attrs = row.attrs  # the same few (class="even", "odd") on most rows: made once each
+        key = tuple(attrs.items())
+        if all(type(value) is str for _name, value in key):
+            html = row_attrs.get(key) or row_attrs.setdefault(key, attrs.as_html())
+        else:
+            html = attrs.as_html()
+        parts.append(f"<tr {html}>{''.join(cells)}</tr>")
     if empty and table.empty_text:
         parts.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(table.columns), table.empty_text))
     parts.append("</tbody>")
