@@ -190,6 +190,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, the plain <input> widgets written without their templates (core.renderers).
+FORM_RENDERER = "yiyang.core.renderers.Renderer"
+
 DATABASES = {"default": _database(os.environ.get("YIYANG_DATABASE_URL", "sqlite://"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
