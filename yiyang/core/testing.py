@@ -586,3 +586,23 @@ def install_second_factor_login() -> None:
     Client.force_login = force_login_verified  # type: ignore[method-assign,assignment]
     Client.login = login_verified  # type: ignore[method-assign,assignment]
     Client._second_factor_installed = True  # type: ignore[attr-defined]
+
+
+def table_both_ways(table_class: Any, rows: Any, request: Any) -> tuple[str, str]:
+    """A django-tables2 table's HTML as our pages render it (``generic/table.html``, its body written
+    in Python by ``table_body``) and as django-tables2's own template does, whitespace squeezed: the
+    two must be equal."""
+    import re
+
+    from django.template import Context, Template
+
+    def squeezed(html: str) -> str:
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).replace(" >", ">").strip()
+
+    out = []
+    for name in ("generic/table.html", "django_tables2/bootstrap5.html"):
+        table = table_class(rows)
+        table.request = request
+        template = Template(f'{{% load django_tables2 %}}{{% render_table table "{name}" %}}')
+        out.append(squeezed(template.render(Context({"table": table, "request": request}))))
+    return out[0], out[1]

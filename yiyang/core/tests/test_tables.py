@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from yiyang.core.tables import ElderColumn
+from yiyang.core.testing import table_both_ways
 
 
 class ElderTable(tables.Table):
@@ -38,12 +39,6 @@ class _Mixed(tables.Table):
         return format_html("<b>{}</b>", record["name"])
 
 
-def _squeezed(html: str) -> str:
-    import re
-
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).replace(" >", ">").strip()
-
-
 def test_the_python_table_body_renders_what_the_django_tables2_template_does() -> None:
     import datetime
 
@@ -54,15 +49,11 @@ def test_the_python_table_body_renders_what_the_django_tables2_template_does() -
         {"n": 2, "name": "李四", "amount": 1.5, "when": None},
     ]
     request = RequestFactory().get("/")
-    ours, theirs = _Mixed(rows), _Mixed(rows)
-    for table in (ours, theirs):
-        table.request = request
-    fast = Template('{% load django_tables2 %}{% render_table table "generic/table.html" %}')
-    slow = Template('{% load django_tables2 %}{% render_table table "django_tables2/bootstrap5.html" %}')
-    html = _squeezed(fast.render(Context({"table": ours, "request": request})))
-    assert html == _squeezed(slow.render(Context({"table": theirs, "request": request})))
+    html, theirs = table_both_ways(_Mixed, rows, request)
+    assert html == theirs
     assert '<td class="row-1">张&lt;三&gt;</td>' in html and "<b>李四</b>" in html
 
+    fast = Template('{% load django_tables2 %}{% render_table table "generic/table.html" %}')
     empty = _Mixed([])
     assert "没有" not in fast.render(Context({"table": empty, "request": request}))
     empty.empty_text = "没有记录"
@@ -79,19 +70,11 @@ class _Areas(tables.Table):
 
 
 def test_the_python_table_body_reads_fields_through_foreign_keys_as_django_tables2_does(world: Any) -> None:
-    from django.template import Context, Template
-
     from yiyang.areas.models import Area
 
     areas = list(Area.objects.select_related("parent__parent").order_by("path"))
     assert any(a.parent is None for a in areas) and any(a.parent and a.parent.parent for a in areas)
-    request = RequestFactory().get("/")
-    ours, theirs = _Areas(areas), _Areas(areas)
-    for table in (ours, theirs):
-        table.request = request
-    fast = Template('{% load django_tables2 %}{% render_table table "generic/table.html" %}')
-    slow = Template('{% load django_tables2 %}{% render_table table "django_tables2/bootstrap5.html" %}')
-    html = _squeezed(fast.render(Context({"table": ours, "request": request})))
-    assert html == _squeezed(slow.render(Context({"table": theirs, "request": request})))
+    html, theirs = table_both_ways(_Areas, areas, RequestFactory().get("/"))
+    assert html == theirs
     district = next(a for a in areas if a.parent is None)
     assert f"<td>{district.name}</td><td>—</td><td>—</td>" in html
