@@ -60,7 +60,8 @@ class ElderFactory(DjangoModelFactory[Elder]):
         id_number, phone, health = kwargs.pop("id_number"), kwargs.pop("phone"), kwargs.pop("health")
         parsed = parse_id_number(id_number)
         kwargs["sex"], kwargs["birth_date"] = parsed.sex, parsed.birth_date
-        elder = model_class(*args, **kwargs)
+        assert not args  # no positional fields (Meta.inline_args): the model's own constructor by name
+        elder = model_class(**kwargs)
         elder.set_id_number(parsed)
         elder.set_name(elder.name)
         if phone:
@@ -104,7 +105,8 @@ class ContactFactory(DjangoModelFactory[ElderContact]):
     @classmethod
     def _create(cls, model_class: type[ElderContact], *args: Any, **kwargs: Any) -> ElderContact:
         phone = kwargs.pop("phone")
-        contact = model_class(*args, **kwargs)
+        assert not args
+        contact = model_class(**kwargs)
         if phone:
             contact.set_phone(phone)
         contact.save()
