@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiyang.accounts.roles import LANDING, Role
+from yiyang.core import navigation
 from yiyang.core.links import may_open, permitted_record_url, record_url
 from yiyang.core.navigation import landing_url_name, menu_for
 from yiyang.core.tables import edit_link, permitted_link
@@ -233,7 +234,12 @@ def test_the_menu_is_worked_out_per_set_of_permissions(
         return [item.url_name for group in menu_for(user) for item in group.items]
 
     street_b = make_user("menu_street_b", Role.STREET_WORKER, [world.areas.street_b])
+    worked_out: list[Any] = []
+    visible = navigation._visible
+    monkeypatch.setattr(navigation, "_visible", lambda user: worked_out.append(user) or visible(user))
+    monkeypatch.setattr(navigation, "_menus", {})
     assert entries(world.bob) == entries(street_b)
+    assert worked_out == [world.bob]  # the second street worker's menu was not worked out again
     assert "accounts:user_list" in entries(world.alice) and "accounts:user_list" not in entries(world.bob)
 
     grants = set(roles._grants[Role.STREET_WORKER]) | {"accounts.view_user"}

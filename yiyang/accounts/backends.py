@@ -11,12 +11,14 @@ class RoleBackend(ModelBackend):
     """Permissions come from the user's role (roles.py), not from per-user grants in the database."""
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
-            return set()
-        return set(permissions_for(getattr(user_obj, "role", "")))
+        return set() if obj is not None else set(_granted(user_obj))
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
-        # get_all_permissions(user_obj), without copying the role's permissions for each check
-        return bool(user_obj.is_active and not user_obj.is_anonymous) and perm in permissions_for(
-            getattr(user_obj, "role", "")
-        )
+        # whatever the object, as before; the role's frozen set, not a copy of it for each check
+        return perm in _granted(user_obj)
+
+
+def _granted(user_obj: Any) -> frozenset[str]:
+    if not user_obj.is_active or user_obj.is_anonymous:
+        return frozenset()
+    return permissions_for(getattr(user_obj, "role", ""))

@@ -59,10 +59,10 @@ class ElderListView(ObjectListView):
         areas_only, prefixes = area_scope(self.request.user, Elder, action or self.action)
         if areas_only and prefixes:
             queryset = queryset.filter(path_range_q("area_path", outermost(prefixes)))
-        return queryset.select_related(*(ELDER_AREAS if action == "export" else ROW_RELATED)).late_rows()
+        return queryset.select_related(*ROW_RELATED).late_rows()
 
     def export_rows(self, qs: Any) -> Any:
-        return qs.select_related(*ELDER_AREAS)
+        return qs.select_related(*ELDER_AREAS)  # the export's street and community columns
 
     def known_count(self, fs: Any) -> int | None:
         """The list unfiltered, or filtered by area and status alone (how it opens, and every click
