@@ -403,7 +403,7 @@ def rate_change(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def qualification_due(request: HttpRequest) -> HttpResponse:
     require_perm(request, "benefits.view_qualificationcheck")
-    rows = selectors.qualification_due(request.user).order_by("area_path", "name_pinyin")
+    rows = selectors.qualification_due(request.user).order_by("area_path", "name_pinyin", "pk")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     items = [(e, selectors.suggested_channel(e)) for e in page]
     return render(

@@ -4,6 +4,7 @@ queries, which must not grow with its rows."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -81,3 +82,20 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_its_rows(world, clien
     page = response.content.decode()
     assert all(f"乙{n}" in page for n in range(6)) and "共 8 人" in page
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_more_due_than_a_page_every_one_reachable_and_counted_exactly(world, client) -> None:
+    born = datetime.date(1940, 1, 1)
+    elders = [elder_born(born, name="丙同名") for _n in range(105)]  # one name: the order ties everywhere
+    _paid_this_month(world)
+    client.force_login(world.alice)
+    pass_second_factor(client, world.alice)
+    url = reverse("benefits:qualification_due")
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "共 105 人" in first and "共 105 人" in second
+    assert "?page=2" in first and "?page=1" in second  # next from the first, previous from the second
+    links = re.compile(r'href="/people/elders/(\d+)/"')
+    shown = [int(pk) for page in (first, second) for pk in links.findall(page)]
+    assert len(links.findall(first)) == 100
+    assert sorted(shown) == sorted(e.pk for e in elders)  # each once, none missing
