@@ -11,7 +11,8 @@
   (``bench/loadmix``): the in-run baseline. Requests go through Django's test client, the whole
   middleware stack included, in this one process: the time is the server's alone (no network, no queue).
 - Pages, taken in turn so that the machine's load falls on all alike: the elder list (first page, then
-  page 2 000 of the district / page 200 of the street, then filtered by sex and area), as the district
+  page 2 000 of the district / page 200 of the street, then filtered by sex and area, and by each of the
+  load run's filters: 80 and over, living alone, 低保), as the district
   administrator ``admin`` and the street worker ``jinsha``; this month's draft roll (the district's
   高龄津贴) as both; an elder's page and the work orders, as the load run opens them; the baseline view as
   both.
@@ -121,6 +122,13 @@ def pages() -> dict[str, tuple[Any, str, dict[str, str]]]:
             url_list,
             {"sex": "F", "area": community.path, "age_bracket": "2"},
         ),
+        # the load run's filters (bench/loadmix/locustfile.py), page 2
+        "elder list age 80+, street worker": (street_worker, url_list, {"age_min": "80", "page": "2"}),
+        "elder list living alone, street worker": (street_worker, url_list, {"living_situation": "alone"}),
+        "elder list 低保, street worker": (street_worker, url_list, {"category": "dibao"}),
+        "elder list age 80+, district administrator": (admin, url_list, {"age_min": "80"}),
+        "elder list living alone, district administrator": (admin, url_list, {"living_situation": "alone"}),
+        "elder list 低保, district administrator": (admin, url_list, {"category": "dibao", "page": "3"}),
         "roll detail, district administrator": (admin, url_roll, {}),
         "roll detail, street worker": (street_worker, url_roll, {}),
         # two more pages of the load run, for their cost alone
