@@ -24,6 +24,7 @@ from yiyang.core.scoping import _following, path_range_q
 from yiyang.core.testing import World, table_both_ways
 from yiyang.people import actions, counts
 from yiyang.people.choices import ElderStatus, LivingSituation
+from yiyang.people.filtersets import ElderFilterSet
 from yiyang.people.models import Elder
 from yiyang.people.tables import ElderTable
 from yiyang.people.tests.factories import ElderFactory, register_elder
@@ -165,6 +166,35 @@ def test_the_area_ranges_select_what_the_prefixes_select(world: World) -> None:
         by_prefix = Elder.objects.filter(area_path__regex="^(" + "|".join(prefixes) + ")")
         assert set(ranged) == set(by_prefix)
     assert str(path_range_q("area_path", ["32a"])) == "(AND: )"  # not digits: no range at all
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sex": "F"},
+        {"age_bracket": "2"},
+        {"age_min": "80", "age_max": "89"},
+        {"living_situation": LivingSituation.ALONE},
+        {"category": "dibao"},
+        {"disabled": "true"},
+        {"hukou_local": "false"},
+        {"area": "320612001", "status": "all"},
+    ],
+)
+def test_every_filter_of_the_list_reads_columns_its_index_carries(
+    world: World, query: dict[str, str]
+) -> None:
+    """A filtered page and its exact count read the list's index alone (no row of the table): every
+    column a filter compares is a key or an included column of ``elder_list_order_idx``."""
+    index = next(i for i in Elder._meta.indexes if i.name == "elder_list_order_idx")
+    carried = {*index.fields, *index.include}
+    request = RequestFactory().get("/")
+    request.user = world.alice
+    fs = ElderFilterSet(query, queryset=Elder.objects.for_user(world.alice), request=request)
+    assert fs.is_valid(), fs.errors
+    sql, _params = fs.qs.query.sql_with_params()
+    compared = set(re.findall(r'"people_elder"\."(\w+)"', sql.split(" WHERE ", 1)[1]))
+    assert compared - {"name_pinyin"} and compared <= carried, compared - carried
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
