@@ -4,7 +4,10 @@ The elder list counts what it lists, exactly, so that every page is reachable. C
 district's 300,000 living elders for each list page is a scan of them all (130–800 ms on the shared
 machine, issue 19); ``people_elder_count`` holds the same number per (area path, status), a few
 thousand rows, and the unfiltered list (or one filtered only by area and status) adds up the rows
-under the user's areas instead.
+under the user's areas instead. It holds as well the number per value of each one-choice filter
+(:data:`FACETS`, and each economic category), so that a list filtered by one of them ("living alone",
+"低保") counts the same way; a list filtered otherwise (an age, a search, two filters) counts its
+rows, from the list's index (``elder_list_order_idx`` carries the filtered columns).
 
 The table is kept by statement-level triggers on ``people_elder`` (insert, update, delete, truncate),
 in the same transaction as the change, whatever makes it: an action, an import's ``COPY``, a
@@ -25,42 +28,73 @@ from django.db import connection, transaction
 
 TABLE = "people_elder_count"
 
-_UPSERT = f"""
-    INSERT INTO {TABLE} AS c (area_path, status, n)
-    SELECT area_path, status, sum(d) FROM (%s) AS change GROUP BY 1, 2 HAVING sum(d) <> 0
-    ORDER BY 1, 2  -- one order for every writer: no deadlock between two statements
-    ON CONFLICT (area_path, status) DO UPDATE SET n = c.n + EXCLUDED.n
-"""
-_ADDED = "SELECT area_path, status, 1 AS d FROM new_rows"
-_REMOVED = "SELECT area_path, status, -1 AS d FROM old_rows"
+# Besides each (area, status)'s total (facet and value ''), the elders of each value of the list's
+# one-choice filters (people.filtersets), so that a list filtered by one of them counts from here too.
+# A facet is named as its filter, and its value is the filter's: "true"/"false" for the yes-or-no ones.
+FACETS = {
+    "sex": "sex",
+    "living_situation": "living_situation",
+    "hukou_local": "CASE WHEN hukou_local THEN 'true' ELSE 'false' END",
+    "disabled": "CASE WHEN capability_level >= 1 THEN 'true' ELSE 'false' END",
+}
+CATEGORY = "category"  # one row per economic category an elder holds (``Elder.categories``, comma-separated)
+FILTERS = (*FACETS, CATEGORY)
 
-POSTGRESQL = [
-    f"""CREATE TABLE {TABLE} (
-        area_path varchar(15) NOT NULL,
-        status varchar(12) NOT NULL,
-        n bigint NOT NULL,
-        PRIMARY KEY (area_path, status)
-    )""",
-    f"""CREATE FUNCTION people_elder_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+
+def _rows(rows: str, sign: str) -> str:
+    """Every (area path, status, facet, value) a transition table's elders are counted under."""
+    values = ", ".join(["('', '')", *(f"('{facet}', {expr})" for facet, expr in FACETS.items())])
+    return (
+        f"SELECT area_path, status, f.facet, f.value, {sign} AS d FROM {rows} "
+        f"CROSS JOIN LATERAL (VALUES {values}) AS f (facet, value) "
+        f"UNION ALL SELECT area_path, status, '{CATEGORY}', c.value, {sign} FROM {rows} "
+        "CROSS JOIN LATERAL unnest(string_to_array(categories, ',')) AS c (value) WHERE c.value <> ''"
+    )
+
+
+_UPSERT = f"""
+    INSERT INTO {TABLE} AS c (facet, value, status, area_path, n)
+    SELECT facet, value, status, area_path, sum(d) FROM (%s) AS change
+    GROUP BY 1, 2, 3, 4 HAVING sum(d) <> 0
+    ORDER BY 1, 2, 3, 4  -- one order for every writer: no deadlock between two statements
+    ON CONFLICT (facet, value, status, area_path) DO UPDATE SET n = c.n + EXCLUDED.n
+"""
+_ADDED = _rows("new_rows", "1")
+_REMOVED = _rows("old_rows", "-1")
+
+FUNCTIONS = [
+    f"""CREATE OR REPLACE FUNCTION people_elder_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     {_UPSERT % _ADDED};
     RETURN NULL;
 END $$""",
-    f"""CREATE FUNCTION people_elder_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION people_elder_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     {_UPSERT % _REMOVED};
     RETURN NULL;
 END $$""",
-    f"""CREATE FUNCTION people_elder_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION people_elder_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     {_UPSERT % (_ADDED + " UNION ALL " + _REMOVED)};
     RETURN NULL;
 END $$""",
-    f"""CREATE FUNCTION people_elder_count_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION people_elder_count_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM {TABLE};
     RETURN NULL;
 END $$""",
+]
+# The whole of it as it stands (the migrations hold each step's own copy).
+POSTGRESQL = [
+    f"""CREATE TABLE {TABLE} (
+        facet varchar(20) NOT NULL,
+        value varchar(20) NOT NULL,
+        status varchar(12) NOT NULL,
+        area_path varchar(15) NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (facet, value, status, area_path)
+    )""",
+    *FUNCTIONS,
     "CREATE TRIGGER people_elder_count_insert AFTER INSERT ON people_elder "
     "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_insert()",
     "CREATE TRIGGER people_elder_count_delete AFTER DELETE ON people_elder "
@@ -71,6 +105,12 @@ END $$""",
     "CREATE TRIGGER people_elder_count_truncate AFTER TRUNCATE ON people_elder "
     "FOR EACH STATEMENT EXECUTE FUNCTION people_elder_count_truncate()",
 ]
+# Every row, from the registry (rebuild, and the migration that added the facets).
+FILL = f"""
+    INSERT INTO {TABLE} (facet, value, status, area_path, n)
+    SELECT facet, value, status, area_path, sum(d) FROM ({_rows("people_elder", "1")}) AS elder
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+"""
 POSTGRESQL_REVERSE = [
     "DROP TRIGGER people_elder_count_truncate ON people_elder",
     "DROP TRIGGER people_elder_count_update ON people_elder",
@@ -95,21 +135,21 @@ def rebuild() -> int:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("LOCK TABLE people_elder IN SHARE MODE")
         cur.execute(f"DELETE FROM {TABLE}")
-        cur.execute(
-            f"INSERT INTO {TABLE} (area_path, status, n) "
-            "SELECT area_path, status, count(*) FROM people_elder GROUP BY 1, 2 ORDER BY 1, 2"
-        )
+        cur.execute(FILL)
         return int(cur.rowcount)
 
 
-def count(prefixes: Sequence[str] | None, statuses: Iterable[str] | None) -> int | None:
+def count(
+    prefixes: Sequence[str] | None, statuses: Iterable[str] | None, facet: tuple[str, str] = ("", "")
+) -> int | None:
     """Elders whose area path starts with one of ``prefixes`` (None: any) and whose status is one of
-    ``statuses`` (None: any). ``prefixes`` must not overlap (``scoping.outermost`` gives such).
-    None where the counts are not kept (SQLite)."""
+    ``statuses`` (None: any), and who have ``facet``'s value (a name of :data:`FACETS` or
+    :data:`CATEGORY` and a value; by default all). ``prefixes`` must not overlap
+    (``scoping.outermost`` gives such). None where the counts are not kept (SQLite)."""
     if not available():
         return None
-    where: list[str] = []
-    params: list[Any] = []
+    where: list[str] = ["facet = %s AND value = %s"]
+    params: list[Any] = [*facet]
     if prefixes is not None:
         if not prefixes:
             return 0
@@ -121,7 +161,7 @@ def count(prefixes: Sequence[str] | None, statuses: Iterable[str] | None) -> int
             return 0
         where.append("status = ANY(%s)")
         params.append(wanted)
-    sql = f"SELECT coalesce(sum(n), 0) FROM {TABLE}" + (" WHERE " + " AND ".join(where) if where else "")
+    sql = f"SELECT coalesce(sum(n), 0) FROM {TABLE} WHERE " + " AND ".join(where)
     with connection.cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()

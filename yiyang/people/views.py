@@ -66,26 +66,34 @@ class ElderListView(ObjectListView):
 
     def known_count(self, fs: Any) -> int | None:
         """The list unfiltered, or filtered by area and status alone (how it opens, and every click
-        on the area tree): the elders of those areas and status from ``people_elder_count``, kept
-        exact by the database (``people.counts``), instead of counting up to 300,000 rows."""
+        on the area tree), or by one more one-choice filter ("living alone"): the elders of those
+        areas, status and value from ``people_elder_count``, kept exact by the database
+        (``people.counts``), instead of counting up to 300,000 rows."""
         if not counts.available():
             return None
         areas_only, prefixes = area_scope(self.request.user, Elder, self.action)
         if not areas_only:
             return None
         statuses: list[str] | None = [ElderStatus.LIVING]
+        facet = ("", "")
         if fs.is_bound:
             if not fs.is_valid():
                 return None
             data = fs.form.cleaned_data
-            if any(data.get(name) not in (None, "", []) for name in data if name not in ("area", "status")):
+            chosen = [
+                name for name in data if name not in ("area", "status") and data[name] not in (None, "", [])
+            ]
+            if len(chosen) > 1 or (chosen and chosen[0] not in counts.FILTERS):
                 return None
+            if chosen:
+                value = data[chosen[0]]
+                facet = (chosen[0], str(value).lower() if isinstance(value, bool) else value)
             status = data.get("status") or ElderStatus.LIVING
             statuses = None if status == "all" else [status]
             area = data.get("area")
             if area is not None:
                 prefixes = within(prefixes, area.path)
-        return counts.count(None if prefixes is None else outermost(prefixes), statuses)
+        return counts.count(None if prefixes is None else outermost(prefixes), statuses, facet)
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
