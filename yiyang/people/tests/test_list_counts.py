@@ -116,6 +116,18 @@ def test_the_counts_equal_a_fresh_count_after_every_kind_of_change(world: World)
 
 
 @postgresql_only
+def test_the_database_keeps_the_counts_as_the_module_says() -> None:
+    """The migrations froze each step's SQL: the functions a migrated database runs are the ones
+    ``people.counts`` declares (a change there needs its migration)."""
+    with connection.cursor() as cur:
+        for sql in counts.FUNCTIONS:
+            name = re.search(r"FUNCTION (\w+)\(", sql)
+            assert name
+            cur.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [name.group(1)])
+            assert cur.fetchone() == (sql.split("$$")[1],), name.group(1)
+
+
+@postgresql_only
 def test_a_truncate_empties_the_counts(world: World) -> None:
     ElderFactory.create_batch(3, area=world.areas.community_a1)
     assert counts.count(None, None) == 3
