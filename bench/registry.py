@@ -5,7 +5,8 @@
 Stages:
 - search     p95 of the elder list's search (pinyin initials, ID suffix, name prefix) as a district
              administrator and as a street worker; baseline: the same query without the indexes' help
-             (LIKE '%…%'), and a primary-key fetch as the floor.
+             (LIKE '%…%'), and a primary-key fetch as the floor; and the floor of an exact count: the
+             page's own count statement sent bare, per user, for 4-letter pinyin and 2-letter initials.
 - dashboard  p95 of the dashboard for the district and for one street; baseline: the raw GROUP BY.
 - import_csv a 2,000,000-row CSV through the full import (validation, de-duplication, staging,
              merge, audit, statistics) vs a raw COPY of the same file into a bare table; peak RSS.
@@ -25,6 +26,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -60,6 +62,7 @@ def bench_search(results: dict[str, object]) -> None:
     kind of term and per user, beside a primary-key fetch and an unindexed LIKE."""
     from django.db import connection
     from django.test import Client, RequestFactory
+    from django.test.utils import CaptureQueriesContext
     from django_tables2 import RequestConfig
 
     from yiyang.accounts.models import User
@@ -132,6 +135,24 @@ def bench_search(results: dict[str, object]) -> None:
             cur.fetchall()
 
     out["baseline:unindexed_contains"] = summary_ms(sample(naive, 10))
+    # The floor of an exact count: the count's own SQL, as the page runs it, sent bare (no Django, no
+    # rows): a term matching 100,000+ elders ("wang") cannot be counted exactly faster than this.
+    for user in (admin, street):
+        for kind in ("pinyin", "initials2"):
+            statements = []
+            for term in queries[kind][:60]:
+                with CaptureQueriesContext(connection) as captured:
+                    page(user, term, count=True)
+                statements.append(next(q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]))
+            bare = iter(statements * 2)
+
+            def count_sql(bare: Iterator[str] = bare) -> None:
+                with connection.cursor() as cur:
+                    cur.execute(next(bare))
+                    cur.fetchall()
+
+            sample(count_sql, 5)
+            out[f"baseline:{user.username}:{kind}:count_sql"] = summary_ms(sample(count_sql, 60))
     results["search"] = out
     for key, value in out.items():
         print(f"search {key}: {value}", flush=True)
