@@ -1,14 +1,15 @@
 """A district at work (issue 19): 100 staff on the pages they use, against Yiyang served as production is.
 
     .venv/bin/python bench/load.py [--elders 300000] [--users 100] [--duration 5m] [--workers 4]
-                                   [--think 5,15] [--alone 40s] [--skip-setup]
+                                   [--threads 1] [--think 5,15] [--alone 40s] [--skip-setup]
 
 - The database: the district demo (``demo_all``) at ``--elders`` elders, on PostgreSQL (its own database,
   ``yiyang_bench_load`` unless ``BENCH_LOAD_DATABASE_URL`` says otherwise); plus one account per simulated
   user (70% street workers spread over the streets, 30% district administrators, each with their own
   TOTP device), so that no two users share a session or a second factor.
 - The server: ``gunicorn -c config/gunicorn.conf.py config.wsgi`` as docs/deploy.md says, with
-  ``--workers`` processes, debug off; its access log gives each request's time inside the server.
+  ``--workers`` processes (of ``--threads`` threads each: more than one is gunicorn's threaded worker),
+  debug off; its access log gives each request's time inside the server.
   One page more than production: ``/bench/ping/``, a minimal authenticated view (the same middleware,
   session and login check, nothing else) - the in-run baseline, and the floor of any page.
 - The users: locust, headless (bench/loadmix/locustfile.py): logging in (password, then the second
@@ -168,7 +169,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(url: str, workers: int, port: int, log: Path) -> subprocess.Popen[bytes]:
+def serve(url: str, workers: int, port: int, log: Path, threads: int = 1) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "YIYANG_DATABASE_URL": url,
@@ -176,6 +177,7 @@ def serve(url: str, workers: int, port: int, log: Path) -> subprocess.Popen[byte
         "PYTHONPATH": f"{MIX}:{ROOT}",
         "YIYANG_BIND": f"127.0.0.1:{port}",
         "YIYANG_WEB_WORKERS": str(workers),
+        "YIYANG_WEB_THREADS": str(threads),
         "YIYANG_DEBUG": "0",
         "YIYANG_SECURE_COOKIES": "0",
         "YIYANG_STATIC_FROM_PACKAGES": "1",
@@ -206,7 +208,7 @@ def serve(url: str, workers: int, port: int, log: Path) -> subprocess.Popen[byte
         threading.Thread(
             target=urllib.request.urlopen, args=(f"http://127.0.0.1:{port}/accounts/login/",), daemon=True
         )
-        for _ in range(workers * 3)
+        for _ in range(workers * threads * 3)
     ]
     for t in warm:
         t.start()
@@ -413,7 +415,7 @@ def phase(
     port = free_port()
     log, trace = WORK / f"{name}-access.log", WORK / f"{name}-trace.tsv"
     load_before = round(os.getloadavg()[0], 2)
-    server = serve(url, args.workers, port, log)
+    server = serve(url, args.workers, port, log, args.threads)
     machine = Machine(url.rsplit("/", 1)[-1], server.pid)
     machine.start()
     started = time.perf_counter()
@@ -427,7 +429,13 @@ def phase(
         server.wait(timeout=60)
     result = figures(trace, log, took)
     result["machine"] = {"load_1m_before": load_before, **machine.report()}
-    result["conditions"] = {"users": users, "seconds": round(took), "think_s": think, "workers": args.workers}
+    result["conditions"] = {
+        "users": users,
+        "seconds": round(took),
+        "think_s": think,
+        "workers": args.workers,
+        "threads": args.threads,
+    }
     return result
 
 
@@ -438,6 +446,7 @@ def main() -> int:
     parser.add_argument("--duration", default="5m", help="of the load phase: 300, 300s or 5m")
     parser.add_argument("--alone", default="40s", help="of the phase with one user per role (0: skip)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("YIYANG_WEB_WORKERS", "4")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("YIYANG_WEB_THREADS", "1")))
     parser.add_argument("--think", default="5,15", help="seconds between clicks: min,max")
     parser.add_argument("--skip-setup", action="store_true", help="the database is already there")
     args = parser.parse_args()

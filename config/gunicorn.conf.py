@@ -13,6 +13,8 @@ from gunicorn.http import wsgi
 
 bind = os.environ.get("YIYANG_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("YIYANG_WEB_WORKERS", "4"))
+# More than one: gunicorn's threaded worker (gthread), each thread with its own database connection.
+threads = int(os.environ.get("YIYANG_WEB_THREADS", "1"))
 timeout = int(os.environ.get("YIYANG_WEB_TIMEOUT", "60"))
 graceful_timeout = 30
 forwarded_allow_ips = "127.0.0.1"
