@@ -258,11 +258,12 @@ class Machine(threading.Thread):
         self._last: dict[int, tuple[str, float]] = {}
 
     def _kind(self, proc: Any) -> str | None:
-        try:
+        try:  # a process may end between the listing and these reads
             cmd = " ".join(proc.cmdline())
+            parent = proc.ppid()
         except Exception:
             return None
-        if proc.pid == self.gunicorn_pid or proc.ppid() == self.gunicorn_pid:
+        if self.gunicorn_pid in (proc.pid, parent):
             return "gunicorn"
         if cmd.startswith("postgres:") and f" {self.database} " in cmd:
             return "postgres (this database)"
