@@ -241,6 +241,7 @@ def bench_import_csv(url: str, results: dict[str, object], rows: int) -> None:
     path = TMP / f"elders-{rows}.csv"
     if not path.exists():
         print(f"writing {rows:,}-row CSV …", flush=True)
+        django_setup(url)  # the ID numbers' module reads the settings (run without the search stage)
         write_csv(path, rows)
     import_url = url.rsplit("/", 1)[0] + "/yiyang_bench_import"
     ensure_database(import_url)
