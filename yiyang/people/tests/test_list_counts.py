@@ -157,6 +157,7 @@ def shown_count(response: Any) -> int:
         {"living_situation": LivingSituation.ALONE, "status": "all"},
         {"category": "dibao"},
         {"disabled": "true"},
+        {"disabled": "false"},  # no capability level recorded counts as not disabled, as the filter says
         {"hukou_local": "false"},
         {"sex": "F", "living_situation": LivingSituation.ALONE},  # two filters: counted from the rows
         {"age_min": "80"},
