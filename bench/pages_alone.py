@@ -122,7 +122,7 @@ def pages() -> dict[str, tuple[Any, str, dict[str, str]]]:
             url_list,
             {"sex": "F", "area": community.path, "age_bracket": "2"},
         ),
-        # the load run's filters (bench/loadmix/locustfile.py), page 2
+        # the load run's filters (bench/loadmix/locustfile.py), two on a later page as it also opens
         "elder list age 80+, street worker": (street_worker, url_list, {"age_min": "80", "page": "2"}),
         "elder list living alone, street worker": (street_worker, url_list, {"living_situation": "alone"}),
         "elder list 低保, street worker": (street_worker, url_list, {"category": "dibao"}),
