@@ -12,11 +12,13 @@ from yiyang.adaptation.choices import Category, Status
 from yiyang.adaptation.models import CapRule, CatalogueItem, Contractor, Project
 from yiyang.core.filtersets import IdFilter
 from yiyang.people.models import Elder
-from yiyang.people.selectors import elder_search_q
+from yiyang.people.selectors import elder_search_q, validate_search_term
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("老人姓名/拼音"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("老人姓名/拼音"), method="filter_q", validators=[validate_search_term]
+    )
     # the area a figure links from: a prefix of the project's area path
     area = django_filters.CharFilter(label=_("区域"), field_name="area_path", lookup_expr="startswith",
                                      widget=HiddenInput)  # fmt: skip

@@ -14,7 +14,7 @@ from yiyang.assessments.models import Assessment, ScoringConfig
 from yiyang.assessments.selectors import due_for_reassessment
 from yiyang.core.filtersets import IdFilter
 from yiyang.people.models import Elder
-from yiyang.people.selectors import elder_search_q
+from yiyang.people.selectors import elder_search_q, validate_search_term
 
 DUE_CHOICES = [("due", _("即将到期或已过期")), ("soon", _("即将到期")), ("expired", _("已过期"))]
 
@@ -22,7 +22,7 @@ DUE_CHOICES = [("due", _("即将到期或已过期")), ("soon", _("即将到期"
 class AssessmentFilterSet(django_filters.FilterSet):
     """One filter for the list, the due list (复评提醒), the export and the API."""
 
-    q = django_filters.CharFilter(label=_("老人"), method="filter_q")
+    q = django_filters.CharFilter(label=_("老人"), method="filter_q", validators=[validate_search_term])
     area = django_filters.ModelChoiceFilter(
         label=_("区域"), queryset=Area.objects.none(), method="filter_area", to_field_name="path"
     )

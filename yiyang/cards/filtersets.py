@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from yiyang.cards.choices import CardBasis, CardStatus, ClaimKind, ClaimStatus, InsuredGroup, Payer
 from yiyang.cards.models import Card, CardRule, Claim, Enrolment, InsuranceRule
 from yiyang.people.models import Elder
-from yiyang.people.selectors import elder_search_q
+from yiyang.people.selectors import elder_search_q, validate_search_term
 
 
 def _area_filter() -> django_filters.CharFilter:
@@ -24,7 +24,7 @@ def _elders(value: str) -> QuerySet[Elder]:
 
 
 class CardFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("证号/姓名"), method="filter_q")
+    q = django_filters.CharFilter(label=_("证号/姓名"), method="filter_q", validators=[validate_search_term])
     area = _area_filter()
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CardStatus.choices)
     basis = django_filters.ChoiceFilter(label=_("办理依据"), choices=CardBasis.choices)
@@ -43,7 +43,9 @@ class CardFilterSet(django_filters.FilterSet):
 
 
 class EnrolmentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("姓名/身份证号"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("姓名/身份证号"), method="filter_q", validators=[validate_search_term]
+    )
     year = django_filters.NumberFilter(label=_("年度"))
     area = _area_filter()
     payer = django_filters.ChoiceFilter(label=_("缴费方式"), choices=Payer.choices)

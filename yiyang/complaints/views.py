@@ -36,7 +36,7 @@ from yiyang.core.errors import error_text
 from yiyang.core.scoping import allowed
 from yiyang.core.views import ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.models import Elder
-from yiyang.people.selectors import elder_search_q
+from yiyang.people.selectors import elder_search_q, search_term_valid
 
 
 class CaseListView(ObjectListView):
@@ -102,7 +102,7 @@ class IntakeView(ScopedViewMixin, View):
     def render(self, request: HttpRequest, elder: Elder | None, form: IntakeForm) -> HttpResponse:
         query = search_tokens.reveal(request.GET.get("q", "")).strip()
         found: list[Elder] = []
-        if query and elder is None:
+        if query and elder is None and search_term_valid(request, query):
             found = list(
                 Elder.objects.for_user(request.user, "view")
                 .filter(elder_search_q(query))

@@ -12,7 +12,7 @@ from yiyang.core.scoping import path_range_q
 from yiyang.core.widgets import LongSelect
 from yiyang.people.choices import AgeBracket, EconomicCategory, ElderStatus, LivingSituation, Sex
 from yiyang.people.models import Elder
-from yiyang.people.selectors import elder_search
+from yiyang.people.selectors import elder_search, validate_search_term
 from yiyang.people.stats import birth_cutoff, birth_range
 
 MAX_AGE = 150
@@ -21,7 +21,7 @@ MAX_AGE = 150
 class ElderFilterSet(django_filters.FilterSet):
     """One filter for the list page, the export, the API and the dashboard's links."""
 
-    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q", validators=[validate_search_term])
     area = django_filters.ModelChoiceFilter(
         label=_("区域"),
         queryset=Area.objects.none(),

@@ -7,7 +7,11 @@ import re
 from functools import reduce
 from typing import Any, NamedTuple, TypeVar
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from yiyang.core import crypto, search_tokens
 from yiyang.core.cells import clean_text
@@ -16,6 +20,7 @@ from yiyang.people.pinyin import could_be_pinyin
 
 _LETTERS = re.compile(r"^[a-z]+$")
 _DIGITS = re.compile(r"^\d+[xX]?$")
+SHORT_DIGITS = _("数字请输入身份证号或手机号的后 4 位（或完整号码）")
 
 
 class SearchBranch(NamedTuple):
@@ -55,15 +60,16 @@ def elder_search_branches(text: str) -> list[SearchBranch] | None:
     """The ways ``text`` matches an elder, each answered by an index of its own (None: no term).
 
     张三 / 张 → name prefix; zhangsan / zs → pinyin or initials prefix, in either reading of a
-    polyphonic surname (单 shan / dan); 1234 or 123X → last digits of
-    the ID number or phone; a full 18- or 15-digit ID number or an 11-digit mobile → exact look-up
-    through the keyed hash (the clear values are encrypted and cannot be searched directly).
+    polyphonic surname (单 shan / dan); 1234 or 123X → last digits of the ID number or phone (fewer
+    digits find nothing: :func:`validate_search_term` refuses them); a full 18- or 15-digit ID number
+    or an 11-digit mobile → exact look-up through the keyed hash (the clear values are encrypted and
+    cannot be searched directly).
     Every branch is a prefix or equality match on the leading column of a
     :class:`~yiyang.core.indexes.ByteOrderIndex` that also carries the scope, the status and the
     sort columns, so the first page is read in order from the indexes and nothing is sorted
     (``ElderQuerySet.search``).
     """
-    term = (clean_text(search_tokens.reveal(text)) or "").replace(" ", "")
+    term = _term(text)
     if not term:
         return None
     lower = term.lower()
@@ -85,6 +91,8 @@ def elder_search_branches(text: str) -> list[SearchBranch] | None:
         ]
     if _DIGITS.match(term):
         term = term.upper()
+        if len(term) < 4:
+            return []  # refused by validate_search_term: the list says why
         if len(term) in (15, 18):
             try:
                 value = parse_id_number(normalize_id_text(term)).value
@@ -93,14 +101,32 @@ def elder_search_branches(text: str) -> list[SearchBranch] | None:
             return [SearchBranch(Q(id_number_hash__in=crypto.lookup_hashes(value)), None)]
         if len(term) == 11 and term.startswith("1"):
             return [SearchBranch(Q(phone_hash__in=crypto.lookup_hashes(term)), None)]
-        if len(term) < 4:
-            return [
-                SearchBranch(Q(id_tail__endswith=term), None),
-                SearchBranch(Q(phone_tail__endswith=term), None),
-            ]
         # 4–17 digits: the stored tail answers the last four, the rest cannot be matched blindly
         return [
             SearchBranch(Q(id_tail=term[-4:]), None),
             SearchBranch(Q(phone_tail=term[-4:]), None),
         ]
     return [SearchBranch(Q(name__startswith=term), "name")]
+
+
+def validate_search_term(text: str) -> None:
+    """Fewer than four digits are refused with a reason: the registry holds the last four of the ID
+    number and phone for searching (the rest is encrypted), and "1" would read a tenth of the city."""
+    term = _term(text)
+    if _DIGITS.match(term) and len(term) < 4:
+        raise ValidationError(SHORT_DIGITS, code="short_digits")
+
+
+def search_term_valid(request: HttpRequest, text: str) -> bool:
+    """For a page that searches elders outside a filter form: False, and the reason shown, for a
+    term :func:`validate_search_term` refuses."""
+    try:
+        validate_search_term(text)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return False
+    return True
+
+
+def _term(text: str) -> str:
+    return (clean_text(search_tokens.reveal(text)) or "").replace(" ", "")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiyang.core.dated import in_force_q
-from yiyang.people.selectors import elder_search_q
+from yiyang.people.selectors import elder_search_q, validate_search_term
 from yiyang.services.choices import (
     EntitlementUnit,
     ExceptionKind,
@@ -46,7 +46,9 @@ def _elder_ids(q: Q) -> Any:
 
 
 class WorkOrderFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("老人/工单号"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("老人/工单号"), method="filter_q", validators=[validate_search_term]
+    )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=OrderStatus.choices)
     category = django_filters.ChoiceFilter(
         label=_("服务类别"), choices=ServiceCategory.choices, field_name="item__category"
@@ -149,7 +151,9 @@ class WorkerFilterSet(django_filters.FilterSet):
 
 
 class EntitlementFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("老人（姓名/拼音/证件后四位）"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("老人（姓名/拼音/证件后四位）"), method="filter_q", validators=[validate_search_term]
+    )
     unit = django_filters.ChoiceFilter(label=_("额度单位"), choices=EntitlementUnit.choices)
     current = django_filters.BooleanFilter(label=_("当前有效"), method="filter_current")
 

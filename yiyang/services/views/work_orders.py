@@ -26,7 +26,7 @@ from yiyang.core.templatetags.yiyang import cn_date
 from yiyang.core.views import ObjectEditView, ObjectListView, ScopedViewMixin
 from yiyang.people.exports import CLEAR_EXPORT, ELDER_AREAS, community_of, id_number_column
 from yiyang.people.models import Elder
-from yiyang.people.selectors import elder_search_q
+from yiyang.people.selectors import elder_search_q, search_term_valid
 from yiyang.services import selectors
 from yiyang.services.actions.visits import (
     return_call_record,
@@ -153,7 +153,7 @@ class IntakeView(ScopedViewMixin, View):
     def render(self, request: HttpRequest, elder: Elder | None, form: IntakeForm) -> HttpResponse:
         query = search_tokens.reveal(request.GET.get("q", "")).strip()
         found: list[Elder] = []
-        if query and elder is None:
+        if query and elder is None and search_term_valid(request, query):
             found = list(
                 Elder.objects.for_user(request.user, "view")
                 .filter(elder_search_q(query))
