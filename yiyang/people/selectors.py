@@ -82,8 +82,8 @@ def elder_search_branches(text: str) -> list[SearchBranch] | None:
                 Q(name_initials_alt__startswith=lower) & ~Q(name_initials_alt=""), "name_initials_alt"
             ),
         ]
-        if not could_be_pinyin(lower):
-            return branches  # no OR with the full-pinyin indexes, which cannot match
+        if not _searches_pinyin(lower):
+            return branches  # no OR with the full-pinyin indexes, which would add nobody
         return [
             *branches,
             SearchBranch(Q(name_pinyin__startswith=lower), "name_pinyin"),
@@ -126,6 +126,14 @@ def search_term_valid(request: HttpRequest, text: str) -> bool:
         messages.error(request, error.messages[0])
         return False
     return True
+
+
+def _searches_pinyin(letters: str) -> bool:
+    """Whether a letter term searches the full pinyin as well as the initials: not when it cannot
+    begin any pinyin ("zs"), nor when it is one letter, which begins the pinyin exactly when it begins
+    the initials (both start with the first syllable's first letter), so that the pinyin's branch
+    would scan every such elder to add none."""
+    return len(letters) > 1 and could_be_pinyin(letters)
 
 
 def _term(text: str) -> str:

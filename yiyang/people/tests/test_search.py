@@ -55,6 +55,21 @@ def test_initials_that_cannot_be_pinyin_search_the_initials_indexes_only() -> No
 
 
 @pytest.mark.django_db
+def test_one_letter_searches_the_initials_alone_and_still_finds_each_pinyin_it_begins(
+    world: World, crowd: list[Elder]
+) -> None:
+    """A name's pinyin and initials begin with the same letter, in either reading: the pinyin's
+    indexes would add nobody (and scan a sixth of a city to find so)."""
+    assert elder_search_q("w") == Q(name_initials__startswith="w") | (
+        Q(name_initials_alt__startswith="w") & ~Q(name_initials_alt="")
+    )
+    for letter in "wdsbx":
+        keys = [(e.pk, e.name_pinyin, e.name_pinyin_alt) for e in crowd]
+        expected = {pk for pk, own, alt in keys if own.startswith(letter) or (alt and alt.startswith(letter))}
+        assert set(Elder.objects.filter(elder_search_q(letter)).values_list("pk", flat=True)) == expected
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "ordering", [("area_path", "name_pinyin"), ("-birth_date", "id"), ("name_pinyin", "id")]
 )
