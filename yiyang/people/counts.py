@@ -6,8 +6,9 @@ machine, issue 19); ``people_elder_count`` holds the same number per (area path,
 thousand rows, and the unfiltered list (or one filtered only by area and status) adds up the rows
 under the user's areas instead. It holds as well the number per value of each one-choice filter
 (:data:`FACETS`, and each economic category), so that a list filtered by one of them ("living alone",
-"低保") counts the same way; a list filtered otherwise (an age, a search, two filters) counts its
-rows, from the list's index (``elder_list_order_idx`` carries the filtered columns).
+"低保") counts the same way, and per street the number each short search term finds
+(:data:`SEARCH_FACETS`: "wang", "王"); a list filtered otherwise (an age, a longer term, two filters)
+counts its rows, from the indexes (``elder_list_order_idx`` carries the filtered columns).
 
 The table is kept by statement-level triggers on ``people_elder`` (insert, update, delete, truncate),
 in the same transaction as the change, whatever makes it: an action, an import's ``COPY``, a
@@ -40,6 +41,18 @@ FACETS = {
 CATEGORY = "category"  # one row per economic category an elder holds (``Elder.categories``, comma-separated)
 FILTERS = (*FACETS, CATEGORY)
 
+# The search box's broad terms (``people.selectors.elder_search_count_key``): "wang" or "王" finds a
+# twelfth of a city, too many to count from an index for each page. Each elder is counted once under
+# every term of up to SEARCH_PREFIX letters that finds them: "name" holds the prefixes of the full
+# pinyin and of the initials (a term that could be pinyin searches both), "initials" those of the
+# initials alone (a term that cannot, such as "lj"), "first" the first character of a name in Chinese.
+# A longer term matches few enough to count from the indexes. These rows are kept per street (the
+# first SEARCH_PATH characters of the area path): a community's elders are few enough to count.
+SEARCH_FACETS = ("name", "initials", "first")
+SEARCH_PREFIX = 5
+SEARCH_INITIALS = 2
+SEARCH_PATH = 9  # a street's path: its 9-digit statutory code
+
 
 def _rows(rows: str, sign: str) -> str:
     """Every (area path, status, facet, value) a transition table's elders are counted under."""
@@ -48,7 +61,50 @@ def _rows(rows: str, sign: str) -> str:
         f"SELECT area_path, status, f.facet, f.value, {sign} AS d FROM {rows} "
         f"CROSS JOIN LATERAL (VALUES {values}) AS f (facet, value) "
         f"UNION ALL SELECT area_path, status, '{CATEGORY}', c.value, {sign} FROM {rows} "
-        "CROSS JOIN LATERAL unnest(string_to_array(categories, ',')) AS c (value) WHERE c.value <> ''"
+        "CROSS JOIN LATERAL unnest(string_to_array(categories, ',')) AS c (value) WHERE c.value <> '' "
+        f"UNION ALL {_search_rows(rows, sign)}"
+    )
+
+
+def _search_rows(rows: str, sign: str) -> str:
+    """The search facets' rows: each elder once under each term that finds them.
+
+    Most names have one reading: their elders are first grouped by street, status and their keys'
+    first five letters, then each group is counted under its distinct prefixes (the initials' first letter
+    is always the pinyin's). A surname read two ways (单 shan / dan) has every prefix of both
+    readings, made distinct per elder."""
+    first = "CASE WHEN ascii(name) > 127 THEN left(name, 1) END"  # the name's branch: not a letter term
+    one: list[str] = []
+    for n in range(1, SEARCH_PREFIX + 1):
+        one.append(f"('name', CASE WHEN length(p) >= {n} THEN left(p, {n}) END)")
+        if n > 1:
+            one.append(
+                f"('name', CASE WHEN length(i) >= {n} AND left(i, {n}) <> left(p, {n}) THEN left(i, {n}) END)"
+            )
+    one += [
+        f"('initials', CASE WHEN length(i) >= {n} THEN left(i, {n}) END)"
+        for n in range(1, SEARCH_INITIALS + 1)
+    ]
+    one.append("('first', f)")
+    grouped = (
+        f"SELECT left(area_path, {SEARCH_PATH}) AS a, status, left(name_pinyin, {SEARCH_PREFIX}) AS p, "
+        f"left(name_initials, {SEARCH_PREFIX}) AS i, {first} AS f, count(*) AS n FROM {rows} "
+        "WHERE name_pinyin_alt = '' AND name_initials_alt = '' GROUP BY 1, 2, 3, 4, 5"
+    )
+    keys = "ARRAY[name_pinyin, name_pinyin_alt, name_initials, name_initials_alt]"
+    both = (
+        f"SELECT DISTINCT 'name', left(k, n) FROM unnest({keys}) AS k, generate_series(1, {SEARCH_PREFIX}) AS n "
+        "WHERE k <> '' "
+        f"UNION SELECT DISTINCT 'initials', left(k, n) FROM unnest(ARRAY[name_initials, name_initials_alt]) AS k, "
+        f"generate_series(1, {SEARCH_INITIALS}) AS n WHERE k <> '' "
+        f"UNION SELECT 'first', {first}"
+    )
+    return (
+        f"SELECT g.a AS area_path, g.status, s.facet, s.value, {sign} * g.n AS d FROM ({grouped}) AS g "
+        f"CROSS JOIN LATERAL (VALUES {', '.join(one)}) AS s (facet, value) WHERE s.value IS NOT NULL "
+        f"UNION ALL SELECT left(area_path, {SEARCH_PATH}), status, s.facet, s.value, {sign} FROM {rows} "
+        f"CROSS JOIN LATERAL ({both}) AS s (facet, value) "
+        "WHERE (name_pinyin_alt <> '' OR name_initials_alt <> '') AND s.value IS NOT NULL"
     )
 
 
@@ -144,10 +200,13 @@ def count(
 ) -> int | None:
     """Elders whose area path starts with one of ``prefixes`` (None: any) and whose status is one of
     ``statuses`` (None: any), and who have ``facet``'s value (a name of :data:`FACETS` or
-    :data:`CATEGORY` and a value; by default all). ``prefixes`` must not overlap
-    (``scoping.outermost`` gives such). None where the counts are not kept (SQLite)."""
+    :data:`CATEGORY` and a value, or of :data:`SEARCH_FACETS` and a term; by default all). ``prefixes``
+    must not overlap (``scoping.outermost`` gives such). None where the counts are not kept (SQLite,
+    or a search within a community)."""
     if not available():
         return None
+    if facet[0] in SEARCH_FACETS and prefixes is not None and any(len(p) > SEARCH_PATH for p in prefixes):
+        return None  # kept per street: a community's searches count their rows
     where: list[str] = ["facet = %s AND value = %s"]
     params: list[Any] = [*facet]
     if prefixes is not None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from yiyang.core import crypto, search_tokens
 from yiyang.core.cells import clean_text
 from yiyang.core.idnumber import IdNumberError, normalize_id_text, parse_id_number
+from yiyang.people import counts
 from yiyang.people.pinyin import could_be_pinyin
 
 _LETTERS = re.compile(r"^[a-z]+$")
@@ -138,3 +139,19 @@ def _searches_pinyin(letters: str) -> bool:
 
 def _term(text: str) -> str:
     return (clean_text(search_tokens.reveal(text)) or "").replace(" ", "")
+
+
+def elder_search_count_key(text: str) -> tuple[str, str] | None:
+    """The kept count (``people.counts`` facet and value) that holds how many elders ``text``
+    finds, for a term broad enough to need one; None: count the matches. It follows
+    :func:`elder_search_branches`: a letter term that could be pinyin searches the pinyin and the
+    initials, one that cannot the initials alone; a single Chinese character, the names."""
+    term = _term(text)
+    lower = term.lower()
+    if _LETTERS.match(lower):
+        if _searches_pinyin(lower):
+            return ("name", lower) if len(lower) <= counts.SEARCH_PREFIX else None
+        return ("initials", lower) if len(lower) <= counts.SEARCH_INITIALS else None
+    if len(term) == 1 and ord(term) > 127:
+        return ("first", term)
+    return None

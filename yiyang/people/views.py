@@ -31,6 +31,7 @@ from yiyang.people.exports import CLEAR_EXPORT, ELDER_AREAS, ELDER_EXPORT_COLUMN
 from yiyang.people.filtersets import ElderFilterSet
 from yiyang.people.forms import CertificationForm, ContactForm, ElderForm, ElderStatusForm, RevealForm
 from yiyang.people.models import Certification, Elder, ElderContact, ResidencePeriod, SavedFilter
+from yiyang.people.selectors import elder_search_count_key
 from yiyang.people.tables import ROW_RELATED, ElderTable
 from yiyang.people.timeline import elder_timeline
 
@@ -66,9 +67,9 @@ class ElderListView(ObjectListView):
 
     def known_count(self, fs: Any) -> int | None:
         """The list unfiltered, or filtered by area and status alone (how it opens, and every click
-        on the area tree), or by one more one-choice filter ("living alone"): the elders of those
-        areas, status and value from ``people_elder_count``, kept exact by the database
-        (``people.counts``), instead of counting up to 300,000 rows."""
+        on the area tree), or by one more one-choice filter ("living alone") or a broad search term
+        ("wang", "王"): the elders of those areas, status and value from ``people_elder_count``, kept
+        exact by the database (``people.counts``), instead of counting up to 300,000 rows."""
         if not counts.available():
             return None
         areas_only, prefixes = area_scope(self.request.user, Elder, self.action)
@@ -83,9 +84,16 @@ class ElderListView(ObjectListView):
             chosen = [
                 name for name in data if name not in ("area", "status") and data[name] not in (None, "", [])
             ]
-            if len(chosen) > 1 or (chosen and chosen[0] not in counts.FILTERS):
+            if len(chosen) > 1:
                 return None
-            if chosen:
+            if chosen == ["q"]:
+                searched = elder_search_count_key(data["q"])
+                if searched is None:
+                    return None  # a narrow term: its matches are counted from the search's indexes
+                facet = searched
+            elif chosen:
+                if chosen[0] not in counts.FILTERS:
+                    return None
                 value = data[chosen[0]]
                 facet = (chosen[0], str(value).lower() if isinstance(value, bool) else value)
             status = data.get("status") or ElderStatus.LIVING

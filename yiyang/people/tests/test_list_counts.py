@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from yiyang.people import actions, counts
 from yiyang.people.choices import ElderStatus, LivingSituation
 from yiyang.people.filtersets import ElderFilterSet
 from yiyang.people.models import Elder
+from yiyang.people.selectors import elder_search_count_key
 from yiyang.people.tables import ElderTable
 from yiyang.people.tests.factories import ElderFactory, register_elder
 
@@ -61,7 +63,19 @@ def fresh() -> dict[Key, int]:
             found[facet, value, e["status"], e["area_path"]] += 1
         for category in filter(None, e["categories"].split(",")):
             found["category", category, e["status"], e["area_path"]] += 1
+        for facet, value in search_terms(e):
+            found[facet, value, e["status"], e["area_path"][: counts.SEARCH_PATH]] += 1
     return dict(found)
+
+
+def search_terms(e: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """The search facets an elder is counted under: once per term, however many keys it begins."""
+    keys = [e["name_pinyin"], e["name_pinyin_alt"], e["name_initials"], e["name_initials_alt"]]
+    terms = {("name", k[:n]) for k in keys if k for n in range(1, counts.SEARCH_PREFIX + 1)}
+    terms |= {("initials", k[:n]) for k in keys[2:] if k for n in range(1, counts.SEARCH_INITIALS + 1)}
+    if e["name"] and ord(e["name"][0]) > 127:
+        terms.add(("first", e["name"][0]))
+    return terms
 
 
 @postgresql_only
@@ -98,6 +112,17 @@ def test_the_counts_equal_a_fresh_count_after_every_kind_of_change(world: World)
     )
     Elder.objects.filter(pk=two.pk).update(sex="F", categories="", capability_level=None)
     assert kept() == fresh()
+    # the names searched: a surname read two ways, a compound one, letters, a short name; renamed
+    for name in ("单雄信", "单单", "欧阳修", "Tom Lee", "吕", "曾"):
+        register_elder(world.alice, b1, name=name)
+    Elder.objects.filter(pk=one.pk).update(
+        name="单田芳", name_pinyin="shantianfang", name_initials="stf", name_pinyin_alt="dantianfang",
+        name_initials_alt="dtf",
+    )  # fmt: skip
+    assert kept() == fresh()
+    assert {("name", "shan"), ("name", "dan"), ("initials", "dx"), ("first", "单")} <= {
+        key[:2] for key in kept()
+    }
     # plain SQL, as a repair in psql would be
     with connection.cursor() as cur:
         cur.execute("UPDATE people_elder SET status = 'living' WHERE id = %s", [one.pk])
@@ -163,6 +188,18 @@ def shown_count(response: Any) -> int:
         {"age_min": "80"},
         {"q": "zz"},
         {"age_min": "200"},  # invalid: nothing
+        # searched: broad terms count from the kept counts of a street or more, the rest from the rows
+        {"q": "w"},
+        {"q": "wang"},
+        {"q": "WS"},
+        {"q": "王"},
+        {"q": "dan"},  # 单 read everyday
+        {"q": "shan", "status": "all"},
+        {"q": "wangsong"},  # longer than the kept terms
+        {"q": "w", "area": "320612001"},
+        {"q": "w", "area": "320612001001"},  # a community: counted
+        {"q": "w", "sex": "F"},  # a search and a filter: counted
+        {"q": "12"},  # too few digits: refused, nothing listed
     ],
 )
 def test_the_list_says_exactly_how_many_it_lists(world: World, query: dict[str, str]) -> None:
@@ -183,7 +220,9 @@ def test_the_list_says_exactly_how_many_it_lists(world: World, query: dict[str, 
     )
     ElderFactory.create(area=a1, status=ElderStatus.DECEASED, living_situation=LivingSituation.ALONE)
     ElderFactory.create(area=world.areas.other_community)
-    for user in (world.alice, world.bob):
+    for name, area in (("王松", a1), ("王淑英", a2), ("汪洋", b1), ("单雄信", a1), ("魏思", a2)):
+        ElderFactory.create(area=area, name=name)
+    for user in (world.alice, world.bob, world.dave):
         client = Client()
         client.force_login(user)
         with CaptureQueriesContext(connection) as queries:
@@ -194,7 +233,13 @@ def test_the_list_says_exactly_how_many_it_lists(world: World, query: dict[str, 
         from_kept = any(counts.TABLE in q["sql"] for q in queries.captured_queries)
         fs = response.context["fs"]
         others = set(query) - {"area", "status"}
-        kept_for = len(others) <= 1 and others <= set(counts.FILTERS) and (not fs.is_bound or fs.is_valid())
+        searched = others == {"q"} and elder_search_count_key(query["q"]) is not None
+        within_street = user != world.dave and len(query.get("area", "")) <= counts.SEARCH_PATH
+        kept_for = (
+            len(others) <= 1
+            and (others <= set(counts.FILTERS) or (searched and within_street))
+            and (not fs.is_bound or fs.is_valid())
+        )
         # PostgreSQL adds up the kept counts for the list as it opens or is narrowed by area and status,
         # and by one one-choice filter (bob may not choose street B: an invalid filter lists nothing,
         # and counts nothing)
