@@ -51,3 +51,33 @@ def test_a_street_worker_reads_the_filtered_list_on_a_phone(
     assert page.locator("#results tbody tr").count() == 3
     assert traffic.failures == []
     context.close()
+
+
+def test_a_street_worker_searching_on_a_phone_is_told_why_too_few_digits_find_nobody(
+    browser: Any, live_server: Any, transactional_db: None, traffic: Traffic, world: World
+) -> None:
+    """The search box submits through htmx, which swaps the results alone: the reason is there."""
+    ElderFactory.create(area=world.areas.community_a1, name="王松")
+    ElderFactory.create(area=world.areas.community_a2, name="吴山")
+    ElderFactory.create(area=world.areas.community_b1, name="魏思")  # street B: not bob's
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.on("response", lambda r: traffic.response(r))
+    login(page, live_server, world.bob.username, PASSWORD)
+    page.goto(f"{live_server.url}/people/elders/")
+
+    page.fill("#id_q", "12")
+    page.locator("#id_q").press("Enter")
+    alert = page.locator("#results [role=alert]")
+    alert.wait_for()
+    assert "后 4 位" in alert.inner_text()
+    assert "共 0 条" in page.locator("#results").inner_text()
+    shot(page, "people-search-digits-phone")
+
+    page.fill("#id_q", "w")
+    page.locator("#id_q").press("Enter")
+    page.wait_for_function("() => !document.querySelector('#results [role=alert]')")
+    assert "共 2 条" in page.locator("#results").inner_text()  # 王松 and 吴山: street A's
+    assert page.locator("#results tbody tr").count() == 2
+    assert traffic.failures == []
+    context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
@@ -181,3 +182,10 @@ def test_fewer_than_four_digits_are_refused_with_the_reason(world: World, term: 
     assert response.status_code == 400 and "q" in response.json()
     found = client.get(reverse("people:elder_list"), {"q": elder.id_tail}).context["table"].paginator
     assert found.count >= 1
+    # in English too, where a complaint is taken as well
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("people:elder_list"), {"q": term}).content.decode()
+    assert "Search: For digits, enter the last 4 of the ID number or phone" in page
+    intake = client.get(reverse("complaints:case_add"), {"q": term}).content.decode()
+    assert "For digits, enter the last 4" in intake
+    assert intake.count("fill in the form below") == 1  # its label, once (the catalog repeated it 8 times)
