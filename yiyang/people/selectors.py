@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiyang.core import crypto, search_tokens
 from yiyang.core.cells import clean_text
+from yiyang.core.errors import error_text
 from yiyang.core.idnumber import IdNumberError, normalize_id_text, parse_id_number
 from yiyang.people import counts
 from yiyang.people.pinyin import could_be_pinyin
@@ -124,7 +125,7 @@ def search_term_valid(request: HttpRequest, text: str) -> bool:
     try:
         validate_search_term(text)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        messages.error(request, error_text(error))
         return False
     return True
 
