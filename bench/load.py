@@ -1,7 +1,7 @@
 """A district at work (issue 19): 100 staff on the pages they use, against Yiyang served as production is.
 
     .venv/bin/python bench/load.py [--elders 300000] [--users 100] [--duration 5m] [--workers 4]
-                                   [--threads 1] [--think 5,15] [--alone 40s] [--skip-setup]
+                                   [--threads 1] [--think 5,15] [--alone 2m] [--skip-setup]
 
 - The database: the district demo (``demo_all``) at ``--elders`` elders, on PostgreSQL (its own database,
   ``yiyang_bench_load`` unless ``BENCH_LOAD_DATABASE_URL`` says otherwise); plus one account per simulated
@@ -452,7 +452,7 @@ def main() -> int:
     parser.add_argument("--elders", type=int, default=300_000)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--duration", default="5m", help="of the load phase: 300, 300s or 5m")
-    parser.add_argument("--alone", default="40s", help="of the phase with one user per role (0: skip)")
+    parser.add_argument("--alone", default="2m", help="of the phase with one user per role (0: skip)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("YIYANG_WEB_WORKERS", "4")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("YIYANG_WEB_THREADS", "1")))
     parser.add_argument("--think", default="5,15", help="seconds between clicks: min,max")
