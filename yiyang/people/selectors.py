@@ -93,7 +93,7 @@ def elder_search_branches(text: str) -> list[SearchBranch] | None:
         ]
     if _DIGITS.match(term):
         term = term.upper()
-        if len(term) < 4:
+        if _too_few_digits(term):
             return []  # refused by validate_search_term: the list says why
         if len(term) in (15, 18):
             try:
@@ -114,9 +114,12 @@ def elder_search_branches(text: str) -> list[SearchBranch] | None:
 def validate_search_term(text: str) -> None:
     """Fewer than four digits are refused with a reason: the registry holds the last four of the ID
     number and phone for searching (the rest is encrypted), and "1" would read a tenth of the city."""
-    term = _term(text)
-    if _DIGITS.match(term) and len(term) < 4:
+    if _too_few_digits(_term(text)):
         raise ValidationError(SHORT_DIGITS, code="short_digits")
+
+
+def _too_few_digits(term: str) -> bool:
+    return bool(_DIGITS.match(term)) and len(term) < 4
 
 
 def search_term_valid(request: HttpRequest, text: str) -> bool:

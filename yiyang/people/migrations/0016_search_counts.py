@@ -13,11 +13,10 @@ FUNCTIONS = [
 ]
 FILL = "\n    INSERT INTO people_elder_count (facet, value, status, area_path, n)\n    SELECT facet, value, status, area_path, sum(d) FROM (SELECT g.a AS area_path, g.status, s.facet, s.value, 1 * g.n AS d FROM (SELECT left(area_path, 9) AS a, status, left(name_pinyin, 5) AS p, left(name_initials, 5) AS i, CASE WHEN ascii(name) > 127 THEN left(name, 1) END AS f, count(*) AS n FROM people_elder WHERE name_pinyin_alt = '' AND name_initials_alt = '' GROUP BY 1, 2, 3, 4, 5) AS g CROSS JOIN LATERAL (VALUES ('name', CASE WHEN length(p) >= 1 THEN left(p, 1) END), ('name', CASE WHEN length(p) >= 2 THEN left(p, 2) END), ('name', CASE WHEN length(i) >= 2 AND left(i, 2) <> left(p, 2) THEN left(i, 2) END), ('name', CASE WHEN length(p) >= 3 THEN left(p, 3) END), ('name', CASE WHEN length(i) >= 3 AND left(i, 3) <> left(p, 3) THEN left(i, 3) END), ('name', CASE WHEN length(p) >= 4 THEN left(p, 4) END), ('name', CASE WHEN length(i) >= 4 AND left(i, 4) <> left(p, 4) THEN left(i, 4) END), ('name', CASE WHEN length(p) >= 5 THEN left(p, 5) END), ('name', CASE WHEN length(i) >= 5 AND left(i, 5) <> left(p, 5) THEN left(i, 5) END), ('initials', CASE WHEN length(i) >= 1 THEN left(i, 1) END), ('initials', CASE WHEN length(i) >= 2 THEN left(i, 2) END), ('first', f)) AS s (facet, value) WHERE s.value IS NOT NULL UNION ALL SELECT left(area_path, 9), status, s.facet, s.value, 1 FROM people_elder CROSS JOIN LATERAL (SELECT DISTINCT 'name', left(k, n) FROM unnest(ARRAY[name_pinyin, name_pinyin_alt, name_initials, name_initials_alt]) AS k, generate_series(1, 5) AS n WHERE k <> '' UNION SELECT DISTINCT 'initials', left(k, n) FROM unnest(ARRAY[name_initials, name_initials_alt]) AS k, generate_series(1, 2) AS n WHERE k <> '' UNION SELECT 'first', CASE WHEN ascii(name) > 127 THEN left(name, 1) END) AS s (facet, value) WHERE (name_pinyin_alt <> '' OR name_initials_alt <> '') AND s.value IS NOT NULL) AS elder\n    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4\n"
 
+DELETE = "DELETE FROM people_elder_count WHERE facet IN ('name', 'initials', 'first')"
+
 _BEFORE = importlib.import_module("yiyang.people.migrations.0014_counts_per_filter_value")
-BACKWARD = [
-    *_BEFORE.FORWARD[4:7],
-    "DELETE FROM people_elder_count WHERE facet IN ('name', 'initials', 'first')",
-]
+BACKWARD = [*_BEFORE.FORWARD[4:7], DELETE]
 
 
 def add_search_counts(apps, schema_editor):
@@ -26,7 +25,7 @@ def add_search_counts(apps, schema_editor):
     schema_editor.execute("LOCK TABLE people_elder IN SHARE MODE")
     for sql in FUNCTIONS:
         schema_editor.execute(sql)
-    schema_editor.execute("DELETE FROM people_elder_count WHERE facet IN ('name', 'initials', 'first')")
+    schema_editor.execute(DELETE)
     schema_editor.execute(FILL)
 
 
