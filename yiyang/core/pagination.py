@@ -14,12 +14,17 @@ page and the count are then computed branch by branch, each branch with the same
 without the rows an earlier branch matched: the page as a ``UNION ALL`` of each branch's first rows
 read in order from its index (``LIMIT`` without sorting the matches), the count as the sum of
 index-only counts. Both are exact: the branches are disjoint and together are the OR.
+
+A page far into a list (``OFFSET 100000``) still reads every index entry before it. Where the exact
+number of rows per value of the order's first column is known (the elder list's kept counts per
+area), ``queryset.counted_by(field, counts)`` lets the page start at the value it falls in, and skip
+only the rows of that value before it.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import reduce
 from typing import Any, Self, TypeVar
 
@@ -43,6 +48,13 @@ class SearchNode(WhereNode):
 Branch = tuple[Q, str | None]
 
 
+#: how many rows each value of a field has, in the order the database sorts the values
+Counts = Callable[[], Sequence[tuple[Any, int]] | None]
+
+#: from this row on, a page of a list with counts per value skips the values before it
+SKIP_FROM = 2000
+
+
 def _key(field: str | None) -> Any:
     return F(field) if field else Value("")
 
@@ -52,6 +64,7 @@ class LateRowsQuerySet(ScopedQuerySet[M]):
     _search: tuple[Branch, ...] = ()
     _search_then: tuple[str, ...] = ()
     _search_ordered = False
+    _lead: tuple[str, Counts] | None = None
 
     def late_rows(self) -> Self:
         clone = self.all()
@@ -65,12 +78,47 @@ class LateRowsQuerySet(ScopedQuerySet[M]):
         clone._search = self._search
         clone._search_then = self._search_then
         clone._search_ordered = self._search_ordered
+        clone._lead = self._lead
         return clone
 
     def order_by(self, *field_names: Any) -> Self:
         clone = super().order_by(*field_names)
         clone._search_ordered = False  # another order: the page is read the ordinary way
         return clone
+
+    def counted_by(self, field: str, counts: Counts) -> Self:
+        """``counts()``: how many of these rows each value of ``field`` has, exactly, in the order the
+        database sorts the values (None: not known). A page past :data:`SKIP_FROM` rows of a list
+        ordered by ``field`` first then starts at the value it falls in (``field >= value``, an index
+        range) instead of reading the entries of every row before it."""
+        clone = self.all()
+        clone._lead = (field, counts)
+        return clone
+
+    def _skipped(self, k: slice) -> tuple[Self, slice]:
+        """The queryset and slice that read rows ``k``: far into a list counted by its first
+        order column, from the value row ``k.start`` has on, less the rows of the values before it."""
+        start = k.start or 0
+        order = self.query.order_by
+        if self._lead is None or start < SKIP_FROM or k.stop is None or not order:
+            return self, k
+        field, counts = self._lead
+        if order[0] not in (field, f"-{field}"):
+            return self, k
+        per_value = counts()
+        if per_value is None:
+            return self, k
+        descending = order[0] == f"-{field}"
+        before, at = 0, None
+        for value, n in reversed(per_value) if descending else per_value:
+            if before + n > start:
+                at = value
+                break
+            before += n
+        if at is None or not before:
+            return self, k  # past the last row (an empty page, as the offset gives it), or in the first value
+        narrowed = self.filter(**{f"{field}__{'lte' if descending else 'gte'}": at})
+        return narrowed, slice(start - before, k.stop - before)
 
     @property
     def searching(self) -> bool:
@@ -181,10 +229,12 @@ class LateRowsQuerySet(ScopedQuerySet[M]):
             or not self.ordered
         ):
             return super().__getitem__(k)
-        found = self._search_keys(k) if self._search else None
-        if found is None and not self._late_rows:
+        keys = self._search_keys(k) if self._search else None
+        if keys is None and not self._late_rows:
             return super().__getitem__(k)
-        keys = found if found is not None else list(super().values_list("pk", flat=True)[k])
+        if keys is None:
+            reading, k = self._skipped(k)
+            keys = list(reading.values_list("pk", flat=True)[k])  # values(): read the ordinary way
         if not keys:
             return []
         # The keys already passed the filters (scope included); fetching them through the filters

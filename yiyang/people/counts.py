@@ -207,24 +207,51 @@ def count(
         return None
     if facet[0] in SEARCH_FACETS and prefixes is not None and any(len(p) > SEARCH_PATH for p in prefixes):
         return None  # kept per street: a community's searches count their rows
+    where = _where(prefixes, statuses, facet)
+    if where is None:
+        return 0
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT coalesce(sum(n), 0) FROM {TABLE} WHERE {where[0]}", where[1])
+        row = cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def by_area(
+    prefixes: Sequence[str] | None, statuses: Iterable[str] | None, facet: tuple[str, str] = ("", "")
+) -> list[tuple[str, int]] | None:
+    """What :func:`count` adds up, per area path, in the order the database sorts the paths (the
+    elder list's order): a page far into the list skips whole areas by their counts
+    (``LateRowsQuerySet.counted_by``). None where the counts are not kept per area (SQLite, and the
+    search facets, kept per street)."""
+    if not available() or facet[0] in SEARCH_FACETS:
+        return None
+    where = _where(prefixes, statuses, facet)
+    if where is None:
+        return []
+    sql = f"SELECT area_path, sum(n) FROM {TABLE} WHERE {where[0]} GROUP BY 1 HAVING sum(n) <> 0 ORDER BY 1"
+    with connection.cursor() as cur:
+        cur.execute(sql, where[1])
+        return [(path, int(n)) for path, n in cur.fetchall()]
+
+
+def _where(
+    prefixes: Sequence[str] | None, statuses: Iterable[str] | None, facet: tuple[str, str]
+) -> tuple[str, list[Any]] | None:
+    """The condition on the kept rows and its parameters; None: no row can match."""
     where: list[str] = ["facet = %s AND value = %s"]
     params: list[Any] = [*facet]
     if prefixes is not None:
         if not prefixes:
-            return 0
+            return None
         where.append("(" + " OR ".join("area_path LIKE %s" for _ in prefixes) + ")")
         params += [_like_prefix(p) for p in prefixes]
     if statuses is not None:
         wanted = list(statuses)
         if not wanted:
-            return 0
+            return None
         where.append("status = ANY(%s)")
         params.append(wanted)
-    sql = f"SELECT coalesce(sum(n), 0) FROM {TABLE} WHERE " + " AND ".join(where)
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    return int(row[0]) if row else 0
+    return " AND ".join(where), params
 
 
 def _like_prefix(prefix: str) -> str:

@@ -17,16 +17,22 @@ from yiyang.people.models import Elder
 ROW_RELATED = ("area",)
 
 
+#: Every order ends with the list's own (area, name, id): elders who share a sex, a name or a birth
+#: date keep one order from page to page, none shown twice and none skipped (the list pages by offset).
+_THEN = ("area_path", "name_pinyin", "id")
+
+
 class ElderTable(tables.Table):
-    name = tables.Column(_("姓名"), order_by=("name_pinyin",))
+    name = tables.Column(_("姓名"), order_by=("name_pinyin", "id"))
     id_number_masked = tables.Column(_("身份证号"), orderable=False)
-    sex = tables.Column(_("性别"))
-    age = tables.Column(_("年龄"), accessor="birth_date", order_by=("-birth_date",))
-    area = tables.Column(_("社区/网格"), accessor="area__name", order_by=("area_path",))
-    living_situation = tables.Column(_("居住情况"))
+    sex = tables.Column(_("性别"), order_by=("sex", *_THEN))
+    age = tables.Column(_("年龄"), accessor="birth_date", order_by=("-birth_date", "id"))
+    # the order of the list's index (elder_list_order_idx): its pages are ranges of it
+    area = tables.Column(_("社区/网格"), accessor="area__name", order_by=_THEN)
+    living_situation = tables.Column(_("居住情况"), order_by=("living_situation", *_THEN))
     categories = tables.Column(_("经济类别"), orderable=False, empty_values=())
     phone_masked = tables.Column(_("联系电话"), orderable=False)
-    status = tables.Column(_("状态"))
+    status = tables.Column(_("状态"), order_by=("status", *_THEN))
 
     class Meta:
         model = Elder
@@ -44,7 +50,7 @@ class ElderTable(tables.Table):
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("没有符合条件的老年人")
-        order_by = ("area", "name")
+        order_by = ("area",)
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         # A search lists its best matches first, read in that order from the indexes: the table

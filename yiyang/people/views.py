@@ -65,11 +65,25 @@ class ElderListView(ObjectListView):
     def export_rows(self, qs: Any) -> Any:
         return qs.select_related(*ELDER_AREAS)  # the export's street and community columns
 
+    def filtered(self) -> tuple[Any, Any]:
+        fs, qs = super().filtered()
+        kept = self.kept_counts(fs)
+        if kept is not None:
+            assert isinstance(qs, LateRowsQuerySet)
+            # a page far into the list starts at its area, skipping the areas before it by their counts
+            qs = qs.counted_by("area_path", lambda: counts.by_area(*kept))
+        return fs, qs
+
     def known_count(self, fs: Any) -> int | None:
+        kept = self.kept_counts(fs)
+        return None if kept is None else counts.count(*kept)
+
+    def kept_counts(self, fs: Any) -> tuple[list[str] | None, list[str] | None, tuple[str, str]] | None:
         """The list unfiltered, or filtered by area and status alone (how it opens, and every click
         on the area tree), or by one more one-choice filter ("living alone") or a broad search term
-        ("wang", "王"): the elders of those areas, status and value from ``people_elder_count``, kept
-        exact by the database (``people.counts``), instead of counting up to 300,000 rows."""
+        ("wang", "王"): the areas, statuses and value whose elders ``people_elder_count`` holds, kept
+        exact by the database (``people.counts``), for counting them instead of up to 300,000 rows.
+        None: the list counts its rows."""
         if not counts.available():
             return None
         areas_only, prefixes = area_scope(self.request.user, Elder, self.action)
@@ -101,7 +115,7 @@ class ElderListView(ObjectListView):
             area = data.get("area")
             if area is not None:
                 prefixes = within(prefixes, area.path)
-        return counts.count(None if prefixes is None else outermost(prefixes), statuses, facet)
+        return None if prefixes is None else outermost(prefixes), statuses, facet
 
     def get_context(self, **extra: Any) -> dict[str, Any]:
         context = super().get_context(**extra)
