@@ -51,7 +51,7 @@ def _keep(name: str, response_time: float, response: Any = None, exception: Any 
 
 @events.test_stop.add_listener
 def _write(**_: Any) -> None:
-    with open(TRACE, "w") as fh:
+    with open(TRACE, "a") as fh:  # a phase may run locust more than once (bench/load.py clears it)
         fh.writelines(_trace)
 
 
