@@ -7,7 +7,9 @@ hides only nginx's version, and passes the upstream's header on.)
 
 from __future__ import annotations
 
+import gc
 import os
+from typing import Any
 
 from gunicorn.http import wsgi
 
@@ -30,3 +32,20 @@ def _without_server(self: wsgi.Response) -> list[str]:
 
 
 wsgi.Response.default_headers = _without_server
+
+
+def post_worker_init(worker: Any) -> None:
+    """The worker's code loaded (every view's module too, which the first request would import), its
+    objects are moved out of the garbage collector's reach (``gc.freeze``, as Python's documentation
+    advises for pre-fork servers). A full collection in a process warmed with every benchmarked page
+    went over 450,000 objects: ~145 ms, landing on whichever request was running (the outliers of a
+    page's p95 alone); frozen, it goes over the ~50,000 made since start-up: 4-9 ms. They are still
+    freed when unreferenced; only a cycle among them that becomes garbage later would stay."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URL conf and every view
+    gc.collect()
+    gc.freeze()
+    worker.log.info(
+        "%d objects of the loaded code frozen out of the garbage collector", gc.get_freeze_count()
+    )

@@ -1,8 +1,10 @@
-"""gunicorn started with the deployment's config (docs/deploy.md) answers without a Server banner."""
+"""gunicorn started with the deployment's config (docs/deploy.md) answers without a Server banner, and
+its worker's loaded code is frozen out of the garbage collector."""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -57,3 +59,7 @@ def test_gunicorn_sends_no_server_header(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+    # the worker's loaded code left out of the garbage collector's full collections (gc.freeze)
+    log = proc.stderr.read().decode() if proc.stderr else ""
+    frozen = re.search(r"(\d+) objects of the loaded code frozen", log)
+    assert frozen and int(frozen.group(1)) > 100_000, log[-2000:]
