@@ -405,15 +405,17 @@ def verdict(load: dict[str, Any], alone: dict[str, Any]) -> list[str]:
         page = alone["pages"].get(name)
         if page:
             s, p50, n = page["server_ms"]["p95"], page["server_ms"]["p50"], page["requests"]
-            # a short phase: few requests of a page, its p95 their slowest (pages_alone.py repeats each)
+            if name == "search":
+                # the page around the search: not what its target is set for
+                lines.append(
+                    f"     {name} alone, the whole page at this run's elders: server p95 {s:.0f} ms "
+                    f"({n} requests, median {p50:.0f} ms); its target (< {limit} ms) is the search's "
+                    "own at 2,000,000 elders: registry.py"
+                )
+                continue
             lines.append(
                 f"{'met ' if s < limit else 'MISSED'} {name} alone: server p95 {s:.0f} ms (< {limit}; "
                 f"{n} requests, median {p50:.0f} ms)"
-                + (
-                    " - the whole page; the target is the search's own, at 2,000,000 elders (registry.py)"
-                    if name == "search"
-                    else ""
-                )
             )
     return lines
 

@@ -3,6 +3,7 @@
 - ``people_elder_count`` (PostgreSQL) stays equal to a fresh ``GROUP BY`` after every kind of change:
   actions, bulk inserts, updates and deletes in SQL, a truncate; and the list's count is the
   queryset's, whichever way it was reached.
+- A page far into the list, started at its area by the kept counts, is the page the offset gives.
 - The ranges said beside the area prefixes select the same rows.
 - The Python table body renders model rows as django-tables2's template does.
 """
