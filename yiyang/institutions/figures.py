@@ -17,10 +17,10 @@ from yiyang.core.figures import Figure, Kind, Number, count_by_area, register_fi
 from yiyang.institutions.choices import BedStatus, CareLevel, StayStatus
 from yiyang.institutions.models import Bed, BedAssignment, Incident, Institution, Resident
 from yiyang.institutions.occupancy import nights_by_area
-from yiyang.people.models import Elder
+from yiyang.people.choices import ElderStatus
+from yiyang.people.models import SUPPORTED, Elder
 
 SECTION = _("机构养老")
-SUPPORTED = Q(categories__contains="tekun") | Q(categories__contains="wubao")
 
 
 def beds(user: Any, area_path: str, children: Sequence[str]) -> dict[str, Number | None]:
@@ -47,7 +47,7 @@ def centralised_support(user: Any, area_path: str, children: Sequence[str]) -> d
         .filter(status=StayStatus.RESIDENT)
         .filter(Q(elder__categories__contains="tekun") | Q(elder__categories__contains="wubao"))
     )
-    whole = Elder.objects.for_user(user).filter(SUPPORTED, status="living")
+    whole = Elder.objects.for_user(user).filter(SUPPORTED, status=ElderStatus.LIVING)  # elder_supported_idx
     return share(
         count_by_area(living, "elder__area_path", area_path, children),
         count_by_area(whole, "area_path", area_path, children),

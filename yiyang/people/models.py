@@ -43,6 +43,11 @@ LIST_FILTER_FIELDS = (
     "hukou_local",
 )
 
+#: 特困 and 五保 elders: those the state itself supports (供养), whom the 机构养老 figures follow.
+SUPPORTED = Q(categories__contains=EconomicCategory.TEKUN.value) | Q(
+    categories__contains=EconomicCategory.WUBAO.value
+)
+
 
 class Elder(TimeStampedModel):
     """老年人: one person in the registry, identified by the 公民身份号码 (GB 11643).
@@ -198,6 +203,15 @@ class Elder(TimeStampedModel):
             # district's elders of 80 and over at 300,000: 60 to 13 ms).
             models.Index(fields=["birth_date"], include=["status", "area_path"], name="elder_birth_date_idx"),
             models.Index(fields=["phone_hash"], name="elder_phone_hash_idx"),
+            # The living elders the state supports, a few in a hundred: the 机构养老 share counts them per
+            # area from here (institutions.figures) instead of reading every elder's categories.
+            models.Index(
+                fields=["area_path"],
+                opclasses=_PATTERN,
+                include=["id"],
+                condition=Q(status=ElderStatus.LIVING.value) & SUPPORTED,
+                name="elder_supported_idx",
+            ),
         ]
         constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="elder_one_per_id_number")]
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,3 +68,22 @@ def test_figures_by_street(client: Client, world: World) -> None:
     section = client.get(reverse("reports:dashboard_section"), {"section": "机构养老", "area": district})
     body = section.content.decode()
     assert section.status_code == 200 and "金沙街道" in body and "25.0%" in body
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the partial index is PostgreSQL's plan")
+def test_the_supported_elders_are_counted_from_their_index(world: World) -> None:
+    """The 特困/五保 share counts the living supported elders from ``elder_supported_idx`` (a few in a
+    hundred), not by reading every elder's categories: the figure's filter is the index's condition
+    (a change to one without the other would send the district's dashboard back to a full scan)."""
+    ElderFactory.create(area=world.areas.community_a1, categories="wubao")
+    ElderFactory.create_batch(150, area=world.areas.community_a2)  # a registry of mostly others
+    district, streets = world.areas.district.path, [world.areas.street_a.path, world.areas.street_b.path]
+    with CaptureQueriesContext(connection) as queries:
+        assert figures.centralised_support(world.alice, district, streets)[world.areas.street_a.path] == 0
+    counted = [q["sql"] for q in queries.captured_queries if 'FROM "people_elder"' in q["sql"]]
+    assert len(counted) == 1
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE people_elder")
+        cur.execute("EXPLAIN " + counted[0])
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "elder_supported_idx" in plan, plan
