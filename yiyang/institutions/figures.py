@@ -18,7 +18,7 @@ from yiyang.institutions.choices import BedStatus, CareLevel, StayStatus
 from yiyang.institutions.models import Bed, BedAssignment, Incident, Institution, Resident
 from yiyang.institutions.occupancy import nights_by_area
 from yiyang.people.choices import ElderStatus
-from yiyang.people.models import SUPPORTED, Elder
+from yiyang.people.models import Elder, supported
 
 SECTION = _("机构养老")
 
@@ -42,12 +42,8 @@ def occupancy(user: Any, area_path: str, children: Sequence[str]) -> dict[str, N
 
 def centralised_support(user: Any, area_path: str, children: Sequence[str]) -> dict[str, Number | None]:
     """特困/五保 elders of the area living in a home, over all of them (by the elder's own area)."""
-    living = (
-        Resident.objects.for_user(user)
-        .filter(status=StayStatus.RESIDENT)
-        .filter(Q(elder__categories__contains="tekun") | Q(elder__categories__contains="wubao"))
-    )
-    whole = Elder.objects.for_user(user).filter(SUPPORTED, status=ElderStatus.LIVING)  # elder_supported_idx
+    living = Resident.objects.for_user(user).filter(status=StayStatus.RESIDENT).filter(supported("elder__"))
+    whole = Elder.objects.for_user(user).filter(supported(), status=ElderStatus.LIVING)  # elder_supported_idx
     return share(
         count_by_area(living, "elder__area_path", area_path, children),
         count_by_area(whole, "area_path", area_path, children),

@@ -27,6 +27,10 @@ class EconomicCategory(models.TextChoices):
     JISHENG = "jisheng", _("计生特殊家庭")
 
 
+#: The categories of the elders the state itself supports, 特困供养 (五保 is its rural predecessor).
+SUPPORTED_CATEGORIES = (EconomicCategory.TEKUN.value, EconomicCategory.WUBAO.value)
+
+
 class ElderStatus(models.TextChoices):
     LIVING = "living", _("在册")
     DECEASED = "deceased", _("已故")

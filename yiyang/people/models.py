@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from functools import reduce
+from operator import or_
 
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,7 @@ from yiyang.core.models import TimeStampedModel
 from yiyang.core.pagination import LateRowsQuerySet
 from yiyang.core.scoping import ScopedManager, ScopedQuerySet
 from yiyang.people.choices import (
+    SUPPORTED_CATEGORIES,
     AgeBracket,
     CapabilityLevel,
     ContactRelation,
@@ -43,10 +46,11 @@ LIST_FILTER_FIELDS = (
     "hukou_local",
 )
 
-#: 特困 and 五保 elders: those the state itself supports (供养), whom the 机构养老 figures follow.
-SUPPORTED = Q(categories__contains=EconomicCategory.TEKUN.value) | Q(
-    categories__contains=EconomicCategory.WUBAO.value
-)
+
+def supported(via: str = "") -> Q:
+    """Elders of :data:`SUPPORTED_CATEGORIES` (特困, 五保): those the state itself supports, whom the
+    机构养老 figures follow (``via``: the way to the elder from another model, such as ``"elder__"``)."""
+    return reduce(or_, (Q(**{f"{via}categories__contains": c}) for c in SUPPORTED_CATEGORIES))
 
 
 class Elder(TimeStampedModel):
@@ -209,7 +213,7 @@ class Elder(TimeStampedModel):
                 fields=["area_path"],
                 opclasses=_PATTERN,
                 include=["id"],
-                condition=Q(status=ElderStatus.LIVING.value) & SUPPORTED,
+                condition=Q(status=ElderStatus.LIVING.value) & supported(),
                 name="elder_supported_idx",
             ),
         ]

@@ -23,11 +23,8 @@ from yiyang.benefits.models import CentralisedSupport
 from yiyang.core import audit
 from yiyang.core.dated import in_force_q
 from yiyang.core.models import AuditEntry
-from yiyang.people.choices import EconomicCategory
+from yiyang.people.choices import SUPPORTED_CATEGORIES
 from yiyang.people.models import Certification, Elder
-
-#: Certifications that make an elder 特困供养 (五保 is its rural predecessor).
-SUPPORTED_CATEGORIES = (EconomicCategory.TEKUN.value, EconomicCategory.WUBAO.value)
 
 
 def is_supported(elder: Elder, on: datetime.date) -> bool:
