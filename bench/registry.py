@@ -5,9 +5,10 @@
 Stages:
 - search     p95 of the elder list's search (one letter, a surname, pinyin and initials, ID and phone
              suffix, name prefix; its rows and the count the page shows: a broad term's from the kept
-             counts, as the view reads them) as a district administrator and as a street worker; baseline: the same query without the indexes' help
-             (LIKE '%…%'), and a primary-key fetch as the floor; and the floor of an exact count: the
-             page's own count statement sent bare, per user, for 4-letter pinyin and 2-letter initials.
+             counts, as the view reads them) as a district administrator and as a street worker;
+             baseline: the same query without the indexes' help (LIKE '%…%'), and a primary-key fetch
+             as the floor; and the floor of an exact count: the page's own count statement sent
+             bare, per user, for 4-letter pinyin and 2-letter initials.
 - dashboard  p95 of the dashboard for the district and for one street; baseline: the raw GROUP BY.
 - import_csv a 2,000,000-row CSV through the full import (validation, de-duplication, staging,
              merge, audit, statistics) vs a raw COPY of the same file into a bare table; peak RSS.
